@@ -1,0 +1,25 @@
+"""View decorators for the account pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.services import GUEST_READ_ONLY
+
+
+def writer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, and refuses changes (POST) from guests with a page that says why."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and request.user.is_guest:
+            return render(request, "accounts/read_only.html", {"message": GUEST_READ_ONLY}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,77 @@
+"""Forms of the account pages; saving goes through accounts.services."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+from functools import cache
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from accounts.models import ApiKey, UserSettings
+
+
+@cache
+def timezone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", max_length=255, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class RegisterForm(forms.Form):
+    email = forms.EmailField(max_length=255, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = forms.CharField(max_length=255, required=False)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=255, required=False)
+    email = forms.EmailField(max_length=255)
+
+
+class PreferencesForm(forms.Form):
+    theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
+    language = forms.ChoiceField(choices=UserSettings._meta.get_field("language").choices)
+    timezone = forms.CharField(max_length=64, widget=forms.TextInput(attrs={"list": "timezones"}))
+    notifications_enabled = forms.BooleanField(label="Notifications", required=False)
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data["timezone"].strip()
+        if name not in timezone_names():
+            raise forms.ValidationError(f"“{name}” is not a known time zone (try a name like Europe/Paris).")
+        return name
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=255, help_text="What will use this key, e.g. “Discord bot”.")
+    scope = forms.ChoiceField(choices=ApiKey.Scope.choices, initial=ApiKey.Scope.WRITE)
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Empty: never, or the site's maximum.",
+    )
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires_in_days")
+        return timezone.now() + timedelta(days=days) if days else None

@@ -1,0 +1,155 @@
+"""Accounts: people, their preferences, their API keys, and site-wide settings."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from accounts.querysets import ApiKeyQuerySet, UserManager
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+class Role(models.TextChoices):
+    """The three groups of the kikoeru user table; `guest` is read-only everywhere."""
+
+    ADMIN = "admin", "Admin"
+    USER = "user", "User"
+    GUEST = "guest", "Guest"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an email address (Quillium `users` + kikoeru `t_user`)."""
+
+    # Stored lower-cased (see UserManager.normalize_email), so `unique` is case-insensitive in effect.
+    email = models.EmailField("email address", max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    is_staff = models.BooleanField(
+        "staff", default=False, help_text="Can sign in to the admin site (the seed's is_admin)."
+    )
+    is_active = models.BooleanField(default=True, help_text="Unset instead of deleting an account.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    @cached_property
+    def is_guest(self) -> bool:
+        """Guests may read but never write (one query, made only when a write is attempted)."""
+        return self.groups.filter(name=Role.GUEST).exists()
+
+
+def validate_timezone(value: str) -> None:
+    """A name from the IANA time zone database, e.g. `Europe/Paris`."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (try a name like Europe/Paris).")
+
+
+class UserSettings(models.Model):
+    """One row per user: how the site looks and behaves for them (Quillium `user_settings`)."""
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", "Follow the system"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="settings"
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    notifications_enabled = models.BooleanField(default=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "user settings"
+        verbose_name_plural = "user settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user_id}"
+
+
+class ApiKey(models.Model):
+    """A key for programs (`Authorization: Api-Key …`); only its SHA-256 and a short prefix are stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=255)
+    prefix = models.CharField(max_length=16, db_index=True, help_text="Shown to recognise the key.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.WRITE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_apikey_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+    def is_usable(self, at: datetime | None = None) -> bool:
+        """Not revoked and not expired."""
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class SiteSetting(models.Model):
+    """A site-wide setting (the seeds' admin_settings and app_settings); read through `accounts.site_settings`."""
+
+    key = models.SlugField(max_length=100, unique=True)
+    value = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+from accounts.decorators import writer_required
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/profile/", views.profile_update, name="profile"),
+    path("settings/preferences/", views.preferences_update, name="preferences"),
+    path("settings/theme/", views.theme_update, name="theme"),
+    path("settings/password/", writer_required(views.PasswordChangeView.as_view()), name="password"),
+    path("settings/api-keys/", views.api_key_create, name="api-key-create"),
+    path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
+]

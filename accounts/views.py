@@ -1,0 +1,183 @@
+"""Account pages: sign in, register, settings and API keys. Thin: forms validate, services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import services, site_settings
+from accounts.decorators import writer_required
+from accounts.forms import (
+    ApiKeyForm,
+    PreferencesForm,
+    ProfileForm,
+    RegisterForm,
+    SignInForm,
+    ThemeForm,
+    timezone_names,
+)
+from accounts.models import ApiKey
+from accounts.throttling import LoginRateThrottle
+
+
+class SignInView(auth_views.LoginView):
+    """Email + password, throttled like the API's token endpoint."""
+
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = LoginRateThrottle()
+        if not throttle.allow_request(request, self):
+            wait = int(throttle.wait() or 60)
+            form = self.get_form()
+            form.is_bound = False
+            context = self.get_context_data(form=form, throttled=f"Too many attempts; try again in {wait} s.")
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Create an account (while the `registration_open` site setting allows it) and sign in."""
+    if not site_settings.get("registration_open"):
+        return render(request, "accounts/register.html", {"closed": True}, status=403)
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            form.add_error(None if hasattr(exc, "error_dict") else "password1", exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Quillium.")
+            return redirect("home")
+    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _settings_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
+    user = request.user
+    preferences = request.user_settings
+    context = {
+        "profile_form": forms.get("profile_form") or ProfileForm(initial={"name": user.name, "email": user.email}),
+        "preferences_form": forms.get("preferences_form")
+        or PreferencesForm(
+            initial={
+                "theme": preferences.theme,
+                "language": preferences.language,
+                "timezone": preferences.timezone,
+                "notifications_enabled": preferences.notifications_enabled,
+            }
+        ),
+        "api_key_form": forms.get("api_key_form") or ApiKeyForm(),
+        "api_keys": ApiKey.objects.visible_to(user),
+        "new_key": forms.get("new_key"),
+        "timezones": timezone_names(),
+        "is_guest": user.is_guest,
+        "max_key_days": site_settings.get("api_key_max_lifetime_days"),
+    }
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+@writer_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Profile, preferences, password and API keys on one page."""
+    return _settings_page(request)
+
+
+@writer_required
+@require_POST
+def profile_update(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_update(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:settings")
+    return _settings_page(request, status=400, profile_form=form)
+
+
+@writer_required
+@require_POST
+def preferences_update(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST)
+    if form.is_valid():
+        services.user_settings_update(request.user_settings, **form.cleaned_data)
+        messages.success(request, "Preferences saved.")
+        return redirect("accounts:settings")
+    return _settings_page(request, status=400, preferences_form=form)
+
+
+@writer_required
+@require_POST
+def theme_update(request: HttpRequest) -> HttpResponse:
+    """The theme switch in the header: change the theme and go back where the user was."""
+    form = ThemeForm(request.POST)
+    if form.is_valid():
+        services.user_settings_update(request.user_settings, theme=form.cleaned_data["theme"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse_lazy("home")
+    return redirect(target)
+
+
+@writer_required
+@require_POST
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    """Create a key and show it in this response only (never stored, never put in the session)."""
+    form = ApiKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            api_key, raw_key = services.api_key_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationError as exc:
+            form.add_error("expires_in_days", exc.messages)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            response = _settings_page(request, status=201, new_key={"key": raw_key, "name": api_key.name})
+            response["Cache-Control"] = "no-store"
+            return response
+    return _settings_page(request, status=400, api_key_form=form)
+
+
+@writer_required
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
+    api_key = get_object_or_404(ApiKey.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        services.api_key_revoke(api_key)
+        messages.success(request, f"API key “{api_key.name}” revoked.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/api_key_revoke.html", {"api_key": api_key})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, "Password changed.")
+        return super().form_valid(form)

@@ -1,0 +1,27 @@
+"""Template context every page needs: navigation and the user's theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation() -> list[dict[str, str]]:
+    """Apps opt into the top navigation with `nav_label` and `nav_url_name` on their AppConfig."""
+    items = []
+    for config in apps.get_app_configs():
+        label = getattr(config, "nav_label", None)
+        if label:
+            items.append({"label": label, "url": reverse(config.nav_url_name), "app": config.label})
+    return items
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    preferences = getattr(request, "user_settings", None)
+    return {
+        "nav_items": navigation(),
+        "theme": preferences.theme if preferences else "system",
+    }

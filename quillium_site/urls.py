@@ -1,0 +1,21 @@
+"""Top-level URLs: pages, admin, health, and the versioned API."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quillium_site import views
+
+handler404 = "quillium_site.views.page_not_found"
+handler500 = "quillium_site.views.server_error"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("quillium_site.api.urls", "v1"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", views.api_not_found),  # JSON 404 for unknown API paths, even with DEBUG on
+]
