@@ -154,8 +154,9 @@ class SiteSettingAdmin(admin.ModelAdmin):
         return ["key"] if obj else []
 
     def save_model(self, request: HttpRequest, obj: SiteSetting, form: Any, change: bool) -> None:
-        site_settings.set_value(obj.key, obj.value)
-        obj.refresh_from_db()
+        row = site_settings.set_value(obj.key, obj.value)
+        obj.pk, obj.value = row.pk, row.value
+        obj._state.adding = False
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SiteSetting]) -> None:
         keys = list(queryset.values_list("key", flat=True))

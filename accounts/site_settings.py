@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from accounts.models import SiteSetting
 
 CACHE_SECONDS = 30
 _MISSING = object()
@@ -80,15 +83,14 @@ def get(key: str) -> Any:
     return value
 
 
-def set_value(key: str, value: Any) -> Any:
-    """Validate and store a setting; returns the stored value."""
+def set_value(key: str, value: Any) -> SiteSetting:
+    """Validate and store a setting; returns its row."""
     from accounts.models import SiteSetting
 
-    value = definition(key).clean(value)
-    SiteSetting.objects.update_or_create(key=key, defaults={"value": value})
+    row, _ = SiteSetting.objects.update_or_create(key=key, defaults={"value": definition(key).clean(value)})
     forget(key)
     transaction.on_commit(lambda: forget(key))  # and again, in case a read cached it mid-transaction
-    return value
+    return row
 
 
 def forget(key: str) -> None:

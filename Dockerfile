@@ -1,0 +1,28 @@
+# Production image: slim, non-root, static files collected at build time. See README "Production with Docker".
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DEBUG=false \
+    DATA_DIR=/data \
+    PORT=8000
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# collectstatic needs settings but no database: a throwaway key and URL that are never used to connect.
+RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused@localhost/unused \
+    python manage.py collectstatic --no-input -v 0 \
+ && useradd --system --uid 10001 --home-dir /app quillium \
+ && mkdir -p /data && chown quillium /data
+
+USER quillium
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec uvicorn quillium_site.asgi:application --host 0.0.0.0 --port ${PORT} --lifespan off --proxy-headers"]
