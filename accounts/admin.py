@@ -77,6 +77,18 @@ class UserAdmin(DjangoUserAdmin):
         obj._state.adding = False
 
 
+@admin.register(UserSettings)
+class UserSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "theme", "language", "timezone", "notifications_enabled", "updated_at"]
+    list_filter = ["theme", "language", "notifications_enabled"]
+    search_fields = ["user__email", "user__name", "timezone"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # every user gets their settings row when the account is made
+
+
 class RevokedFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"

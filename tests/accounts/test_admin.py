@@ -23,6 +23,7 @@ def admin_client(client, staff):
         "/admin/accounts/apikey/",
         "/admin/accounts/apikey/?status=active",
         "/admin/accounts/sitesetting/",
+        "/admin/accounts/usersettings/?theme=dark",
         "/admin/accounts/user/add/",
     ],
 )
