@@ -37,7 +37,19 @@ def check_pgvector() -> dict[str, Any]:
 CHECKS: dict[str, Check] = {"database": check_database, "pgvector": check_pgvector}
 
 
+def all_checks() -> dict[str, Check]:
+    """The site's own checks, then those apps offer through `AppConfig.health_checks()`."""
+    from django.apps import apps
+
+    checks = dict(CHECKS)
+    for config in apps.get_app_configs():
+        if hasattr(config, "health_checks"):
+            checks.update(config.health_checks())
+    return checks
+
+
 def run_checks() -> dict[str, Any]:
-    """Run every check; `ok` is true only when all of them are."""
-    results = {name: check() for name, check in CHECKS.items()}
-    return {"ok": all(result["ok"] for result in results.values()), **results}
+    """Run every check; `ok` is true when every critical one is (a check says `"critical": false` when the
+    site still works without it, like the AI provider: the chat page then explains what is wrong)."""
+    results = {name: check() for name, check in all_checks().items()}
+    return {"ok": all(result["ok"] for result in results.values() if result.get("critical", True)), **results}

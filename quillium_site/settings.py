@@ -59,6 +59,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Encrypts provider API keys at rest; defaults to a key derived from SECRET_KEY (rotate both together then).
+ENCRYPTION_KEY = env.str("ENCRYPTION_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -95,6 +97,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "quillium_site",
     "accounts",
+    "ai",
+    "chats",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,11 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Seeds the `chat` AI config on first start; staff change it later in the admin or the API.
+AI_BASE_URL = env.str("AI_BASE_URL", default="")
+AI_API_KEY = env.str("AI_API_KEY", default="")
+AI_CHAT_MODEL = env.str("AI_CHAT_MODEL", default="")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

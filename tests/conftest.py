@@ -69,3 +69,30 @@ def bob_api(bob: User) -> APIClient:
 @pytest.fixture
 def guest_api(guest: User) -> APIClient:
     return jwt_client(guest)
+
+
+@pytest.fixture(scope="session")
+def fake_llm_server():
+    """The loopback OpenAI-protocol server, shared by the session and re-scripted per test."""
+    from tests.fakes.openai_server import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
+
+
+FAKE_PROVIDER_KEY = "sk-test-3f9a1c77e2b84d0a"
+
+
+@pytest.fixture
+def fake_llm(fake_llm_server, db):
+    """A `chat` AI config pointing at the fake provider (2 s timeout), with a fresh default script."""
+    from ai.models import AIConfig
+    from ai.services import ai_config_save
+
+    fake_llm_server.script()
+    ai_config_save(
+        AIConfig(key="chat", base_url=fake_llm_server.url, model="fake-small", timeout_seconds=2),
+        api_key=FAKE_PROVIDER_KEY,
+    )
+    return fake_llm_server

@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("ai.api.urls")),
+    path("", include("chats.api.urls")),
 ]

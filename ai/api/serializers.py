@@ -1,0 +1,67 @@
+"""Shapes of the AI API; provider API keys are write-only."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ai.models import AIConfig, TokenUsage
+
+
+class AIConfigSerializer(serializers.ModelSerializer):
+    api_key = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        style={"input_type": "password"},
+        help_text="Write-only. Omit to keep the stored key; send an empty string to remove it.",
+    )
+    has_api_key = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AIConfig
+        fields = [
+            "id",
+            "key",
+            "provider",
+            "base_url",
+            "api_key",
+            "has_api_key",
+            "model",
+            "temperature",
+            "max_tokens",
+            "timeout_seconds",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "has_api_key", "created_at", "updated_at"]
+
+
+class ModelsOutput(serializers.Serializer):
+    default = serializers.CharField()
+    models = serializers.ListField(child=serializers.CharField())
+
+
+class UsageRowSerializer(serializers.ModelSerializer):
+    total_tokens = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = TokenUsage
+        fields = [
+            "day",
+            "model",
+            "feature",
+            "requests",
+            "prompt_tokens",
+            "completion_tokens",
+            "estimated_tokens",
+            "total_tokens",
+        ]
+        read_only_fields = fields
+
+
+class UsageOutput(serializers.Serializer):
+    used_today = serializers.IntegerField()
+    daily_limit = serializers.IntegerField(allow_null=True)
+    remaining = serializers.IntegerField(allow_null=True)
+    resets_at = serializers.DateTimeField()
+    days = UsageRowSerializer(many=True)

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from ai.api import views
+
+router = SimpleRouter()
+router.register("ai/configs", views.AIConfigViewSet, basename="ai-config")
+
+urlpatterns = [
+    path("models/", views.ModelsView.as_view(), name="models"),
+    path("me/usage/", views.UsageView.as_view(), name="me-usage"),
+    *router.urls,
+]

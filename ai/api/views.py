@@ -1,0 +1,82 @@
+"""AI API: provider configs (staff), the models on offer, and the user's token usage."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ai import client, services
+from ai.api import serializers
+from ai.client import ProviderError
+from ai.models import AIConfig, TokenUsage
+
+USAGE_DAYS = 30
+
+
+class ProviderUnavailable(exceptions.APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "provider_error"
+
+
+class NotConfigured(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "not_configured"
+
+
+def provider_exception(exc: ProviderError) -> exceptions.APIException:
+    if exc.kind == ProviderError.NOT_CONFIGURED:
+        return NotConfigured(exc.message)
+    return ProviderUnavailable(exc.message)
+
+
+class AIConfigViewSet(viewsets.ModelViewSet):
+    """Provider configs by purpose (`chat`, `embedding`, `diary`, `bot`). Staff only; the API key is write-only."""
+
+    serializer_class = serializers.AIConfigSerializer
+    permission_classes = [IsAdminUser]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[AIConfig]:
+        return AIConfig.objects.all()
+
+    def perform_create(self, serializer: serializers.AIConfigSerializer) -> None:
+        data = dict(serializer.validated_data)
+        api_key = data.pop("api_key", "")
+        serializer.instance = services.ai_config_save(AIConfig(**data), api_key=api_key)
+
+    def perform_update(self, serializer: serializers.AIConfigSerializer) -> None:
+        data = dict(serializer.validated_data)
+        api_key = data.pop("api_key", None)
+        for field, value in data.items():
+            setattr(serializer.instance, field, value)
+        services.ai_config_save(serializer.instance, api_key=api_key)
+
+
+class ModelsView(APIView):
+    """The models the chat provider offers, and the configured default."""
+
+    @extend_schema(responses=serializers.ModelsOutput)
+    def get(self, request: Request) -> Response:
+        try:
+            endpoint = services.endpoint_for(AIConfig.Key.CHAT)
+            models = async_to_sync(client.list_models)(endpoint)
+        except ProviderError as exc:
+            raise provider_exception(exc) from None
+        return Response({"default": endpoint.model, "models": models})
+
+
+class UsageView(APIView):
+    """The user's token usage: today against their daily limit, and the last 30 days by model and feature."""
+
+    @extend_schema(responses=serializers.UsageOutput)
+    def get(self, request: Request) -> Response:
+        summary = services.quota_summary(request.user)
+        days = TokenUsage.objects.filter(user=request.user).order_by("-day", "model", "feature")[: USAGE_DAYS * 10]
+        summary["days"] = serializers.UsageRowSerializer(days, many=True).data
+        return Response(serializers.UsageOutput(summary).data)

@@ -1,0 +1,249 @@
+"""One async client for every OpenAI-compatible provider (OpenAI, Ollama, vLLM, llama.cpp, LM Studio, …).
+
+Every failure leaves here as a ProviderError of a few kinds, with a message a person can act on and never
+the API key in it. Connection failures are retried a little; nothing else is, and nothing waits longer than
+the config's timeout for a reply or for the next piece of a streamed one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import openai
+
+CONNECT_RETRIES = 2
+RETRY_BACKOFF_SECONDS = 0.25
+
+
+class ProviderError(Exception):
+    """A provider call failed; `kind` says how, `message` says it to a person."""
+
+    UNREACHABLE = "unreachable"
+    TIMED_OUT = "timed_out"
+    UNAUTHORIZED = "unauthorized"
+    RATE_LIMITED = "rate_limited"
+    BAD_REQUEST = "bad_request"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    NOT_CONFIGURED = "not_configured"
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind not in {self.BAD_REQUEST, self.NOT_CONFIGURED}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Everything needed to call a provider, with the API key already decrypted (never logged or shown)."""
+
+    base_url: str
+    api_key: str
+    model: str
+    temperature: float = 0.7
+    max_tokens: int | None = None
+    timeout: float = 60.0
+
+    def __repr__(self) -> str:
+        return f"Endpoint(base_url={self.base_url!r}, model={self.model!r})"
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class Completion:
+    content: str
+    usage: Usage
+
+
+_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough count for when the provider reports none: ~4 characters a token, one per CJK character."""
+    if not text:
+        return 0
+    wide = len(_WIDE.findall(text))
+    return wide + math.ceil((len(text) - wide) / 4)
+
+
+def estimate_usage(messages: list[dict[str, str]], reply: str) -> Usage:
+    prompt = sum(estimate_tokens(message["content"]) + 4 for message in messages)
+    return Usage(prompt_tokens=prompt, completion_tokens=estimate_tokens(reply), estimated=True)
+
+
+def _scrub(text: str, endpoint: Endpoint) -> str:
+    if endpoint.api_key and len(endpoint.api_key) >= 4:
+        text = text.replace(endpoint.api_key, "[key]")
+    return text[:300]
+
+
+def _translate(exc: BaseException, endpoint: Endpoint) -> ProviderError:
+    timeout = f"{endpoint.timeout:g}"
+    if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException | TimeoutError):
+        return ProviderError(ProviderError.TIMED_OUT, f"The AI provider didn't answer within {timeout} s.")
+    if isinstance(exc, openai.APIConnectionError | httpx2.ConnectError):
+        return ProviderError(ProviderError.UNREACHABLE, f"Can't reach the AI provider at {endpoint.base_url}.")
+    if isinstance(exc, httpx2.TransportError):
+        return ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return ProviderError(
+            ProviderError.UNAUTHORIZED,
+            f"The AI provider refused the API key (HTTP {exc.status_code}); an administrator should check it.",
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return ProviderError(ProviderError.RATE_LIMITED, "The AI provider is rate-limiting us; try again shortly.")
+    if isinstance(exc, openai.APIStatusError):
+        if 400 <= exc.status_code < 500:
+            detail = _scrub(_error_message(exc), endpoint)
+            return ProviderError(ProviderError.BAD_REQUEST, f"The AI provider rejected the request: {detail}")
+        return ProviderError(ProviderError.FAILED, f"The AI provider failed (HTTP {exc.status_code}); try again.")
+    if isinstance(exc, openai.APIError):
+        return ProviderError(
+            ProviderError.FAILED, f"The AI provider sent something we can't read: {type(exc).__name__}."
+        )
+    raise exc
+
+
+def _error_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    return exc.message or f"HTTP {exc.status_code}"
+
+
+def _client(endpoint: Endpoint) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(
+        base_url=endpoint.base_url,
+        api_key=endpoint.api_key or "none",  # local servers take no key, but the SDK insists on one
+        timeout=endpoint.timeout,
+        max_retries=0,  # we retry connection failures only, below
+    )
+
+
+async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) -> T:
+    """Run `request`, retrying only when the provider could not be reached at all."""
+    for attempt in range(CONNECT_RETRIES + 1):
+        try:
+            return await request()
+        except openai.APITimeoutError as exc:
+            raise _translate(exc, endpoint) from None
+        except openai.APIConnectionError as exc:
+            if attempt == CONNECT_RETRIES:
+                raise _translate(exc, endpoint) from None
+        except (openai.APIError, httpx2.HTTPError) as exc:
+            raise _translate(exc, endpoint) from None
+        await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
+    raise AssertionError("not reached")
+
+
+async def list_models(endpoint: Endpoint) -> list[str]:
+    """Model ids the provider offers, sorted."""
+
+    async with _client(endpoint) as client:
+        page = await _retrying(endpoint, client.models.list)
+    return sorted(model.id for model in page.data)
+
+
+def _params(endpoint: Endpoint, messages: list[dict[str, str]], model: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "model": model or endpoint.model,
+        "messages": messages,
+        "temperature": endpoint.temperature,
+    }
+    if endpoint.max_tokens:
+        params["max_tokens"] = endpoint.max_tokens
+    return params
+
+
+async def complete(endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None) -> Completion:
+    """A whole reply at once."""
+
+    async with _client(endpoint) as client:
+        response = await _retrying(
+            endpoint, lambda: client.chat.completions.create(**_params(endpoint, messages, model))
+        )
+    content = (response.choices[0].message.content or "") if response.choices else ""
+    if response.usage:
+        usage = Usage(response.usage.prompt_tokens or 0, response.usage.completion_tokens or 0)
+    else:
+        usage = estimate_usage(messages, content)
+    return Completion(content=content, usage=usage)
+
+
+async def stream(
+    endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None
+) -> AsyncIterator[str | Usage]:
+    """Yield the reply's text pieces as they arrive, then one Usage (the provider's, or an estimate).
+
+    Raises ProviderError(INTERRUPTED) when the stream ends without the provider saying the reply is finished.
+    """
+
+    client = _client(endpoint)
+    pieces: list[str] = []
+    usage: Usage | None = None
+    finished = False
+    response = None
+    try:
+        response = await _retrying(
+            endpoint,
+            lambda: client.chat.completions.create(
+                **_params(endpoint, messages, model), stream=True, stream_options={"include_usage": True}
+            ),
+        )
+        async for chunk in response:
+            if chunk.usage:
+                usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+            for choice in chunk.choices:
+                if choice.delta and choice.delta.content:
+                    pieces.append(choice.delta.content)
+                    yield choice.delta.content
+                if choice.finish_reason:
+                    finished = True
+    except (openai.APIError, httpx2.HTTPError) as exc:
+        broken = isinstance(exc, openai.APIConnectionError | httpx2.TransportError) and not isinstance(
+            exc, openai.APITimeoutError | httpx2.TimeoutException
+        )
+        if broken and response is not None:  # the connection dropped mid-reply
+            raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.") from None
+        raise _translate(exc, endpoint) from None
+    finally:
+        if response is not None:
+            await response.close()
+        await client.close()
+    if not finished:
+        raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
+    yield usage or estimate_usage(messages, "".join(pieces))
+
+
+async def embed(endpoint: Endpoint, texts: list[str], *, model: str | None = None) -> list[list[float]]:
+    """One vector per text, in order."""
+
+    async with _client(endpoint) as client:
+        response = await _retrying(
+            endpoint, lambda: client.embeddings.create(model=model or endpoint.model, input=texts)
+        )
+    return [item.embedding for item in sorted(response.data, key=lambda item: item.index)]

@@ -1,0 +1,102 @@
+"""AI provider configurations and the token-usage ledger shared by chat, notes and bots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class AIConfig(models.Model):
+    """How to reach one OpenAI-compatible provider for one purpose (Mosaic `server_ai_configs`)."""
+
+    class Key(models.TextChoices):
+        CHAT = "chat", "Chat"
+        EMBEDDING = "embedding", "Embeddings"
+        DIARY = "diary", "Diary generation"
+        BOT = "bot", "Bots"
+
+    class Provider(models.TextChoices):
+        OPENAI = "openai", "OpenAI"
+        OLLAMA = "ollama", "Ollama"
+        VLLM = "vllm", "vLLM"
+        LLAMACPP = "llamacpp", "llama.cpp server"
+        LMSTUDIO = "lmstudio", "LM Studio"
+        OPENROUTER = "openrouter", "OpenRouter"
+        GEMINI = "gemini", "Gemini (OpenAI endpoint)"
+        OTHER = "other", "Other OpenAI-compatible"
+
+    key = models.CharField(max_length=20, choices=Key.choices, unique=True)
+    provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
+    base_url = models.URLField(max_length=500, help_text="e.g. http://127.0.0.1:11434/v1 for Ollama.")
+    # Fernet token, never the key itself; set through ai.services.ai_config_save.
+    api_key_encrypted = models.TextField(blank=True, default="", editable=False)
+    model = models.CharField(max_length=200)
+    temperature = models.FloatField(default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(2.0)])
+    max_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the provider's default.")
+    timeout_seconds = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(600)], help_text="Longest wait for a reply."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "AI config"
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}: {self.model} at {self.base_url}"
+
+    @property
+    def has_api_key(self) -> bool:
+        return bool(self.api_key_encrypted)
+
+
+class UserTokenLimit(models.Model):
+    """A per-user daily token limit that overrides the site-wide `daily_token_limit`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="token_limit"
+    )
+    daily_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit for this user.")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.daily_tokens or 'unlimited'}"
+
+
+class TokenUsage(models.Model):
+    """Tokens one user spent with one model for one feature on one day (their local day)."""
+
+    class Feature(models.TextChoices):
+        CHAT = "chat", "Chat"
+        TITLE = "title", "Chat titles"
+        MEMO = "memo", "Notes"
+        BOT = "bot", "Bots"
+        DIARY = "diary", "Diaries"
+        EMBEDDING = "embedding", "Embeddings"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_usage")
+    day = models.DateField()
+    model = models.CharField(max_length=200)
+    feature = models.CharField(max_length=20, choices=Feature.choices)
+    requests = models.PositiveIntegerField(default=0)
+    prompt_tokens = models.PositiveBigIntegerField(default=0)
+    completion_tokens = models.PositiveBigIntegerField(default=0)
+    estimated_tokens = models.PositiveBigIntegerField(
+        default=0, help_text="Part of the total that was estimated because the provider reported no usage."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "model"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "model", "feature"], name="ai_tokenusage_unique_day")
+        ]
+        verbose_name_plural = "token usage"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day} {self.model}/{self.feature}"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens

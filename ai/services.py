@@ -1,0 +1,179 @@
+"""Writes and decisions of the AI app: configs, the usage ledger, and daily token quotas."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from accounts import site_settings
+from accounts.services import user_settings_for
+from ai import crypto
+from ai.client import Endpoint, ProviderError, Usage
+from ai.models import AIConfig, TokenUsage, UserTokenLimit
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class QuotaExceeded(Exception):
+    """The user spent their daily tokens; `resets_at` is their next local midnight."""
+
+    def __init__(self, limit: int, resets_at: datetime) -> None:
+        self.limit = limit
+        self.resets_at = resets_at
+        local = timezone.localtime(resets_at, resets_at.tzinfo)
+        super().__init__(
+            f"You have used your {limit:,} tokens for today. "
+            f"The allowance resets at midnight ({local:%Y-%m-%d %H:%M} {local.tzname()})."
+        )
+
+
+# -- configs --------------------------------------------------------------------------------------------
+
+
+def ai_config_save(config: AIConfig, *, api_key: str | None = None) -> AIConfig:
+    """Validate and save a config; `api_key=None` keeps the stored key, "" removes it."""
+    if api_key is not None:
+        config.api_key_encrypted = crypto.encrypt(api_key.strip())
+    config.full_clean()
+    config.save()
+    return config
+
+
+def guess_provider(base_url: str) -> str:
+    """The provider label a base URL most likely belongs to (only a label: every provider is called alike)."""
+    url = base_url.lower()
+    for needle, provider in [
+        ("api.openai.com", AIConfig.Provider.OPENAI),
+        ("openrouter.ai", AIConfig.Provider.OPENROUTER),
+        ("generativelanguage.googleapis.com", AIConfig.Provider.GEMINI),
+        (":11434", AIConfig.Provider.OLLAMA),
+        (":1234", AIConfig.Provider.LMSTUDIO),
+    ]:
+        if needle in url:
+            return provider
+    return AIConfig.Provider.OTHER
+
+
+def seed_chat_config_from_environment() -> AIConfig | None:
+    """On first start, make the `chat` config from AI_BASE_URL / AI_API_KEY / AI_CHAT_MODEL if it's missing."""
+    if not settings.AI_BASE_URL or AIConfig.objects.filter(key=AIConfig.Key.CHAT).exists():
+        return None
+    config = AIConfig(
+        key=AIConfig.Key.CHAT,
+        provider=guess_provider(settings.AI_BASE_URL),
+        base_url=settings.AI_BASE_URL,
+        model=settings.AI_CHAT_MODEL or "default",
+    )
+    return ai_config_save(config, api_key=settings.AI_API_KEY)
+
+
+def endpoint_for(key: str) -> Endpoint:
+    """The decrypted endpoint of a config; ProviderError(NOT_CONFIGURED) when there is none."""
+    config = AIConfig.objects.filter(key=key).first()
+    if config is None:
+        raise ProviderError(
+            ProviderError.NOT_CONFIGURED,
+            f"No AI provider is configured for {AIConfig.Key(key).label.lower()}. An administrator can add one "
+            "under Admin → AI configs (any OpenAI-compatible server: Ollama, llama.cpp, vLLM, OpenAI, …).",
+        )
+    try:
+        api_key = crypto.decrypt(config.api_key_encrypted)
+    except crypto.UnreadableSecret as exc:
+        raise ProviderError(ProviderError.UNAUTHORIZED, str(exc)) from None
+    return Endpoint(
+        base_url=config.base_url,
+        api_key=api_key,
+        model=config.model,
+        temperature=config.temperature,
+        max_tokens=config.max_tokens,
+        timeout=float(config.timeout_seconds),
+    )
+
+
+# -- usage and quotas -----------------------------------------------------------------------------------
+
+
+def user_zone(user: User) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(user_settings_for(user).timezone)
+
+
+def user_today(user: User, now: datetime | None = None) -> date:
+    """The user's local date: quotas reset at their midnight, not the server's."""
+    return timezone.localtime(now or timezone.now(), user_zone(user)).date()
+
+
+def next_reset(user: User, now: datetime | None = None) -> datetime:
+    zone = user_zone(user)
+    tomorrow = timezone.localtime(now or timezone.now(), zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=zone)
+
+
+def usage_record(*, user: User, model: str, feature: str, usage: Usage, now: datetime | None = None) -> None:
+    """Add one request's tokens to the user's ledger row for today (one upsert; exact under concurrency)."""
+    estimated = usage.total if usage.estimated else 0
+    day = user_today(user, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TokenUsage._meta.db_table} AS t
+                (user_id, day, model, feature, requests, prompt_tokens, completion_tokens, estimated_tokens,
+                 updated_at)
+            VALUES (%s, %s, %s, %s, 1, %s, %s, %s, now())
+            ON CONFLICT (user_id, day, model, feature) DO UPDATE SET
+                requests = t.requests + 1,
+                prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens,
+                estimated_tokens = t.estimated_tokens + EXCLUDED.estimated_tokens,
+                updated_at = now()
+            """,
+            [user.pk, day, model, feature, usage.prompt_tokens, usage.completion_tokens, estimated],
+        )
+
+
+def daily_limit_for(user: User) -> int | None:
+    """The user's own limit if staff set one, else the site-wide `daily_token_limit` (None: unlimited)."""
+    own = UserTokenLimit.objects.filter(user=user).first()
+    if own is not None:
+        return own.daily_tokens
+    return site_settings.get("daily_token_limit")
+
+
+def tokens_used_today(user: User, now: datetime | None = None) -> int:
+    total = (
+        TokenUsage.objects.filter(user=user, day=user_today(user, now))
+        .aggregate(total=Sum(F("prompt_tokens") + F("completion_tokens")))
+        .get("total")
+    )
+    return total or 0
+
+
+def quota_check(user: User, now: datetime | None = None) -> None:
+    """Raise QuotaExceeded when the user has no tokens left today; call before asking the provider."""
+    limit = daily_limit_for(user)
+    if limit is not None and tokens_used_today(user, now) >= limit:
+        raise QuotaExceeded(limit, next_reset(user, now))
+
+
+def quota_summary(user: User, now: datetime | None = None) -> dict:
+    """Today's usage, the limit and what is left, for the settings page and API."""
+    limit = daily_limit_for(user)
+    used = tokens_used_today(user, now)
+    return {
+        "used_today": used,
+        "daily_limit": limit,
+        "remaining": None if limit is None else max(limit - used, 0),
+        "resets_at": next_reset(user, now),
+    }
+
+
+@transaction.atomic
+def user_token_limit_set(user: User, daily_tokens: int | None) -> UserTokenLimit:
+    limit, _ = UserTokenLimit.objects.update_or_create(user=user, defaults={"daily_tokens": daily_tokens})
+    return limit

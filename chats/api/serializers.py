@@ -1,0 +1,73 @@
+"""Shapes of the chats API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from chats.models import Chat, Folder, Message
+
+
+class FolderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Folder
+        fields = ["id", "name", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class FolderField(serializers.PrimaryKeyRelatedField):
+    """Only the requesting user's folders can be chosen (others don't exist for them)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Folder.objects.visible_to(request.user) if request else Folder.objects.none()
+
+
+class ChatSerializer(serializers.ModelSerializer):
+    folder = FolderField(required=False, allow_null=True)
+    message_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Chat
+        fields = [
+            "id",
+            "title",
+            "title_source",
+            "model",
+            "system_prompt",
+            "pinned",
+            "folder",
+            "message_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "title_source", "message_count", "created_at", "updated_at"]
+        extra_kwargs = {"title": {"required": False, "allow_blank": True}}
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "role",
+            "content",
+            "status",
+            "error",
+            "error_kind",
+            "model",
+            "tokens",
+            "prompt_tokens",
+            "tokens_estimated",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MessageInput(serializers.Serializer):
+    content = serializers.CharField(max_length=100_000, trim_whitespace=True)
+
+
+class ExchangeOutput(serializers.Serializer):
+    question = MessageSerializer(allow_null=True)
+    reply = MessageSerializer()

@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from chats.api import views
+
+router = SimpleRouter()
+router.register("chats", views.ChatViewSet, basename="chat")
+router.register("chat-folders", views.FolderViewSet, basename="chat-folder")
+
+messages = views.MessageViewSet.as_view({"get": "list", "post": "create"})
+regenerate = views.MessageViewSet.as_view({"post": "regenerate"})
+
+urlpatterns = [
+    path("chats/<int:chat_pk>/messages/", messages, name="chat-messages"),
+    path("chats/<int:chat_pk>/regenerate/", regenerate, name="chat-regenerate"),
+    *router.urls,
+]

@@ -1,0 +1,187 @@
+"""Chats API: chats, folders, messages with streamed replies, regenerate, stop, export."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.db.models import Count, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, pagination, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ai.client import ProviderError
+from ai.services import QuotaExceeded
+from chats import export, services
+from chats.api import serializers
+from chats.api.renderers import EventStreamRenderer
+from chats.models import Chat, Folder, Message
+from chats.replies import Event, collect_reply, message_payload, run_reply
+
+
+class QuotaExceededError(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "quota_exceeded"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class MessageCursor(pagination.CursorPagination):
+    ordering = ("created_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("search", str, description="Title or text.")]))
+class ChatViewSet(viewsets.ModelViewSet):
+    """The user's chats; `?search=` looks in titles and messages, `?folder=` and `?pinned=` filter."""
+
+    serializer_class = serializers.ChatSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_fields = ["folder", "pinned"]
+
+    def get_queryset(self) -> QuerySet[Chat]:
+        if getattr(self, "swagger_fake_view", False):
+            return Chat.objects.none()
+        chats = Chat.objects.visible_to(self.request.user).annotate(message_count=Count("messages"))
+        # Meta.ordering doesn't apply to GROUP BY queries, so say it again.
+        return chats.search(self.request.query_params.get("search", "")).order_by(*Chat._meta.ordering)
+
+    def perform_create(self, serializer: serializers.ChatSerializer) -> None:
+        serializer.instance = services.chat_create(owner=self.request.user, **serializer.validated_data)
+        serializer.instance.message_count = 0
+
+    def perform_update(self, serializer: serializers.ChatSerializer) -> None:
+        services.chat_update(serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Chat) -> None:
+        services.chat_delete(instance)
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="How many replies were stopped.")})
+    @action(detail=True, methods=["post"])
+    def stop(self, request: Request, pk: str | None = None) -> Response:
+        """Stop the running reply; it keeps its partial text with status `stopped`."""
+        return Response({"stopped": services.reply_stop(self.get_object())})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as", str, enum=["markdown", "json"], description="Default: markdown.")],
+        responses={200: OpenApiResponse(description="The chat as a file.")},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """Download the chat as Markdown or JSON."""
+        chat = self.get_object()
+        kind = request.query_params.get("as", "markdown")
+        if kind not in {"markdown", "json"}:
+            raise exceptions.ValidationError({"as": "Choose markdown or json."})
+        return export.download(chat, kind)
+
+
+class ReplyStreamingMixin:
+    """Answer with SSE when the client asks for text/event-stream, else with JSON after the reply is done."""
+
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    def wants_stream(self, request: Request) -> bool:
+        return "text/event-stream" in request.headers.get("Accept", "")
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors before the stream starts are JSON, whatever was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        if isinstance(exc, QuotaExceeded):
+            exc = QuotaExceededError(str(exc))
+        elif isinstance(exc, services.ReplyInProgress | services.NothingToRegenerate):
+            exc = Conflict(str(exc))
+        return super().handle_exception(exc)
+
+    def reply_response(self, question: Message | None, reply: Message) -> HttpResponse:
+        if self.wants_stream(self.request):
+            start = Event("start", {"question": question.pk if question else None, "reply": reply.pk})
+
+            async def events():
+                yield start.encode()
+                async for event in run_reply(reply):
+                    yield event.encode()
+
+            response = StreamingHttpResponse(events(), content_type="text/event-stream")
+            response["Cache-Control"] = "no-cache"
+            response["X-Accel-Buffering"] = "no"  # tell nginx not to buffer the stream
+            return response
+        reply = async_to_sync(collect_reply)(reply)
+        body = {"question": message_payload(question) if question else None, "reply": message_payload(reply)}
+        return Response(body, status=_status_of(reply))
+
+
+def _status_of(reply: Message) -> int:
+    """201 when the reply was written; when the provider failed, 502 (503 if none is configured), with the
+    saved question and the failed reply in the body so the client can show the error and retry."""
+    if reply.status != Message.Status.FAILED:
+        return status.HTTP_201_CREATED
+    if reply.error_kind == ProviderError.NOT_CONFIGURED:
+        return status.HTTP_503_SERVICE_UNAVAILABLE
+    return status.HTTP_502_BAD_GATEWAY
+
+
+class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Messages of one chat, oldest first (cursor-paginated). POST asks the model and answers."""
+
+    serializer_class = serializers.MessageSerializer
+    pagination_class = MessageCursor
+
+    def chat(self) -> Chat:
+        return get_object_or_404(Chat.objects.visible_to(self.request.user), pk=self.kwargs["chat_pk"])
+
+    def get_queryset(self) -> QuerySet[Message]:
+        if getattr(self, "swagger_fake_view", False):
+            return Message.objects.none()
+        return self.chat().messages.all()
+
+    @extend_schema(
+        request=serializers.MessageInput,
+        responses={201: serializers.ExchangeOutput, 429: OpenApiResponse(description="Daily token quota used up.")},
+        description="Saves the message, then answers. With `Accept: text/event-stream` the reply streams as "
+        "Server-Sent Events: `start` (ids), `delta` (text pieces), then `done`, `stopped` or `error` carrying the "
+        "saved message with its token counts.",
+    )
+    def create(self, request: Request, chat_pk: str) -> HttpResponse:
+        chat = self.chat()
+        data = serializers.MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        question, reply = services.message_send(chat, data.validated_data["content"])
+        return self.reply_response(question, reply)
+
+    @extend_schema(request=None, responses={201: serializers.ExchangeOutput})
+    @action(detail=False, methods=["post"])
+    def regenerate(self, request: Request, chat_pk: str) -> HttpResponse:
+        """Answer the last question again (also the way to retry a failed reply)."""
+        reply = services.reply_regenerate(self.chat())
+        return self.reply_response(None, reply)
+
+
+class FolderViewSet(viewsets.ModelViewSet):
+    """The user's chat folders; deleting one leaves its chats unfiled."""
+
+    serializer_class = serializers.FolderSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Folder]:
+        if getattr(self, "swagger_fake_view", False):
+            return Folder.objects.none()
+        return Folder.objects.visible_to(self.request.user)
+
+    def perform_create(self, serializer: serializers.FolderSerializer) -> None:
+        serializer.instance = services.folder_create(owner=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.FolderSerializer) -> None:
+        services.folder_rename(serializer.instance, serializer.validated_data.get("name", serializer.instance.name))
+
+    def perform_destroy(self, instance: Folder) -> None:
+        services.folder_delete(instance)

@@ -1,0 +1,90 @@
+"""Chats and their messages (Quillium `chats` and `messages`), plus folders to file chats in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chats.querysets import ChatQuerySet, FolderQuerySet
+
+DEFAULT_TITLE = "New chat"
+
+
+class Folder(models.Model):
+    """A user's folder of chats."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_folders")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FolderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="chats_folder_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Chat(models.Model):
+    """One conversation of one user with a model."""
+
+    class TitleSource(models.TextChoices):
+        DEFAULT = "default", "Default"
+        AUTO = "auto", "Generated"
+        MANUAL = "manual", "Set by the user"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats")
+    title = models.CharField(max_length=255, default=DEFAULT_TITLE)
+    title_source = models.CharField(max_length=10, choices=TitleSource.choices, default=TitleSource.DEFAULT)
+    model = models.CharField(max_length=200, blank=True, help_text="Empty: the chat config's model.")
+    system_prompt = models.TextField(blank=True)
+    pinned = models.BooleanField(default=False)
+    folder = models.ForeignKey(Folder, on_delete=models.SET_NULL, null=True, blank=True, related_name="chats")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pinned", "-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="chats_chat_owner_updated")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    """One turn of a chat; an assistant message records how its reply went."""
+
+    class Role(models.TextChoices):
+        SYSTEM = "system", "System"
+        USER = "user", "User"
+        ASSISTANT = "assistant", "Assistant"
+
+    class Status(models.TextChoices):
+        COMPLETE = "complete", "Complete"
+        STREAMING = "streaming", "Streaming"
+        FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)
+    error = models.TextField(blank=True, help_text="What went wrong, in words a person can act on.")
+    error_kind = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=200, blank=True, help_text="The model that wrote an assistant message.")
+    tokens = models.PositiveIntegerField(default=0, help_text="This message's tokens (completion, for replies).")
+    prompt_tokens = models.PositiveIntegerField(default=0, help_text="Tokens of the prompt a reply answered.")
+    tokens_estimated = models.BooleanField(default=False, help_text="Counted by us: the provider reported none.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["chat", "created_at", "id"], name="chats_message_chat_created")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.content[:40]}"

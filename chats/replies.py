@@ -1,0 +1,119 @@
+"""Runs one reply: asks the provider, hands on every piece the moment it arrives, and saves the partial
+text at most once a second (which is also when it notices a stop). Used by the API, streamed or not."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+
+from ai import client
+from ai import services as ai_services
+from ai.client import ProviderError, Usage, estimate_usage
+from ai.models import AIConfig
+from chats import services
+from chats.models import Message
+
+SAVE_EVERY_SECONDS = 1.0
+
+
+@dataclass
+class Event:
+    """One Server-Sent Event: `delta` (a piece of text), then `done`, `stopped` or `error` with the message."""
+
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        import json
+
+        return f"event: {self.name}\ndata: {json.dumps(self.data, ensure_ascii=False)}\n\n".encode()
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "role": message.role,
+        "status": message.status,
+        "content": message.content,
+        "model": message.model,
+        "tokens": message.tokens,
+        "prompt_tokens": message.prompt_tokens,
+        "tokens_estimated": message.tokens_estimated,
+        "error": message.error,
+        "error_kind": message.error_kind,
+    }
+
+
+async def run_reply(reply: Message) -> AsyncIterator[Event]:
+    """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded)."""
+    messages = await sync_to_async(services.prompt_for)(reply)
+    try:
+        endpoint = await sync_to_async(ai_services.endpoint_for)(AIConfig.Key.CHAT)
+    except ProviderError as exc:
+        reply = await sync_to_async(services.reply_fail)(reply, error=exc)
+        yield Event("error", message_payload(reply))
+        return
+
+    model = reply.chat.model or endpoint.model
+    pieces: list[str] = []
+    usage: Usage | None = None
+    settled = False  # the reply's final state is saved
+    last_save = time.monotonic()
+    try:
+        async with aclosing(client.stream(endpoint, messages, model=model)) as stream:
+            async for item in stream:
+                if isinstance(item, Usage):
+                    usage = item
+                    continue
+                pieces.append(item)
+                yield Event("delta", {"content": item})
+                if time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
+                    last_save = time.monotonic()
+                    if not await sync_to_async(services.reply_progress)(reply.pk, "".join(pieces)):
+                        break  # stopped by the user
+            else:
+                text = "".join(pieces)
+                reply = await sync_to_async(services.reply_finish)(
+                    reply, content=text, usage=usage or estimate_usage(messages, text), model=model
+                )
+                settled = True
+                yield Event("done", message_payload(reply))
+                return
+        text = "".join(pieces)
+        reply = await sync_to_async(services.reply_finish)(
+            reply, content=text, usage=estimate_usage(messages, text), model=model, status=Message.Status.STOPPED
+        )
+        settled = True
+        yield Event("stopped", message_payload(reply))
+    except ProviderError as exc:
+        text = "".join(pieces)
+        reply = await sync_to_async(services.reply_fail)(
+            reply, error=exc, content=text, model=model, usage=estimate_usage(messages, text) if text else None
+        )
+        settled = True
+        yield Event("error", message_payload(reply))
+    finally:
+        if not settled:  # the client went away mid-reply: keep what was written, as stopped
+            text = "".join(pieces)
+            await asyncio.shield(
+                sync_to_async(services.reply_finish)(
+                    reply,
+                    content=text,
+                    usage=estimate_usage(messages, text),
+                    model=model,
+                    status=Message.Status.STOPPED,
+                )
+            )
+
+
+async def collect_reply(reply: Message) -> Message:
+    """Run a reply to the end without streaming it; returns the saved message."""
+    async for _event in run_reply(reply):
+        pass
+    return await Message.objects.select_related("chat").aget(pk=reply.pk)

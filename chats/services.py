@@ -1,0 +1,257 @@
+"""Every write to chats: pages, API, admin, tasks and tests call these (the streaming runner too)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ai import services as ai_services
+from ai.client import ProviderError, Usage, estimate_tokens
+from ai.models import TokenUsage
+from chats.models import DEFAULT_TITLE, Chat, Folder, Message
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MAX_MESSAGE_CHARS = 100_000
+
+
+class ReplyInProgress(Exception):
+    """The chat is already answering; stop that reply first."""
+
+
+class NothingToRegenerate(Exception):
+    """The chat has no user message to answer."""
+
+
+# -- chats and folders ----------------------------------------------------------------------------------
+
+
+def chat_create(
+    *,
+    owner: User,
+    title: str = "",
+    model: str = "",
+    system_prompt: str = "",
+    folder: Folder | None = None,
+    pinned: bool = False,
+) -> Chat:
+    """Start a chat; a blank title gets the default and an automatic one after the first reply."""
+    _check_folder(owner, folder)
+    chat = Chat(
+        owner=owner,
+        title=title.strip() or DEFAULT_TITLE,
+        title_source=Chat.TitleSource.MANUAL if title.strip() else Chat.TitleSource.DEFAULT,
+        model=model.strip(),
+        system_prompt=system_prompt,
+        folder=folder,
+        pinned=pinned,
+    )
+    chat.full_clean()
+    chat.save()
+    return chat
+
+
+def chat_update(chat: Chat, **changes: Any) -> Chat:
+    """Rename, re-file, pin, or change the model or system prompt of a chat."""
+    allowed = {"title", "model", "system_prompt", "folder", "pinned"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Not a chat field: {', '.join(sorted(unknown))}")
+    if "folder" in changes:
+        _check_folder(chat.owner, changes["folder"])
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+        if not changes["title"]:
+            raise ValidationError({"title": "A chat needs a title."})
+        chat.title_source = Chat.TitleSource.MANUAL
+    for field, value in changes.items():
+        setattr(chat, field, value)
+    chat.full_clean()
+    chat.save(update_fields=[*changes, "title_source", "updated_at"])
+    return chat
+
+
+def chat_delete(chat: Chat) -> None:
+    chat.delete()
+
+
+def _check_folder(owner: User, folder: Folder | None) -> None:
+    if folder is not None and folder.owner_id != owner.pk:
+        raise ValidationError({"folder": "No such folder."})
+
+
+def folder_create(*, owner: User, name: str) -> Folder:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A folder needs a name."})
+    if Folder.objects.filter(owner=owner, name=name).exists():
+        raise ValidationError({"name": "You already have a folder with this name."})
+    return Folder.objects.create(owner=owner, name=name)
+
+
+def folder_rename(folder: Folder, name: str) -> Folder:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A folder needs a name."})
+    if Folder.objects.filter(owner=folder.owner, name=name).exclude(pk=folder.pk).exists():
+        raise ValidationError({"name": "You already have a folder with this name."})
+    folder.name = name
+    folder.save(update_fields=["name"])
+    return folder
+
+
+def folder_delete(folder: Folder) -> None:
+    """Delete a folder; its chats stay, unfiled."""
+    folder.delete()
+
+
+# -- messages and replies -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
+    """Save the user's message and an empty reply to fill in; refuses over quota or while a reply runs."""
+    content = content.strip()
+    if not content:
+        raise ValidationError({"content": "Write something first."})
+    if len(content) > MAX_MESSAGE_CHARS:
+        raise ValidationError({"content": f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters."})
+    Chat.objects.select_for_update().filter(pk=chat.pk).first()  # one reply at a time per chat
+    if chat.messages.filter(status=Message.Status.STREAMING).exists():
+        raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
+    ai_services.quota_check(chat.owner)
+    question = Message.objects.create(
+        chat=chat,
+        role=Message.Role.USER,
+        content=content,
+        tokens=estimate_tokens(content),
+        tokens_estimated=True,
+    )
+    reply = _reply_placeholder(chat)
+    chat.save(update_fields=["updated_at"])
+    return question, reply
+
+
+def _reply_placeholder(chat: Chat) -> Message:
+    return Message.objects.create(
+        chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model
+    )
+
+
+@transaction.atomic
+def reply_regenerate(chat: Chat) -> Message:
+    """Replace the last reply (or answer a last, unanswered question) with a fresh one."""
+    Chat.objects.select_for_update().filter(pk=chat.pk).first()
+    if chat.messages.filter(status=Message.Status.STREAMING).exists():
+        raise ReplyInProgress("The reply is still being written; stop it first.")
+    last = chat.messages.exclude(role=Message.Role.SYSTEM).last()
+    if last is None:
+        raise NothingToRegenerate("There is nothing to answer yet.")
+    if last.role == Message.Role.ASSISTANT:
+        last.delete()
+    ai_services.quota_check(chat.owner)
+    reply = _reply_placeholder(chat)
+    chat.save(update_fields=["updated_at"])
+    return reply
+
+
+def prompt_for(reply: Message) -> list[dict[str, str]]:
+    """The conversation up to `reply`, as the provider wants it: system prompt, then the turns that count."""
+    chat = reply.chat
+    turns = (
+        chat.messages.filter(Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, id__lt=reply.id))
+        .exclude(status=Message.Status.FAILED)
+        .exclude(content="")
+        .values_list("role", "content")
+    )
+    messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
+    return messages + [{"role": role, "content": content} for role, content in turns]
+
+
+def reply_progress(reply_id: int, content: str) -> bool:
+    """Save the partial text of a running reply; False when it is no longer running (someone stopped it)."""
+    return bool(
+        Message.objects.filter(pk=reply_id, status=Message.Status.STREAMING).update(
+            content=content, updated_at=timezone.now()
+        )
+    )
+
+
+def reply_stop(chat: Chat) -> int:
+    """Stop the running reply of a chat; the runner notices at its next save and keeps the partial text."""
+    return Message.objects.filter(chat=chat, status=Message.Status.STREAMING).update(
+        status=Message.Status.STOPPED, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def reply_finish(
+    reply: Message, *, content: str, usage: Usage, model: str, status: str = Message.Status.COMPLETE
+) -> Message:
+    """Store the finished (or stopped) reply with its tokens and charge them to the user's ledger."""
+    reply.content = content
+    reply.status = status
+    reply.model = model
+    reply.tokens = usage.completion_tokens
+    reply.prompt_tokens = usage.prompt_tokens
+    reply.tokens_estimated = usage.estimated
+    reply.error = reply.error_kind = ""
+    reply.save(update_fields=_REPLY_FIELDS)
+    chat = reply.chat
+    ai_services.usage_record(user=chat.owner, model=model, feature=TokenUsage.Feature.CHAT, usage=usage)
+    if status == Message.Status.COMPLETE and chat.title_source == Chat.TitleSource.DEFAULT:
+        from chats.tasks import generate_title
+
+        transaction.on_commit(lambda: generate_title.enqueue(chat.pk))
+    return reply
+
+
+@transaction.atomic
+def reply_fail(
+    reply: Message, *, error: ProviderError, content: str = "", model: str = "", usage: Usage | None = None
+) -> Message:
+    """Mark a reply failed with a readable error, keeping any partial text; the user can retry."""
+    reply.content = content
+    reply.status = Message.Status.FAILED
+    reply.error = error.message
+    reply.error_kind = error.kind
+    reply.model = model or reply.model
+    if usage is not None:
+        reply.tokens, reply.prompt_tokens, reply.tokens_estimated = (
+            usage.completion_tokens,
+            usage.prompt_tokens,
+            usage.estimated,
+        )
+        ai_services.usage_record(user=reply.chat.owner, model=reply.model, feature=TokenUsage.Feature.CHAT, usage=usage)
+    reply.save(update_fields=_REPLY_FIELDS)
+    return reply
+
+
+_REPLY_FIELDS = [
+    "content",
+    "status",
+    "model",
+    "tokens",
+    "prompt_tokens",
+    "tokens_estimated",
+    "error",
+    "error_kind",
+    "updated_at",
+]
+
+
+def chat_title_set_automatically(chat_id: int, title: str) -> bool:
+    """Store a generated title unless the user named the chat meanwhile."""
+    title = " ".join(title.strip().strip('"').split())[:80]
+    if not title:
+        return False
+    return bool(
+        Chat.objects.filter(pk=chat_id, title_source=Chat.TitleSource.DEFAULT).update(
+            title=title, title_source=Chat.TitleSource.AUTO
+        )
+    )
