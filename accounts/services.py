@@ -98,9 +98,14 @@ def user_update(user: User, *, name: str | None = None, email: str | None = None
 
 
 def user_settings_for(user: User) -> UserSettings:
-    """The user's settings row (made on the spot for users created outside `user_create`)."""
-    preferences, _ = UserSettings.objects.get_or_create(user=user)
-    return preferences
+    """The user's settings row, cached on the user object for the rest of the request (made on the spot for
+    users created outside `user_create`)."""
+    try:
+        return user.settings
+    except UserSettings.DoesNotExist:
+        preferences, _ = UserSettings.objects.get_or_create(user=user)
+        user.settings = preferences
+        return preferences
 
 
 def user_settings_update(preferences: UserSettings, **changes: Any) -> UserSettings:

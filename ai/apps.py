@@ -21,6 +21,12 @@ class AiConfig(AppConfig):
         # "On first start": the chat config is seeded from AI_* variables right after migrations.
         post_migrate.connect(_seed_after_migrate, sender=self)
 
+    def settings_section(self, request: Any) -> dict[str, Any]:
+        """Today's token usage and allowance, shown on the account settings page."""
+        from ai.services import quota_summary
+
+        return {"template": "ai/settings_usage.html", "context": {"usage": quota_summary(request.user)}}
+
     def health_checks(self) -> dict[str, Callable[[], dict[str, Any]]]:
         from ai.health import check_chat_provider
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -135,13 +136,25 @@ def _error_message(exc: openai.APIStatusError) -> str:
     return exc.message or f"HTTP {exc.status_code}"
 
 
+# Making an AsyncOpenAI costs ~55 ms (TLS context, HTTP pool), so each event loop keeps one per endpoint and
+# reuses its connections; a loop's clients go when the loop does.
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, openai.AsyncOpenAI]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _client(endpoint: Endpoint) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(
-        base_url=endpoint.base_url,
-        api_key=endpoint.api_key or "none",  # local servers take no key, but the SDK insists on one
-        timeout=endpoint.timeout,
-        max_retries=0,  # we retry connection failures only, below
-    )
+    per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
+    key = (endpoint.base_url, endpoint.api_key, endpoint.timeout)
+    client = per_loop.get(key)
+    if client is None:
+        client = per_loop[key] = openai.AsyncOpenAI(
+            base_url=endpoint.base_url,
+            api_key=endpoint.api_key or "none",  # local servers take no key, but the SDK insists on one
+            timeout=endpoint.timeout,
+            max_retries=0,  # we retry connection failures only, below
+        )
+    return client
 
 
 async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) -> T:
@@ -163,8 +176,8 @@ async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) 
 async def list_models(endpoint: Endpoint) -> list[str]:
     """Model ids the provider offers, sorted."""
 
-    async with _client(endpoint) as client:
-        page = await _retrying(endpoint, client.models.list)
+    client = _client(endpoint)
+    page = await _retrying(endpoint, client.models.list)
     return sorted(model.id for model in page.data)
 
 
@@ -182,10 +195,8 @@ def _params(endpoint: Endpoint, messages: list[dict[str, str]], model: str | Non
 async def complete(endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None) -> Completion:
     """A whole reply at once."""
 
-    async with _client(endpoint) as client:
-        response = await _retrying(
-            endpoint, lambda: client.chat.completions.create(**_params(endpoint, messages, model))
-        )
+    client = _client(endpoint)
+    response = await _retrying(endpoint, lambda: client.chat.completions.create(**_params(endpoint, messages, model)))
     content = (response.choices[0].message.content or "") if response.choices else ""
     if response.usage:
         usage = Usage(response.usage.prompt_tokens or 0, response.usage.completion_tokens or 0)
@@ -233,7 +244,6 @@ async def stream(
     finally:
         if response is not None:
             await response.close()
-        await client.close()
     if not finished:
         raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
     yield usage or estimate_usage(messages, "".join(pieces))
@@ -242,8 +252,6 @@ async def stream(
 async def embed(endpoint: Endpoint, texts: list[str], *, model: str | None = None) -> list[list[float]]:
     """One vector per text, in order."""
 
-    async with _client(endpoint) as client:
-        response = await _retrying(
-            endpoint, lambda: client.embeddings.create(model=model or endpoint.model, input=texts)
-        )
+    client = _client(endpoint)
+    response = await _retrying(endpoint, lambda: client.embeddings.create(model=model or endpoint.model, input=texts))
     return [item.embedding for item in sorted(response.data, key=lambda item: item.index)]

@@ -54,6 +54,11 @@ class Chat(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("chats:detail", args=[self.pk])
+
 
 class Message(models.Model):
     """One turn of a chat; an assistant message records how its reply went."""

@@ -246,8 +246,12 @@ _REPLY_FIELDS = [
 
 
 def chat_title_set_automatically(chat_id: int, title: str) -> bool:
-    """Store a generated title unless the user named the chat meanwhile."""
-    title = " ".join(title.strip().strip('"').split())[:80]
+    """Store a generated title unless the user named the chat meanwhile (models add quotes, Markdown and
+    chatter: keep the first line, plain, at most 80 characters on a word boundary)."""
+    first_line = next((line for line in title.splitlines() if line.strip()), "")
+    title = " ".join(first_line.replace("*", "").replace("`", "").replace("#", "").strip(" \"'.").split())
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0] + "…"
     if not title:
         return False
     return bool(

@@ -96,3 +96,28 @@ def fake_llm(fake_llm_server, db):
         api_key=FAKE_PROVIDER_KEY,
     )
     return fake_llm_server
+
+
+@pytest.fixture(scope="session")
+def asgi_server():
+    """The real ASGI stack (uvicorn + Django) on a loopback port, for streaming tests (use transactional_db)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from django.core.asgi import get_asgi_application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)

@@ -34,6 +34,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None  # a real bug: let Django log it and answer 500 through handler500
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _first_message(exc.detail), "code": "invalid", "errors": exc.detail}
+    elif isinstance(exc, exceptions.APIException) and isinstance(exc.detail, dict):
+        # e.g. simplejwt's InvalidToken: {"detail": ..., "code": ..., "messages": [...]}
+        message = exc.detail.get("detail") or _first_message(exc.detail)
+        response.data = {"detail": str(message), "code": str(exc.detail.get("code") or "error")}
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         response.data = {"detail": str(exc.detail), "code": codes if isinstance(codes, str) else "error"}

@@ -128,3 +128,10 @@ def test_anonymous_requests_are_401_with_json(api):
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_bad_access_token_is_a_401_with_a_plain_message(api):
+    response = api.get(ME, HTTP_AUTHORIZATION="Bearer not.a.token")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Given token not valid for any token type", "code": "token_not_valid"}

@@ -39,3 +39,20 @@ def test_a_title_set_by_the_user_is_never_overwritten(alice, fake_llm):
     generate_title.call(chat.pk)
 
     assert Chat.objects.get(pk=chat.pk).title == "Mine"
+
+
+@pytest.mark.parametrize(
+    ("generated", "title"),
+    [
+        ('"Quills and feathers."', "Quills and feathers"),
+        ("## **Birds** of `prey`\n\nMore chatter here", "Birds of prey"),
+        ("word " * 40, ("word " * 16).strip() + "…"),
+    ],
+)
+def test_generated_titles_are_cleaned_up(alice, generated, title):
+    from chats.services import chat_title_set_automatically
+
+    chat = chat_create(owner=alice)
+
+    assert chat_title_set_automatically(chat.pk, generated)
+    assert Chat.objects.get(pk=chat.pk).title == title

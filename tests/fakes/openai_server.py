@@ -37,10 +37,15 @@ class Script:
         return [word if i == 0 else " " + word for i, word in enumerate(words)]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the benchmark opens 50+ connections at once
+
+
 class FakeOpenAI:
     """Start with `start()`; `url` is the base URL to configure (…/v1)."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.current = Script()
         self.requests: list[dict[str, Any]] = []
         self._release = threading.Event()
@@ -59,8 +64,7 @@ class FakeOpenAI:
                 length = int(self.headers.get("Content-Length") or 0)
                 fake._handle(self, json.loads(self.rfile.read(length) or b"{}"))
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
 
     def start(self) -> FakeOpenAI:

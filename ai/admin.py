@@ -1,0 +1,86 @@
+"""Admin for AI: provider configs (API key write-only), the usage ledger, and per-user limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ai import services
+from ai.models import AIConfig, TokenUsage, UserTokenLimit
+
+
+class AIConfigForm(forms.ModelForm):
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only: leave empty to keep the stored key. Stored encrypted.",
+    )
+    clear_api_key = forms.BooleanField(label="Remove the stored API key", required=False)
+
+    class Meta:
+        model = AIConfig
+        fields = ["key", "provider", "base_url", "model", "temperature", "max_tokens", "timeout_seconds"]
+
+
+@admin.register(AIConfig)
+class AIConfigAdmin(admin.ModelAdmin):
+    form = AIConfigForm
+    list_display = ["key", "provider", "base_url", "model", "has_api_key", "timeout_seconds", "updated_at"]
+    list_filter = ["provider"]
+    search_fields = ["key", "base_url", "model"]
+    fields = [
+        "key",
+        "provider",
+        "base_url",
+        "api_key",
+        "clear_api_key",
+        "model",
+        "temperature",
+        "max_tokens",
+        "timeout_seconds",
+    ]
+
+    @admin.display(boolean=True, description="API key")
+    def has_api_key(self, obj: AIConfig) -> bool:
+        return obj.has_api_key
+
+    def save_model(self, request: HttpRequest, obj: AIConfig, form: Any, change: bool) -> None:
+        api_key = "" if form.cleaned_data.get("clear_api_key") else (form.cleaned_data.get("api_key") or None)
+        services.ai_config_save(obj, api_key=api_key)
+
+
+@admin.register(TokenUsage)
+class TokenUsageAdmin(admin.ModelAdmin):
+    list_display = [
+        "day",
+        "user",
+        "model",
+        "feature",
+        "requests",
+        "prompt_tokens",
+        "completion_tokens",
+        "estimated_tokens",
+    ]
+    list_filter = ["feature", "day", "model"]
+    search_fields = ["user__email", "model"]
+    list_select_related = ["user"]
+    date_hierarchy = "day"
+    readonly_fields = [field.name for field in TokenUsage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TokenUsage | None = None) -> bool:
+        return False  # the ledger is written by the app only
+
+
+@admin.register(UserTokenLimit)
+class UserTokenLimitAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_tokens"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,224 @@
+"""How much time does Quillium add to a streamed chat reply?
+
+Starts the loopback OpenAI-protocol upstream (tests/fakes) streaming a fixed reply in its own process, and
+Quillium (uvicorn, as `make run` serves it) against a separate embedded database under var/bench. Then, for 1
+and for 50 concurrent conversations, measures time to first token and total time through Quillium and straight
+to the upstream, and prints the added time (p50/p99, ms). Also checks that every upstream chunk arrives as its
+own event and counts database writes per stream.
+
+Usage: .venv/bin/python bench/chat_stream.py [--rounds 3] [--pieces 20] [--gap-ms 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quillium_site.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The server runs with DEBUG off; this process signs its JWT, so both need the same key.
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+UPSTREAM = """
+import sys, time
+sys.path.insert(0, {root!r})
+from tests.fakes.openai_server import FakeOpenAI
+fake = FakeOpenAI(port={port})
+fake.script(pieces=[f" tok{{n}}" for n in range({pieces})], delay={gap})
+fake.start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"""
+
+
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx2.get(url, timeout=1)
+            return
+        except httpx2.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def prepare(upstream_url: str, conversations: int) -> tuple[str, list[int]]:
+    """Migrate the bench database, point the chat config at the upstream, return a token and chat ids."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.models import User
+    from accounts.services import user_create
+    from ai.models import AIConfig
+    from ai.services import ai_config_save
+    from chats.models import Chat
+    from chats.services import chat_create
+
+    call_command("migrate", verbosity=0)
+    user = User.objects.filter(email="bench@localhost").first() or user_create(
+        email="bench@localhost", password=None, name="Bench"
+    )
+    config = AIConfig.objects.filter(key="chat").first() or AIConfig(key="chat")
+    config.base_url, config.model, config.timeout_seconds = upstream_url, "fake-small", 30
+    ai_config_save(config, api_key="")
+    Chat.objects.filter(owner=user).delete()
+    chats = [chat_create(owner=user, title=f"bench {n}").pk for n in range(conversations)]
+    return str(RefreshToken.for_user(user).access_token), chats
+
+
+async def through_quillium(client: httpx2.AsyncClient, base: str, token: str, chat: int) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    first, deltas = None, 0
+    async with client.stream(
+        "POST",
+        f"{base}/api/v1/chats/{chat}/messages/",
+        json={"content": "go"},
+        headers={"Authorization": f"Bearer {token}", "Accept": "text/event-stream"},
+    ) as response:
+        if response.status_code != 200:
+            raise SystemExit(f"Quillium answered {response.status_code}: {(await response.aread())[:300]!r}")
+        async for line in response.aiter_lines():
+            if line.startswith("event: error"):
+                raise SystemExit(f"the reply failed: {line}")
+            if line == "event: delta":
+                deltas += 1
+                first = first or time.perf_counter()
+    return first - started, time.perf_counter() - started, deltas
+
+
+async def direct(client: httpx2.AsyncClient, upstream: str) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    first, chunks = None, 0
+    body = {"model": "fake-small", "messages": [{"role": "user", "content": "go"}], "stream": True}
+    async with client.stream("POST", f"{upstream}/chat/completions", json=body) as response:
+        async for line in response.aiter_lines():
+            if line.startswith("data: {") and '"content"' in line:
+                chunks += 1
+                first = first or time.perf_counter()
+    return first - started, time.perf_counter() - started, chunks
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def message_updates() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'chats_message'")
+        return cursor.fetchone()[0]
+
+
+async def measure(base: str, upstream: str, token: str, chats: list[int], concurrency: int, rounds: int) -> dict:
+    limits = httpx2.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
+    async with httpx2.AsyncClient(timeout=60, limits=limits) as client:
+        quillium, straight = [], []
+        for _ in range(rounds):
+            # Interleave the two paths round by round so both see the same machine load.
+            straight += await asyncio.gather(*(direct(client, upstream) for _ in range(concurrency)))
+            quillium += await asyncio.gather(
+                *(through_quillium(client, base, token, chats[n]) for n in range(concurrency))
+            )
+
+    def added(index: int, pick) -> float:
+        return (pick([r[index] for r in quillium]) - pick([r[index] for r in straight])) * 1000
+
+    def p99(values: list[float]) -> float:
+        return percentile(values, 0.99)
+
+    return {
+        "concurrency": concurrency,
+        "samples": len(quillium),
+        "ttft_direct_p50_ms": statistics.median(r[0] for r in straight) * 1000,
+        "ttft_quillium_p50_ms": statistics.median(r[0] for r in quillium) * 1000,
+        "ttft_added_p50_ms": added(0, statistics.median),
+        "ttft_added_p99_ms": added(0, p99),
+        "total_added_p50_ms": added(1, statistics.median),
+        "total_added_p99_ms": added(1, p99),
+        "chunks_forwarded": f"{min(r[2] for r in quillium)}/{max(r[2] for r in straight)}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency level (default 3)")
+    parser.add_argument("--pieces", type=int, default=20, help="chunks in the upstream reply (default 20)")
+    parser.add_argument("--gap-ms", type=float, default=20, help="upstream delay before each chunk (default 20)")
+    args = parser.parse_args()
+
+    upstream_port, quillium_port = free_port(), free_port()
+    upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
+    code = UPSTREAM.format(root=str(ROOT), port=upstream_port, pieces=args.pieces, gap=args.gap_ms / 1000)
+    processes = [start([sys.executable, "-c", code])]
+    try:
+        wait_for(f"{upstream_url}/models")
+        print(f"upstream: {args.pieces} chunks, {args.gap_ms:g} ms apart, at {upstream_url}")
+        token, chats = prepare(upstream_url, 50)
+        server = [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(quillium_port)]
+        processes.append(start(server, env={**os.environ, "DEBUG": "false"}))
+        base = f"http://127.0.0.1:{quillium_port}"
+        wait_for(f"{base}/healthz")
+        print(f"quillium: uvicorn at {base} (DEBUG off), database under {os.environ['DATA_DIR']}")
+
+        asyncio.run(measure(base, upstream_url, token, chats, 1, 1))  # warm up
+        results = []
+        for concurrency in (1, 50):
+            updates_before = message_updates()
+            rounds = args.rounds * (10 if concurrency == 1 else 1)
+            result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds))
+            time.sleep(0.6)  # pg_stat counters are flushed about every 0.5 s
+            result["db_updates_per_stream"] = (message_updates() - updates_before) / result["samples"]
+            results.append(result)
+        for result in results:
+            print(
+                json.dumps(
+                    {key: round(value, 2) if isinstance(value, float) else value for key, value in result.items()}
+                )
+            )
+        reply_seconds = args.pieces * args.gap_ms / 1000
+        print(
+            f"A reply lasts ~{reply_seconds:.1f} s upstream; saving at most once a second allows "
+            f"≤ {int(reply_seconds) + 1} progress writes + 1 final write + 1 placeholder-to-final per stream."
+        )
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from chats import views
+
+app_name = "chats"
+
+urlpatterns = [
+    path("", views.chat_list, name="list"),
+    path("new/", views.chat_new, name="new"),
+    path("<int:pk>/", views.chat_detail, name="detail"),
+    path("<int:pk>/send/", views.chat_send, name="send"),
+    path("<int:pk>/regenerate/", views.chat_regenerate, name="regenerate"),
+    path("<int:pk>/rename/", views.chat_rename, name="rename"),
+    path("<int:pk>/delete/", views.chat_delete, name="delete"),
+    path("<int:pk>/messages/<int:message_pk>/", views.message_fragment, name="message"),
+]

@@ -1,0 +1,122 @@
+"""Chat pages. With JavaScript the reply streams in through the API; without, the form posts here."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import writer_required
+from ai.services import QuotaExceeded
+from chats import selectors, services
+from chats.forms import MessageForm, RenameForm
+from chats.models import Chat
+from chats.replies import collect_reply
+
+PAGE_SIZE = 30
+
+
+def _own_chat(request: HttpRequest, pk: int) -> Chat:
+    return get_object_or_404(Chat.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def chat_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.chat_list(request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "chats/list.html", {"page": page, "search": search})
+
+
+@writer_required
+@require_POST
+def chat_new(request: HttpRequest) -> HttpResponse:
+    chat = services.chat_create(owner=request.user)
+    return redirect("chats:detail", pk=chat.pk)
+
+
+def _detail(request: HttpRequest, chat: Chat, form: MessageForm | None = None, status: int = 200) -> HttpResponse:
+    context = {
+        "chat": chat,
+        "chat_messages": chat.messages.all(),
+        "form": form or MessageForm(),
+        "rename_form": RenameForm(initial={"title": chat.title}),
+        "provider_ready": selectors.chat_provider_ready(),
+    }
+    return render(request, "chats/detail.html", context, status=status)
+
+
+@login_required
+def chat_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _own_chat(request, pk))
+
+
+@writer_required
+@require_POST
+def chat_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Without JavaScript: save the message, wait for the whole reply, show the chat again."""
+    chat = _own_chat(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, chat, form, status=400)
+    try:
+        _, reply = services.message_send(chat, form.cleaned_data["content"])
+    except QuotaExceeded as exc:
+        form.add_error("content", str(exc))
+        return _detail(request, chat, form, status=429)
+    except services.ReplyInProgress as exc:
+        form.add_error("content", str(exc))
+        return _detail(request, chat, form, status=409)
+    async_to_sync(collect_reply)(reply)
+    return redirect(f"{chat.get_absolute_url()}#end")
+
+
+@writer_required
+@require_POST
+def chat_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    chat = _own_chat(request, pk)
+    try:
+        reply = services.reply_regenerate(chat)
+    except (QuotaExceeded, services.ReplyInProgress, services.NothingToRegenerate) as exc:
+        messages.error(request, str(exc))
+    else:
+        async_to_sync(collect_reply)(reply)
+    return redirect(f"{chat.get_absolute_url()}#end")
+
+
+@writer_required
+@require_POST
+def chat_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    chat = _own_chat(request, pk)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.chat_update(chat, title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.error(request, "A chat needs a title.")
+    return redirect(chat)
+
+
+@writer_required
+def chat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the chat and its messages."""
+    chat = _own_chat(request, pk)
+    if request.method == "POST":
+        services.chat_delete(chat)
+        messages.success(request, f"Deleted “{chat.title}”.")
+        return redirect("chats:list")
+    return render(request, "chats/confirm_delete.html", {"chat": chat, "count": chat.messages.count()})
+
+
+@login_required
+def message_fragment(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """One rendered message, for the page to swap in when a streamed reply is done."""
+    chat = _own_chat(request, pk)
+    message = get_object_or_404(chat.messages, pk=message_pk)
+    return render(request, "chats/detail.html#message", {"chat": chat, "message": message})

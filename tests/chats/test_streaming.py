@@ -1,0 +1,139 @@
+"""Streamed replies through the real ASGI stack (uvicorn), as a browser or bot receives them."""
+
+import json
+import time
+
+import httpx2
+import pytest
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from chats.models import Message
+from chats.services import chat_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def auth(user) -> dict[str, str]:
+    return {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+
+
+def read_events(response: httpx2.Response, on_event=None) -> list[tuple[float, str, dict]]:
+    """(arrival time, event name, data) for each Server-Sent Event."""
+    events, name = [], None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            name = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            events.append((time.monotonic(), name, json.loads(line.removeprefix("data: "))))
+            if on_event:
+                on_event(events)
+    return events
+
+
+def stream_message(server: str, user, chat, content: str = "Count to five", on_event=None):
+    with httpx2.stream(
+        "POST",
+        f"{server}/api/v1/chats/{chat.pk}/messages/",
+        json={"content": content},
+        headers={**auth(user), "Accept": "text/event-stream"},
+        timeout=15,
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        return read_events(response, on_event)
+
+
+def test_the_reply_arrives_piece_by_piece_then_the_saved_message(asgi_server, alice, fake_llm):
+    fake_llm.script(pieces=["one", " two", " three", " four", " five"], delay=0.3)
+    chat = chat_create(owner=alice)
+
+    events = stream_message(asgi_server, alice, chat)
+
+    names = [name for _, name, _ in events]
+    assert names == ["start", "delta", "delta", "delta", "delta", "delta", "done"]
+    deltas = [(at, data["content"]) for at, name, data in events if name == "delta"]
+    assert "".join(text for _, text in deltas) == "one two three four five"
+    # forwarded as they arrive: the first piece came ~1.2 s before the last, not in one batch at the end
+    assert deltas[-1][0] - deltas[0][0] > 0.9
+    done = events[-1][2]
+    saved = Message.objects.get(pk=done["id"])
+    assert (saved.status, saved.content, saved.tokens) == ("complete", "one two three four five", 5)
+    assert done["tokens"] == 5 and done["tokens_estimated"] is False
+    assert events[0][2] == {"question": saved.pk - 1, "reply": saved.pk}
+
+
+def test_stop_keeps_the_partial_text(asgi_server, alice, fake_llm):
+    fake_llm.script(pieces=[f" w{n}" for n in range(20)], delay=0.3)
+    chat = chat_create(owner=alice)
+    stopped = []
+
+    def stop_after_first_piece(events):
+        if not stopped and events[-1][1] == "delta":
+            stopped.append(httpx2.post(f"{asgi_server}/api/v1/chats/{chat.pk}/stop/", headers=auth(alice)))
+
+    events = stream_message(asgi_server, alice, chat, on_event=stop_after_first_piece)
+
+    assert stopped[0].json() == {"stopped": 1}
+    assert events[-1][1] == "stopped"
+    reply = Message.objects.get(pk=events[-1][2]["id"])
+    assert reply.status == "stopped"
+    assert 0 < len(reply.content) < len("".join(f" w{n}" for n in range(20)))
+    assert reply.content == "".join(data["content"] for _, name, data in events if name == "delta")
+
+
+def test_a_hanging_provider_ends_the_stream_with_an_error_within_the_timeout(asgi_server, alice, fake_llm):
+    fake_llm.script(hang=True)
+    chat = chat_create(owner=alice)
+
+    started = time.monotonic()
+    events = stream_message(asgi_server, alice, chat)
+
+    assert time.monotonic() - started < 2 + 1.5
+    assert events[-1][1] == "error"
+    assert events[-1][2]["error_kind"] == "timed_out"
+    assert Message.objects.get(pk=events[-1][2]["id"]).status == "failed"
+    assert chat.messages.filter(role="user").count() == 1
+
+
+def test_a_client_that_goes_away_leaves_the_partial_reply_saved(asgi_server, alice, fake_llm):
+    fake_llm.script(pieces=[f" w{n}" for n in range(30)], delay=0.2)
+    chat = chat_create(owner=alice)
+
+    with httpx2.stream(
+        "POST",
+        f"{asgi_server}/api/v1/chats/{chat.pk}/messages/",
+        json={"content": "long answer please"},
+        headers={**auth(alice), "Accept": "text/event-stream"},
+        timeout=15,
+    ) as response:
+        for line in response.iter_lines():
+            if line.startswith("event: delta"):
+                break  # leave mid-reply
+
+    deadline = time.monotonic() + 8
+    reply = chat.messages.get(role="assistant")
+    while reply.status == "streaming" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        reply.refresh_from_db()
+    assert reply.status == "stopped"
+    assert reply.content.startswith(" w0")
+
+
+def test_errors_before_the_stream_starts_are_json(asgi_server, alice, bob, fake_llm):
+    chat = chat_create(owner=alice)
+
+    response = httpx2.post(
+        f"{asgi_server}/api/v1/chats/{chat.pk}/messages/",
+        json={"content": ""},
+        headers={**auth(alice), "Accept": "text/event-stream"},
+    )
+    other = httpx2.post(
+        f"{asgi_server}/api/v1/chats/{chat.pk}/messages/",
+        json={"content": "hi"},
+        headers={**auth(bob), "Accept": "text/event-stream"},
+    )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["errors"]["content"]
+    assert other.status_code == 404

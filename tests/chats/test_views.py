@@ -1,0 +1,150 @@
+import pytest
+from django.urls import reverse
+
+from accounts import site_settings
+from ai.client import Usage
+from ai.services import usage_record
+from chats.models import Chat, Message
+from chats.services import chat_create
+from tests.chats.factories import MessageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def test_chat_pages_need_a_sign_in(client):
+    assert client.get("/chats/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_list_shows_an_empty_state_then_chats(alice_client, alice):
+    assert b"No chats yet" in alice_client.get("/chats/").content
+
+    chat_create(owner=alice, title="Birds")
+    page = alice_client.get("/chats/").content.decode()
+
+    assert "Birds" in page and "No chats yet" not in page
+
+
+def test_the_list_searches_and_paginates(alice_client, alice):
+    for number in range(35):
+        chat_create(owner=alice, title=f"Topic {number}")
+
+    first = alice_client.get("/chats/").context["page"]
+    found = alice_client.get("/chats/?q=Topic 7").context["page"]
+
+    assert (len(first.object_list), first.paginator.num_pages) == (30, 2)
+    assert [chat.title for chat in found.object_list] == ["Topic 7"]
+
+
+def test_new_chat_opens_it(alice_client, alice):
+    response = alice_client.post("/chats/new/")
+
+    chat = Chat.objects.get(owner=alice)
+    assert response["Location"] == chat.get_absolute_url()
+
+
+def test_messages_render_markdown_without_scripts(alice_client, alice):
+    chat = chat_create(owner=alice)
+    MessageFactory(chat=chat, role="assistant", content="**bold** <script>alert('x')</script>\n```\ncode\n```")
+
+    page = alice_client.get(chat.get_absolute_url()).content.decode()
+
+    assert "<strong>bold</strong>" in page
+    assert "<pre><code>code" in page
+    assert "<script>alert" not in page
+
+
+def test_the_page_explains_how_to_configure_a_provider(alice_client, alice):
+    chat = chat_create(owner=alice)
+
+    assert b'data-testid="no-provider"' in alice_client.get(chat.get_absolute_url()).content
+
+
+def test_sending_without_javascript_saves_both_messages(alice_client, alice, fake_llm):
+    chat = chat_create(owner=alice)
+    fake_llm.script(reply="Plain **reply**")
+
+    response = alice_client.post(f"/chats/{chat.pk}/send/", {"content": "hello"})
+
+    assert response.status_code == 302
+    assert list(chat.messages.values_list("role", "status")) == [("user", "complete"), ("assistant", "complete")]
+    assert b"<strong>reply</strong>" in alice_client.get(chat.get_absolute_url()).content
+
+
+def test_a_failed_reply_shows_its_error_and_a_retry_button(alice_client, alice, fake_llm):
+    chat = chat_create(owner=alice)
+    fake_llm.script(status=500)
+    alice_client.post(f"/chats/{chat.pk}/send/", {"content": "hello"})
+
+    page = alice_client.get(chat.get_absolute_url()).content.decode()
+
+    assert "The AI provider failed (HTTP 500)" in page
+    assert ">Retry</button>" in page
+    fake_llm.script(reply="Better now.")
+    alice_client.post(f"/chats/{chat.pk}/regenerate/")
+    assert chat.messages.last().content == "Better now."
+
+
+def test_over_quota_the_form_keeps_the_text_and_says_when_it_resets(alice_client, alice, fake_llm):
+    site_settings.set_value("daily_token_limit", 10)
+    usage_record(user=alice, model="m", feature="chat", usage=Usage(10, 0))
+    chat = chat_create(owner=alice)
+
+    response = alice_client.post(f"/chats/{chat.pk}/send/", {"content": "my long thought"})
+
+    assert response.status_code == 429
+    assert "resets at midnight" in response.content.decode()
+    assert "my long thought" in response.content.decode()
+    assert not chat.messages.exists()
+
+
+def test_rename_and_delete_with_confirmation(alice_client, alice):
+    chat = chat_create(owner=alice, title="Old")
+
+    alice_client.post(f"/chats/{chat.pk}/rename/", {"title": "New name"})
+    chat.refresh_from_db()
+    assert chat.title == "New name"
+    confirm = alice_client.get(f"/chats/{chat.pk}/delete/")
+    assert confirm.status_code == 200 and Chat.objects.filter(pk=chat.pk).exists()
+    alice_client.post(f"/chats/{chat.pk}/delete/")
+    assert not Chat.objects.filter(pk=chat.pk).exists()
+
+
+def test_another_users_chat_pages_are_404(alice_client, bob):
+    chat = chat_create(owner=bob)
+    message = MessageFactory(chat=chat)
+
+    for url in [
+        chat.get_absolute_url(),
+        reverse("chats:message", args=[chat.pk, message.pk]),
+        f"/chats/{chat.pk}/delete/",
+    ]:
+        assert alice_client.get(url).status_code == 404
+    assert alice_client.post(f"/chats/{chat.pk}/send/", {"content": "x"}).status_code == 404
+    assert alice_client.post(f"/chats/{chat.pk}/delete/").status_code == 404
+    assert Message.objects.filter(chat=chat).count() == 1
+
+
+def test_the_settings_page_shows_usage_and_allowance(alice_client, alice):
+    site_settings.set_value("daily_token_limit", 500)
+    usage_record(user=alice, model="m", feature="chat", usage=Usage(100, 20))
+
+    page = alice_client.get("/accounts/settings/").content.decode()
+
+    assert "Today you used <strong>120</strong> tokens" in page
+    assert "<strong>380</strong> left" in page
+
+
+def test_list_page_queries_stay_constant(alice_client, alice, django_assert_max_num_queries):
+    for count in (3, 30):
+        Chat.objects.all().delete()
+        for number in range(count):
+            chat_create(owner=alice, title=f"c{number}")
+        # session, user, settings, count, page of chats
+        with django_assert_max_num_queries(5):
+            alice_client.get("/chats/")

@@ -1,0 +1,34 @@
+"""A person sends a message and watches the reply stream in, piece by piece."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from chats.models import Message
+from chats.services import chat_create
+from tests.e2e.helpers import sign_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reply_streams_into_the_page(asgi_server, page: Page, alice, password, fake_llm):
+    # The ASGI server, as `make run` serves it: the WSGI live_server would buffer the whole stream.
+    words = ["Quills", " are", " feather", " pens", " used", " for", " **writing**."]
+    fake_llm.script(pieces=words, delay=0.4)
+    chat = chat_create(owner=alice, title="Pens")
+    sign_in(page, asgi_server, alice.email, password)
+
+    page.goto(f"{asgi_server}{chat.get_absolute_url()}")
+    page.get_by_placeholder("Ask anything").fill("What are quills?")
+    page.get_by_role("button", name="Send").click()
+
+    streaming = page.locator(".bubble.assistant.streaming .body")
+    expect(streaming).to_contain_text("Quills are", timeout=5000)
+    partial = streaming.inner_text()
+    assert "writing" not in partial  # the start is on screen before the provider has finished
+    expect(page.get_by_role("button", name="Stop")).to_be_visible()
+
+    done = page.locator('.bubble.assistant[data-status="complete"]')
+    expect(done).to_contain_text("Quills are feather pens used for writing.", timeout=10000)
+    expect(done.locator("strong")).to_have_text("writing")  # swapped for the server-rendered Markdown
+    expect(page.locator('.bubble.user[data-status="complete"]')).to_contain_text("What are quills?")
+    expect(page.get_by_placeholder("Ask anything")).to_have_value("")
+    assert Message.objects.get(chat=chat, role="assistant").status == "complete"
