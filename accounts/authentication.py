@@ -1,17 +1,46 @@
-"""`Authorization: Api-Key <key>` for DRF."""
+"""Authentication for the API: JWT (Bearer) and `Authorization: Api-Key <key>`, plus the session backend."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework_simplejwt import authentication as jwt
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts.models import ApiKey, User
 from accounts.services import api_key_authenticate
 
 KEYWORD = "Api-Key"
+
+
+class JWTAuthentication(jwt.JWTAuthentication):
+    """simplejwt's Bearer authentication, loading the user with what every request reads in one query."""
+
+    def get_user(self, validated_token: Any) -> User:
+        try:
+            user_id = validated_token[jwt_settings.USER_ID_CLAIM]
+        except KeyError:
+            raise InvalidToken("Token contained no recognizable user identification") from None
+        user = User.objects.for_request().filter(pk=user_id).first()
+        if user is None:
+            raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed("User is inactive", code="user_inactive")
+        return user
+
+
+class EmailBackend(ModelBackend):
+    """Django's backend (email is the username), loading signed-in users like the API does."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = User.objects.for_request().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -45,3 +74,9 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": f"`{KEYWORD} <key>`; create keys on the settings page or at /api/v1/api-keys/.",
         }
+
+
+class JWTScheme(SimpleJWTScheme):
+    """Documents our JWTAuthentication exactly like simplejwt's (`jwtAuth`, Bearer)."""
+
+    target_class = JWTAuthentication

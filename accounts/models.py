@@ -59,7 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def is_guest(self) -> bool:
-        """Guests may read but never write (one query, made only when a write is attempted)."""
+        """Guests may read but never write (known without a query when loaded by `objects.for_request()`)."""
+        if "guest_flag" in self.__dict__:
+            return self.guest_flag
         return self.groups.filter(name=Role.GUEST).exists()
 
 

@@ -77,6 +77,7 @@ def user_set_role(user: User, role: str) -> None:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff", "updated_at"])
     user.__dict__.pop("is_guest", None)
+    user.__dict__.pop("guest_flag", None)
 
 
 def user_update(user: User, *, name: str | None = None, email: str | None = None) -> User:
@@ -167,10 +168,11 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
     """The usable key matching `raw_key`, with its user, or None; records when it was last used."""
     if not raw_key.startswith(API_KEY_PREFIX):
         return None
-    api_key = ApiKey.objects.select_related("user").filter(key_hash=hash_api_key(raw_key)).first()
+    api_key = ApiKey.objects.with_request_user().filter(key_hash=hash_api_key(raw_key)).first()
     now = timezone.now()
     if api_key is None or not api_key.is_usable(now) or not api_key.user.is_active:
         return None
+    api_key.user.guest_flag = api_key.user_guest_flag
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         # At most one write a minute per key, and none when another request just did it.
         ApiKey.objects.filter(pk=api_key.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(

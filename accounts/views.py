@@ -65,7 +65,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None if hasattr(exc, "error_dict") else "password1", exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             messages.success(request, "Welcome to Quillium.")
             return redirect("home")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)

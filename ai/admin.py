@@ -52,6 +52,13 @@ class AIConfigAdmin(admin.ModelAdmin):
         api_key = "" if form.cleaned_data.get("clear_api_key") else (form.cleaned_data.get("api_key") or None)
         services.ai_config_save(obj, api_key=api_key)
 
+    def delete_model(self, request: HttpRequest, obj: AIConfig) -> None:
+        services.ai_config_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for config in queryset:
+            services.ai_config_delete(config)
+
 
 @admin.register(TokenUsage)
 class TokenUsageAdmin(admin.ModelAdmin):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time as time_module
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -43,7 +44,15 @@ def ai_config_save(config: AIConfig, *, api_key: str | None = None) -> AIConfig:
         config.api_key_encrypted = crypto.encrypt(api_key.strip())
     config.full_clean()
     config.save()
+    forget_endpoints()
+    transaction.on_commit(forget_endpoints)
     return config
+
+
+def ai_config_delete(config: AIConfig) -> None:
+    config.delete()
+    forget_endpoints()
+    transaction.on_commit(forget_endpoints)
 
 
 def guess_provider(base_url: str) -> str:
@@ -74,11 +83,32 @@ def seed_chat_config_from_environment() -> AIConfig | None:
     return ai_config_save(config, api_key=settings.AI_API_KEY)
 
 
+# Every reply needs its endpoint before the first token, so each process keeps them for a few seconds (in
+# memory only: the decrypted key never goes to a shared cache). Saving a config here forgets them at once;
+# other processes see a change within ENDPOINT_CACHE_SECONDS.
+ENDPOINT_CACHE_SECONDS = 10.0
+_endpoints: dict[str, tuple[float, Endpoint | ProviderError]] = {}
+
+
+def forget_endpoints() -> None:
+    _endpoints.clear()
+
+
 def endpoint_for(key: str) -> Endpoint:
     """The decrypted endpoint of a config; ProviderError(NOT_CONFIGURED) when there is none."""
+    cached = _endpoints.get(key)
+    if cached is None or cached[0] < time_module.monotonic():
+        cached = (time_module.monotonic() + ENDPOINT_CACHE_SECONDS, _load_endpoint(key))
+        _endpoints[key] = cached
+    if isinstance(cached[1], ProviderError):
+        raise ProviderError(cached[1].kind, cached[1].message)
+    return cached[1]
+
+
+def _load_endpoint(key: str) -> Endpoint | ProviderError:
     config = AIConfig.objects.filter(key=key).first()
     if config is None:
-        raise ProviderError(
+        return ProviderError(
             ProviderError.NOT_CONFIGURED,
             f"No AI provider is configured for {AIConfig.Key(key).label.lower()}. An administrator can add one "
             "under Admin → AI configs (any OpenAI-compatible server: Ollama, llama.cpp, vLLM, OpenAI, …).",
@@ -86,7 +116,7 @@ def endpoint_for(key: str) -> Endpoint:
     try:
         api_key = crypto.decrypt(config.api_key_encrypted)
     except crypto.UnreadableSecret as exc:
-        raise ProviderError(ProviderError.UNAUTHORIZED, str(exc)) from None
+        return ProviderError(ProviderError.UNAUTHORIZED, str(exc))
     return Endpoint(
         base_url=config.base_url,
         api_key=api_key,
@@ -139,7 +169,10 @@ def usage_record(*, user: User, model: str, feature: str, usage: Usage, now: dat
 
 def daily_limit_for(user: User) -> int | None:
     """The user's own limit if staff set one, else the site-wide `daily_token_limit` (None: unlimited)."""
-    own = UserTokenLimit.objects.filter(user=user).first()
+    try:
+        own = user.token_limit  # loaded with the user by accounts' request authentication
+    except UserTokenLimit.DoesNotExist:
+        own = None
     if own is not None:
         return own.daily_tokens
     return site_settings.get("daily_token_limit")
@@ -176,4 +209,5 @@ def quota_summary(user: User, now: datetime | None = None) -> dict:
 @transaction.atomic
 def user_token_limit_set(user: User, daily_tokens: int | None) -> UserTokenLimit:
     limit, _ = UserTokenLimit.objects.update_or_create(user=user, defaults={"daily_tokens": daily_tokens})
+    user.token_limit = limit
     return limit

@@ -6,7 +6,8 @@ and for 50 concurrent conversations, measures time to first token and total time
 to the upstream, and prints the added time (p50/p99, ms). Also checks that every upstream chunk arrives as its
 own event and counts database writes per stream.
 
-Usage: .venv/bin/python bench/chat_stream.py [--rounds 3] [--pieces 20] [--gap-ms 20]
+Usage: .venv/bin/python bench/chat_stream.py [--rounds 3] [--pieces 20] [--gap-ms 20] [--workers 1]
+BENCH_PROFILE=/tmp/server.prof profiles the Quillium server with cProfile.
 """
 
 from __future__ import annotations
@@ -132,12 +133,26 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def message_updates() -> int:
+COUNT_WRITES = """
+CREATE TABLE IF NOT EXISTS bench_message_writes (message_id bigint, at timestamptz DEFAULT clock_timestamp());
+TRUNCATE bench_message_writes;
+CREATE OR REPLACE FUNCTION bench_count_write() RETURNS trigger AS $$
+BEGIN INSERT INTO bench_message_writes (message_id) VALUES (NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql;
+CREATE OR REPLACE TRIGGER bench_count_write AFTER UPDATE ON chats_message
+    FOR EACH ROW WHEN (NEW.role = 'assistant') EXECUTE FUNCTION bench_count_write();
+"""
+
+
+def count_writes(start: bool) -> list[int]:
+    """Bench database only: a trigger records each UPDATE of a reply; returns writes per reply so far."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'chats_message'")
-        return cursor.fetchone()[0]
+        if start:
+            cursor.execute(COUNT_WRITES)
+            return []
+        cursor.execute("SELECT count(*) FROM bench_message_writes GROUP BY message_id")
+        return [row[0] for row in cursor.fetchall()]
 
 
 async def measure(base: str, upstream: str, token: str, chats: list[int], concurrency: int, rounds: int) -> dict:
@@ -174,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency level (default 3)")
     parser.add_argument("--pieces", type=int, default=20, help="chunks in the upstream reply (default 20)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--gap-ms", type=float, default=20, help="upstream delay before each chunk (default 20)")
     args = parser.parse_args()
 
@@ -185,37 +201,43 @@ def main() -> None:
         wait_for(f"{upstream_url}/models")
         print(f"upstream: {args.pieces} chunks, {args.gap_ms:g} ms apart, at {upstream_url}")
         token, chats = prepare(upstream_url, 50)
-        server = [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(quillium_port)]
+        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
+        server = [
+            sys.executable,
+            *profile,
+            str(ROOT / "manage.py"),
+            "serve",
+            "--no-worker",
+            "--port",
+            str(quillium_port),
+        ]
         processes.append(start(server, env={**os.environ, "DEBUG": "false"}))
         base = f"http://127.0.0.1:{quillium_port}"
         wait_for(f"{base}/healthz")
         print(f"quillium: uvicorn at {base} (DEBUG off), database under {os.environ['DATA_DIR']}")
 
         asyncio.run(measure(base, upstream_url, token, chats, 1, 1))  # warm up
-        results = []
+        count_writes(start=True)
         for concurrency in (1, 50):
-            updates_before = message_updates()
             rounds = args.rounds * (10 if concurrency == 1 else 1)
             result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds))
-            time.sleep(0.6)  # pg_stat counters are flushed about every 0.5 s
-            result["db_updates_per_stream"] = (message_updates() - updates_before) / result["samples"]
-            results.append(result)
-        for result in results:
             print(
                 json.dumps(
                     {key: round(value, 2) if isinstance(value, float) else value for key, value in result.items()}
                 )
             )
+        writes = count_writes(start=False)
         reply_seconds = args.pieces * args.gap_ms / 1000
         print(
-            f"A reply lasts ~{reply_seconds:.1f} s upstream; saving at most once a second allows "
-            f"≤ {int(reply_seconds) + 1} progress writes + 1 final write + 1 placeholder-to-final per stream."
+            f"database writes per reply ({args.pieces} chunks over ~{reply_seconds:.1f} s): "
+            f"median {statistics.median(writes):g}, max {max(writes)} "
+            f"(once a second allows {int(reply_seconds) + 1}; once per chunk would be {args.pieces})"
         )
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)
             try:
-                process.wait(timeout=10)
+                process.communicate(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
 

@@ -90,6 +90,12 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["chat", "created_at", "id"], name="chats_message_chat_created")]
+        constraints = [
+            # One reply at a time per chat, enforced by the database rather than a lock.
+            models.UniqueConstraint(
+                fields=["chat"], condition=models.Q(status="streaming"), name="chats_message_one_running_reply"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:40]}"

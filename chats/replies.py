@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 
 from ai import client
 from ai import services as ai_services
@@ -20,6 +21,28 @@ from chats import services
 from chats.models import Message
 
 SAVE_EVERY_SECONDS = 1.0
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool.
+
+    A streamed reply lasts seconds to minutes; a request thread that kept its connection all that time would
+    cap concurrent replies at the pool size (25), and the 26th would wait for one to end.
+    """
+    if not connection.in_atomic_block:  # inside a transaction (tests) the connection must stay
+        connection.close()
+
+
+def _db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """`function` run in a thread that hands its connection back to the pool when done."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            release_connection()
+
+    return sync_to_async(run)
 
 
 @dataclass
@@ -50,13 +73,14 @@ def message_payload(message: Message) -> dict[str, Any]:
     }
 
 
-async def run_reply(reply: Message) -> AsyncIterator[Event]:
-    """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded)."""
-    messages = await sync_to_async(services.prompt_for)(reply)
+async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) -> AsyncIterator[Event]:
+    """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded); `prompt` is
+    `services.prompt_for(reply)` when the caller already has it."""
+    messages = prompt if prompt is not None else await _db(services.prompt_for)(reply)
     try:
-        endpoint = await sync_to_async(ai_services.endpoint_for)(AIConfig.Key.CHAT)
+        endpoint = await _db(ai_services.endpoint_for)(AIConfig.Key.CHAT)
     except ProviderError as exc:
-        reply = await sync_to_async(services.reply_fail)(reply, error=exc)
+        reply = await _db(services.reply_fail)(reply, error=exc)
         yield Event("error", message_payload(reply))
         return
 
@@ -75,25 +99,25 @@ async def run_reply(reply: Message) -> AsyncIterator[Event]:
                 yield Event("delta", {"content": item})
                 if time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
                     last_save = time.monotonic()
-                    if not await sync_to_async(services.reply_progress)(reply.pk, "".join(pieces)):
+                    if not await _db(services.reply_progress)(reply.pk, "".join(pieces)):
                         break  # stopped by the user
             else:
                 text = "".join(pieces)
-                reply = await sync_to_async(services.reply_finish)(
+                reply = await _db(services.reply_finish)(
                     reply, content=text, usage=usage or estimate_usage(messages, text), model=model
                 )
                 settled = True
                 yield Event("done", message_payload(reply))
                 return
         text = "".join(pieces)
-        reply = await sync_to_async(services.reply_finish)(
+        reply = await _db(services.reply_finish)(
             reply, content=text, usage=estimate_usage(messages, text), model=model, status=Message.Status.STOPPED
         )
         settled = True
         yield Event("stopped", message_payload(reply))
     except ProviderError as exc:
         text = "".join(pieces)
-        reply = await sync_to_async(services.reply_fail)(
+        reply = await _db(services.reply_fail)(
             reply, error=exc, content=text, model=model, usage=estimate_usage(messages, text) if text else None
         )
         settled = True
@@ -102,7 +126,7 @@ async def run_reply(reply: Message) -> AsyncIterator[Event]:
         if not settled:  # the client went away mid-reply: keep what was written, as stopped
             text = "".join(pieces)
             await asyncio.shield(
-                sync_to_async(services.reply_finish)(
+                _db(services.reply_finish)(
                     reply,
                     content=text,
                     usage=estimate_usage(messages, text),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -113,7 +113,6 @@ def folder_delete(folder: Folder) -> None:
 # -- messages and replies -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
     """Save the user's message and an empty reply to fill in; refuses over quota or while a reply runs."""
     content = content.strip()
@@ -121,42 +120,37 @@ def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
         raise ValidationError({"content": "Write something first."})
     if len(content) > MAX_MESSAGE_CHARS:
         raise ValidationError({"content": f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters."})
-    Chat.objects.select_for_update().filter(pk=chat.pk).first()  # one reply at a time per chat
-    if chat.messages.filter(status=Message.Status.STREAMING).exists():
-        raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
     ai_services.quota_check(chat.owner)
-    question = Message.objects.create(
-        chat=chat,
-        role=Message.Role.USER,
-        content=content,
-        tokens=estimate_tokens(content),
-        tokens_estimated=True,
+    question = Message(
+        chat=chat, role=Message.Role.USER, content=content, tokens=estimate_tokens(content), tokens_estimated=True
     )
-    reply = _reply_placeholder(chat)
-    chat.save(update_fields=["updated_at"])
+    # One INSERT for both rows: this is on the path to the first token of every reply.
+    question, reply = _insert_with_reply(chat, [question])
     return question, reply
 
 
-def _reply_placeholder(chat: Chat) -> Message:
-    return Message.objects.create(
-        chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model
-    )
+def _insert_with_reply(chat: Chat, before: list[Message]) -> list[Message]:
+    reply = Message(chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model)
+    try:
+        with transaction.atomic():
+            rows = Message.objects.bulk_create([*before, reply])
+    except IntegrityError:  # chats_message_one_running_reply
+        raise ReplyInProgress("The previous reply is still being written; stop it or wait.") from None
+    return rows  # the chat's updated_at moves when the reply settles, off the path to the first token
 
 
 @transaction.atomic
 def reply_regenerate(chat: Chat) -> Message:
     """Replace the last reply (or answer a last, unanswered question) with a fresh one."""
-    Chat.objects.select_for_update().filter(pk=chat.pk).first()
-    if chat.messages.filter(status=Message.Status.STREAMING).exists():
-        raise ReplyInProgress("The reply is still being written; stop it first.")
     last = chat.messages.exclude(role=Message.Role.SYSTEM).last()
     if last is None:
         raise NothingToRegenerate("There is nothing to answer yet.")
+    if last.status == Message.Status.STREAMING:
+        raise ReplyInProgress("The reply is still being written; stop it first.")
+    ai_services.quota_check(chat.owner)
     if last.role == Message.Role.ASSISTANT:
         last.delete()
-    ai_services.quota_check(chat.owner)
-    reply = _reply_placeholder(chat)
-    chat.save(update_fields=["updated_at"])
+    (reply,) = _insert_with_reply(chat, [])
     return reply
 
 
@@ -203,6 +197,7 @@ def reply_finish(
     reply.error = reply.error_kind = ""
     reply.save(update_fields=_REPLY_FIELDS)
     chat = reply.chat
+    _touch(chat)
     ai_services.usage_record(user=chat.owner, model=model, feature=TokenUsage.Feature.CHAT, usage=usage)
     if status == Message.Status.COMPLETE and chat.title_source == Chat.TitleSource.DEFAULT:
         from chats.tasks import generate_title
@@ -229,7 +224,12 @@ def reply_fail(
         )
         ai_services.usage_record(user=reply.chat.owner, model=reply.model, feature=TokenUsage.Feature.CHAT, usage=usage)
     reply.save(update_fields=_REPLY_FIELDS)
+    _touch(reply.chat)
     return reply
+
+
+def _touch(chat: Chat) -> None:
+    Chat.objects.filter(pk=chat.pk).update(updated_at=timezone.now())
 
 
 _REPLY_FIELDS = [

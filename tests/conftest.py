@@ -13,8 +13,11 @@ from tests.accounts.factories import PASSWORD, UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    # Throttle counters and cached site settings must not leak from one test into the next.
+    # Throttle counters, cached site settings and provider endpoints must not leak between tests.
+    from ai.services import forget_endpoints
+
     cache.clear()
+    forget_endpoints()
 
 
 @pytest.fixture

@@ -57,6 +57,9 @@ class AIConfigViewSet(viewsets.ModelViewSet):
             setattr(serializer.instance, field, value)
         services.ai_config_save(serializer.instance, api_key=api_key)
 
+    def perform_destroy(self, instance: AIConfig) -> None:
+        services.ai_config_delete(instance)
+
 
 class ModelsView(APIView):
     """The models the chat provider offers, and the configured default."""

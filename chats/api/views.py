@@ -19,7 +19,7 @@ from chats import export, services
 from chats.api import serializers
 from chats.api.renderers import EventStreamRenderer
 from chats.models import Chat, Folder, Message
-from chats.replies import Event, collect_reply, message_payload, run_reply
+from chats.replies import Event, collect_reply, message_payload, release_connection, run_reply
 
 
 class QuotaExceededError(exceptions.APIException):
@@ -105,10 +105,12 @@ class ReplyStreamingMixin:
     def reply_response(self, question: Message | None, reply: Message) -> HttpResponse:
         if self.wants_stream(self.request):
             start = Event("start", {"question": question.pk if question else None, "reply": reply.pk})
+            prompt = services.prompt_for(reply)  # here, while this request's thread holds a connection
+            release_connection()
 
             async def events():
                 yield start.encode()
-                async for event in run_reply(reply):
+                async for event in run_reply(reply, prompt):
                     yield event.encode()
 
             response = StreamingHttpResponse(events(), content_type="text/event-stream")

@@ -1,6 +1,7 @@
 import pytest
 
 from ai.models import AIConfig
+from ai.services import ai_config_delete as delete_config
 from tests.conftest import FAKE_PROVIDER_KEY, jwt_client
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,8 @@ def test_models_lists_what_the_provider_offers(alice_api, fake_llm):
 def test_models_says_when_the_provider_fails_or_is_missing(alice_api, fake_llm):
     fake_llm.script(status=401)
     failing = alice_api.get("/api/v1/models/")
-    AIConfig.objects.all().delete()
+    alice_api.get("/api/v1/models/")  # endpoint now cached in this process…
+    delete_config(AIConfig.objects.get())  # …and forgotten when the config goes
     missing = alice_api.get("/api/v1/models/")
 
     assert failing.status_code == 502 and "refused the API key" in failing.json()["detail"]

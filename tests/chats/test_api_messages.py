@@ -8,7 +8,7 @@ from accounts import site_settings
 from ai import site_settings as _  # noqa: F401
 from ai.client import Usage
 from ai.models import AIConfig, TokenUsage
-from ai.services import usage_record
+from ai.services import ai_config_save, usage_record
 from chats.models import Chat, Message
 from chats.services import chat_create
 from tests.conftest import FAKE_PROVIDER_KEY
@@ -97,7 +97,9 @@ def test_a_failing_provider_leaves_the_question_saved_and_the_reply_failed(alice
 
 
 def test_an_unreachable_provider_fails_the_reply_quickly(alice_api, chat, fake_llm):
-    AIConfig.objects.filter(key="chat").update(base_url="http://127.0.0.1:9/v1")
+    config = AIConfig.objects.get(key="chat")
+    config.base_url = "http://127.0.0.1:9/v1"
+    ai_config_save(config)
 
     response = send(alice_api, chat)
 
@@ -215,3 +217,15 @@ def test_new_chats_take_the_default_title_until_one_is_generated(alice_api):
 
     assert response.status_code == 201
     assert Chat.objects.get(pk=response.json()["id"]).title_source == "default"
+
+
+def test_a_second_message_while_a_reply_runs_is_a_409_and_saves_nothing(alice_api, chat, fake_llm):
+    Message.objects.create(chat=chat, role="user", content="first")
+    Message.objects.create(chat=chat, role="assistant", status="streaming")
+
+    response = send(alice_api, chat, "second")
+
+    assert response.status_code == 409
+    assert "still being written" in response.json()["detail"]
+    assert list(chat.messages.values_list("content", flat=True)) == ["first", ""]
+    assert fake_llm.requests == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -17,9 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=settings.HOST, help="Address to listen on (default: HOST).")
         parser.add_argument("--port", type=int, default=settings.PORT, help="Port to listen on (default: PORT).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY") or 1),
+            help="Web server processes (default: WEB_CONCURRENCY, else 1); about one per core in production.",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Don't start the task worker.")
 
-    def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
         worker = None
         if not no_worker:
             command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker", "--no-reload"]
@@ -27,7 +34,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Task worker started (pid {worker.pid}).")
         self.stdout.write(self.style.SUCCESS(f"Quillium is at http://{host}:{port}/ (admin: /admin/, API: /api/docs/)"))
         try:
-            uvicorn.run("quillium_site.asgi:application", host=host, port=port, lifespan="off", log_level="info")
+            uvicorn.run(
+                "quillium_site.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                lifespan="off",
+                log_level="info",
+            )
         finally:
             if worker is not None:
                 worker.terminate()
