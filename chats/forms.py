@@ -10,5 +10,9 @@ class MessageForm(forms.Form):
     )
 
 
-class RenameForm(forms.Form):
+class ChatSettingsForm(forms.Form):
     title = forms.CharField(max_length=255)
+    system_prompt = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Optional instructions for every reply in this chat"}),
+    )

@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.chat_detail, name="detail"),
     path("<int:pk>/send/", views.chat_send, name="send"),
     path("<int:pk>/regenerate/", views.chat_regenerate, name="regenerate"),
-    path("<int:pk>/rename/", views.chat_rename, name="rename"),
+    path("<int:pk>/settings/", views.chat_settings, name="settings"),
     path("<int:pk>/delete/", views.chat_delete, name="delete"),
     path("<int:pk>/messages/<int:message_pk>/", views.message_fragment, name="message"),
 ]

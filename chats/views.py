@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import writer_required
 from ai.services import QuotaExceeded
 from chats import selectors, services
-from chats.forms import MessageForm, RenameForm
+from chats.forms import ChatSettingsForm, MessageForm
 from chats.models import Chat
 from chats.replies import collect_reply
 
@@ -44,7 +44,7 @@ def _detail(request: HttpRequest, chat: Chat, form: MessageForm | None = None, s
         "chat": chat,
         "chat_messages": chat.messages.all(),
         "form": form or MessageForm(),
-        "rename_form": RenameForm(initial={"title": chat.title}),
+        "settings_form": ChatSettingsForm(initial={"title": chat.title, "system_prompt": chat.system_prompt}),
         "provider_ready": selectors.chat_provider_ready(),
     }
     return render(request, "chats/detail.html", context, status=status)
@@ -90,12 +90,13 @@ def chat_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @writer_required
 @require_POST
-def chat_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename the chat or change its system prompt."""
     chat = _own_chat(request, pk)
-    form = RenameForm(request.POST)
+    form = ChatSettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.chat_update(chat, title=form.cleaned_data["title"])
+            services.chat_update(chat, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
     else:

@@ -41,6 +41,15 @@ def staff(db) -> User:
 
 
 @pytest.fixture
+def admin_client(client, staff):
+    """The test client signed in as a superuser (replaces pytest-django's, which assumes a username)."""
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -7,14 +7,6 @@ from tests.accounts.factories import api_key_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff):
-    staff.is_superuser = True
-    staff.save(update_fields=["is_superuser"])
-    client.force_login(staff)
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     [

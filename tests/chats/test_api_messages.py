@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 
 from accounts import site_settings
-from ai import site_settings as _  # noqa: F401
 from ai.client import Usage
 from ai.models import AIConfig, TokenUsage
 from ai.services import ai_config_save, usage_record

@@ -106,9 +106,9 @@ def test_over_quota_the_form_keeps_the_text_and_says_when_it_resets(alice_client
 def test_rename_and_delete_with_confirmation(alice_client, alice):
     chat = chat_create(owner=alice, title="Old")
 
-    alice_client.post(f"/chats/{chat.pk}/rename/", {"title": "New name"})
+    alice_client.post(f"/chats/{chat.pk}/settings/", {"title": "New name", "system_prompt": "Answer in French."})
     chat.refresh_from_db()
-    assert chat.title == "New name"
+    assert (chat.title, chat.system_prompt) == ("New name", "Answer in French.")
     confirm = alice_client.get(f"/chats/{chat.pk}/delete/")
     assert confirm.status_code == 200 and Chat.objects.filter(pk=chat.pk).exists()
     alice_client.post(f"/chats/{chat.pk}/delete/")
