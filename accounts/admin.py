@@ -54,7 +54,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = [_role_action(Role.ADMIN), _role_action(Role.USER), _role_action(Role.GUEST)]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name",)}),
+        ("Profile", {"fields": ("name", "avatar_url")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
     )

@@ -42,6 +42,7 @@ class RegisterForm(forms.Form):
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=255, required=False)
     email = forms.EmailField(max_length=255)
+    avatar_url = forms.URLField(label="Avatar URL", max_length=500, required=False)
 
 
 class PreferencesForm(forms.Form):

@@ -32,6 +32,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stored lower-cased (see UserManager.normalize_email), so `unique` is case-insensitive in effect.
     email = models.EmailField("email address", max_length=255, unique=True)
     name = models.CharField(max_length=255)
+    avatar_url = models.URLField("avatar URL", max_length=500, blank=True, help_text="Picture shown beside the name.")
     is_staff = models.BooleanField(
         "staff", default=False, help_text="Can sign in to the admin site (the seed's is_admin)."
     )

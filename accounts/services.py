@@ -80,9 +80,14 @@ def user_set_role(user: User, role: str) -> None:
     user.__dict__.pop("guest_flag", None)
 
 
-def user_update(user: User, *, name: str | None = None, email: str | None = None) -> User:
+def user_update(
+    user: User, *, name: str | None = None, email: str | None = None, avatar_url: str | None = None
+) -> User:
     """Change a user's profile; the email stays unique."""
     fields = []
+    if avatar_url is not None:
+        user.avatar_url = avatar_url.strip()
+        fields.append("avatar_url")
     if name is not None:
         user.name = name.strip()
         fields.append("name")

@@ -75,7 +75,8 @@ def _settings_page(request: HttpRequest, status: int = 200, **forms: Any) -> Htt
     user = request.user
     preferences = request.user_settings
     context = {
-        "profile_form": forms.get("profile_form") or ProfileForm(initial={"name": user.name, "email": user.email}),
+        "profile_form": forms.get("profile_form")
+        or ProfileForm(initial={"name": user.name, "email": user.email, "avatar_url": user.avatar_url}),
         "preferences_form": forms.get("preferences_form")
         or PreferencesForm(
             initial={

@@ -23,7 +23,7 @@ class UserOutput(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "is_staff", "role", "created_at", "last_login"]
+        fields = ["id", "email", "name", "avatar_url", "is_staff", "role", "created_at", "last_login"]
         read_only_fields = fields
 
     def get_role(self, user: User) -> str:
@@ -35,6 +35,7 @@ class UserOutput(serializers.ModelSerializer):
 class MeInput(serializers.Serializer):
     email = serializers.EmailField(max_length=255, required=False)
     name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
 
 class UserSettingsSerializer(serializers.ModelSerializer):

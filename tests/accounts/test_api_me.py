@@ -11,11 +11,12 @@ SETTINGS = "/api/v1/me/settings/"
 def test_me_shows_and_updates_the_profile(alice_api, alice):
     assert alice_api.get(ME).json()["name"] == "Alice"
 
-    response = alice_api.patch(ME, {"name": "Alice Liddell"})
+    response = alice_api.patch(ME, {"name": "Alice Liddell", "avatar_url": "https://example.com/alice.png"})
 
     assert response.status_code == 200
     alice.refresh_from_db()
-    assert alice.name == "Alice Liddell"
+    assert (alice.name, alice.avatar_url) == ("Alice Liddell", "https://example.com/alice.png")
+    assert alice_api.patch(ME, {"avatar_url": "javascript:alert(1)"}).status_code == 400
 
 
 def test_me_refuses_an_email_that_belongs_to_someone_else(alice_api, alice, bob):
