@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "accounts",
     "ai",
     "chats",
+    "memos",
 ]
 
 MIDDLEWARE = [

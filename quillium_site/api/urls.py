@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("ai.api.urls")),
     path("", include("chats.api.urls")),
+    path("", include("memos.api.urls")),
 ]

@@ -1,0 +1,47 @@
+"""Admin for memos: memos with their history inline, and diaries by user and date."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from memos.models import Diary, Memo, MemoRevision
+
+
+class RevisionInline(admin.TabularInline):
+    model = MemoRevision
+    fields = ["revision_number", "content", "tags", "is_deleted", "created_at", "user"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-revision_number"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Memo | None = None) -> bool:
+        return False  # history is written by the app only
+
+
+@admin.register(Memo)
+class MemoAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "tags", "pinned", "is_archived", "is_deleted", "revision_count", "created_at"]
+    list_filter = ["pinned", "is_archived", "is_deleted", "created_at"]
+    search_fields = ["content", "owner__email"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["owner", "content", "tags", "revision_count", "deleted_at", "created_at", "updated_at"]
+    fields = ["owner", "content", "tags", "pinned", "is_archived", "is_deleted", "deleted_at", "diary_date",
+              "revision_count", "created_at", "updated_at"]  # fmt: skip
+    inlines = [RevisionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # memos are written by their owners, through the pages or the API
+
+
+@admin.register(Diary)
+class DiaryAdmin(admin.ModelAdmin):
+    list_display = ["date", "owner", "mood_key", "mood_score", "generation_source", "auto_generation_locked"]
+    list_filter = ["generation_source", "auto_generation_locked", "mood_key", "is_deleted"]
+    search_fields = ["owner__email", "summary"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+    date_hierarchy = "date"

@@ -1,0 +1,115 @@
+"""Shapes of the memos API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from memos.models import Diary, Memo, MemoRevision
+from memos.services import MAX_CONTENT_CHARS
+
+
+class MemoSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Memo
+        fields = [
+            "id",
+            "title",
+            "content",
+            "tags",
+            "pinned",
+            "is_archived",
+            "is_deleted",
+            "deleted_at",
+            "diary_date",
+            "revision_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MemoCreateInput(serializers.Serializer):
+    content = serializers.CharField(max_length=MAX_CONTENT_CHARS)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50, required=False, default=list
+    )
+    pinned = serializers.BooleanField(required=False, default=False)
+    diary_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MemoUpdateInput(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=1, required=False, help_text="The revision_count you edited; required to change content or tags."
+    )
+    content = serializers.CharField(max_length=MAX_CONTENT_CHARS, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
+    pinned = serializers.BooleanField(required=False)
+    is_archived = serializers.BooleanField(required=False)
+    diary_date = serializers.DateField(required=False, allow_null=True)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemoRevision
+        fields = ["revision_number", "content", "tags", "ai_summary", "is_deleted", "created_at"]
+        read_only_fields = fields
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    diff = serializers.CharField(read_only=True, help_text="Unified diff from this revision to the current text.")
+
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "diff"]
+        read_only_fields = fields
+
+
+class TagCountSerializer(serializers.Serializer):
+    tag = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchHitSerializer(serializers.Serializer):
+    memo = MemoSerializer()
+    rank = serializers.FloatField()
+    snippet = serializers.CharField(help_text="HTML-escaped text with <mark> around the matches.")
+
+
+class DiarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Diary
+        fields = [
+            "date",
+            "summary",
+            "mood_key",
+            "mood_score",
+            "generation_source",
+            "auto_generation_locked",
+            "generated_from_memo_ids",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "date",
+            "generation_source",
+            "auto_generation_locked",
+            "generated_from_memo_ids",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SearchInput(serializers.Serializer):
+    q = serializers.CharField(max_length=200)
+    mode = serializers.ChoiceField(choices=["keyword", "semantic", "hybrid"], default="keyword")
+    tag = serializers.CharField(max_length=64, required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    archived = serializers.BooleanField(required=False, allow_null=True, default=None)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+
+
+class DateRangeInput(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)

@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from memos.api import views
+
+router = SimpleRouter()
+router.register("memos", views.MemoViewSet, basename="memo")
+router.register(r"memos/(?P<memo_pk>[0-9a-f-]{36})/revisions", views.RevisionViewSet, basename="memo-revision")
+router.register("diaries", views.DiaryViewSet, basename="diary")
+
+urlpatterns = [
+    path("tags/", views.TagsView.as_view(), name="tags"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    *router.urls,
+]

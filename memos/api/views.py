@@ -1,0 +1,257 @@
+"""Memos API: memos with filters, revisions with restore, trash, tags, keyword search and diaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django.db import connection
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, pagination, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from memos import diff, search, services
+from memos.api import serializers
+from memos.models import Diary, Memo, MemoRevision
+
+
+class MemoCursor(pagination.CursorPagination):
+    ordering = "-created_at"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class MemoFilter(django_filters.FilterSet):
+    """`?tag=`, `?archived=`, `?deleted=` (the trash), `?created_after=`/`?created_before=` (dates), `?text=`."""
+
+    tag = django_filters.CharFilter(method="filter_tag")
+    archived = django_filters.BooleanFilter(field_name="is_archived")
+    deleted = django_filters.BooleanFilter(field_name="is_deleted")
+    pinned = django_filters.BooleanFilter()
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    text = django_filters.CharFilter(field_name="content", lookup_expr="icontains")
+
+    class Meta:
+        model = Memo
+        fields: list[str] = []
+
+    def filter_tag(self, queryset: QuerySet[Memo], name: str, value: str) -> QuerySet[Memo]:
+        return queryset.tagged(value)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_revision"
+
+
+class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The user's memos, newest first. The trash (`?deleted=true`) and the archive (`?archived=true`) are
+    left out unless asked for. DELETE moves a memo to the trash; `purge` deletes it for good."""
+
+    serializer_class = serializers.MemoSerializer
+    pagination_class = MemoCursor
+    filterset_class = MemoFilter
+
+    def get_queryset(self) -> QuerySet[Memo]:
+        if getattr(self, "swagger_fake_view", False):
+            return Memo.objects.none()
+        memos = Memo.objects.visible_to(self.request.user)
+        if self.action == "list":
+            params = self.request.query_params
+            if "deleted" not in params:
+                memos = memos.filter(is_deleted=False)
+            if "archived" not in params and "deleted" not in params:
+                memos = memos.filter(is_archived=False)
+        return memos
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.StaleRevision):
+            response = super().handle_exception(Conflict(str(exc)))
+            response.data["current"] = serializers.MemoSerializer(exc.memo).data
+            return response
+        return super().handle_exception(exc)
+
+    @extend_schema(request=serializers.MemoCreateInput, responses={201: serializers.MemoSerializer})
+    def create(self, request: Request) -> Response:
+        data = serializers.MemoCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        memo = services.memo_create(
+            owner=request.user,
+            content=values["content"],
+            tags_given=values["tags"],
+            pinned=values["pinned"],
+            diary_date=values["diary_date"],
+        )
+        return Response(serializers.MemoSerializer(memo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.MemoUpdateInput,
+        responses={200: serializers.MemoSerializer, 409: OpenApiResponse(description="Stale revision.")},
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Edit; send `revision` (the revision_count you edited). A stale one gets 409 with the current memo."""
+        memo = self.get_object()
+        data = serializers.MemoUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        memo = services.memo_update(
+            memo,
+            user=request.user,
+            base_revision=values.pop("revision", None),
+            content=values.pop("content", None),
+            tags_given=values.pop("tags", None),
+            **values,
+        )
+        return Response(serializers.MemoSerializer(memo).data)
+
+    def perform_destroy(self, instance: Memo) -> None:
+        services.memo_trash(instance, user=self.request.user)
+
+    @extend_schema(request=None, responses=serializers.MemoSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Take the memo out of the trash."""
+        return Response(serializers.MemoSerializer(services.memo_restore(self.get_object(), user=request.user)).data)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Deleted for good.")})
+    @action(detail=True, methods=["post"])
+    def purge(self, request: Request, pk: str | None = None) -> Response:
+        """Delete a memo in the trash for good, with its history."""
+        services.memo_purge(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """A memo's history, newest first; a revision shows its diff to the current text and can be restored."""
+
+    lookup_field = "revision_number"
+    lookup_value_regex = r"\d+"
+
+    def memo(self) -> Memo:
+        return get_object_or_404(Memo.objects.visible_to(self.request.user), pk=self.kwargs["memo_pk"])
+
+    def get_queryset(self) -> QuerySet[MemoRevision]:
+        if getattr(self, "swagger_fake_view", False):
+            return MemoRevision.objects.none()
+        return self.memo().revisions.order_by("-revision_number")
+
+    def get_serializer_class(self) -> type:
+        return serializers.RevisionDetailSerializer if self.action == "retrieve" else serializers.RevisionSerializer
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        revision = self.get_object()
+        current = revision.memo
+        revision.diff = diff.unified(
+            revision.content,
+            current.content,
+            old_name=f"revision {revision.revision_number}",
+            new_name=f"current (revision {current.revision_count})",
+        )
+        return Response(serializers.RevisionDetailSerializer(revision).data)
+
+    @extend_schema(request=None, responses=serializers.MemoSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Make this revision's text and tags current again, as a new revision."""
+        memo = services.revision_restore(self.get_object(), user=request.user)
+        return Response(serializers.MemoSerializer(memo).data)
+
+
+class TagsView(APIView):
+    """The user's tags with how many memos (not in the trash) carry each, most used first."""
+
+    @extend_schema(responses=serializers.TagCountSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT tag, count(*) FROM {Memo._meta.db_table}, unnest(tags) AS tag
+                WHERE owner_id = %s AND NOT is_deleted GROUP BY tag ORDER BY count(*) DESC, tag
+                """,
+                [request.user.pk],
+            )
+            rows = [{"tag": tag, "count": count} for tag, count in cursor.fetchall()]
+        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
+
+
+class SearchView(APIView):
+    """Search the user's memos. `mode=keyword` (default): full-text and substring, ranked and highlighted."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("mode", str, enum=["keyword", "semantic", "hybrid"]),
+            OpenApiParameter("tag", str),
+            OpenApiParameter("start", date),
+            OpenApiParameter("end", date),
+            OpenApiParameter("archived", bool),
+            OpenApiParameter("limit", int, description="At most 100; default 50."),
+        ],
+        responses=serializers.SearchHitSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = serializers.SearchInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        if values["mode"] != "keyword":
+            raise exceptions.ValidationError({"mode": "Only keyword search is available on this server for now."})
+        hits = search.keyword_search(
+            request.user,
+            values["q"],
+            tag=values.get("tag"),
+            start=values.get("start"),
+            end=values.get("end"),
+            archived=values.get("archived"),
+            limit=values["limit"],
+        )
+        results = serializers.SearchHitSerializer(hits, many=True).data
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+
+class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+    """Diaries by date (`YYYY-MM-DD`): list (`?start=`/`?end=`), read, write by hand (PUT), delete."""
+
+    serializer_class = serializers.DiarySerializer
+    lookup_field = "date"
+    lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
+
+    def get_queryset(self) -> QuerySet[Diary]:
+        if getattr(self, "swagger_fake_view", False):
+            return Diary.objects.none()
+        diaries = Diary.objects.visible_to(self.request.user).filter(is_deleted=False)
+        dates = serializers.DateRangeInput(data=self.request.query_params)
+        dates.is_valid(raise_exception=True)
+        if dates.validated_data.get("start"):
+            diaries = diaries.filter(date__gte=dates.validated_data["start"])
+        if dates.validated_data.get("end"):
+            diaries = diaries.filter(date__lte=dates.validated_data["end"])
+        return diaries
+
+    def day(self) -> date:
+        try:
+            return date.fromisoformat(self.kwargs["date"])
+        except ValueError:
+            raise exceptions.NotFound("No such date.") from None
+
+    def retrieve(self, request: Request, date: str) -> Response:
+        diary = get_object_or_404(self.get_queryset(), date=self.day())
+        return Response(self.get_serializer(diary).data)
+
+    @extend_schema(request=serializers.DiarySerializer, responses=serializers.DiarySerializer)
+    def update(self, request: Request, date: str) -> Response:
+        data = serializers.DiarySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        diary = services.diary_write(owner=request.user, day=self.day(), **data.validated_data)
+        return Response(serializers.DiarySerializer(diary).data)
+
+    def destroy(self, request: Request, date: str) -> Response:
+        services.diary_delete(get_object_or_404(self.get_queryset(), date=self.day()))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class MemosConfig(AppConfig):
+    """The notes journal (Mosaic): memos with revisions, attachments, diaries and keyword search."""
+
+    name = "memos"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from memos import site_settings  # noqa: F401  (declares the memo site settings)

@@ -1,0 +1,118 @@
+"""Memos (Mosaic `memos`), their history (`memo_revisions`), attachments (`resources`) and diaries."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Upper
+
+from memos.querysets import DiaryQuerySet, MemoQuerySet
+
+SEARCH_CONFIG = "english"
+
+
+class Memo(models.Model):
+    """A note in Markdown; its tags are the explicit ones plus the #hashtags in its text."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memos")
+    content = models.TextField()
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    pinned = models.BooleanField(default=False)
+    is_archived = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False, help_text="In the trash; restorable until purged.")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    diary_date = models.DateField(null=True, blank=True, help_text="The day this memo belongs to in the diary.")
+    revision_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("content", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = MemoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="memos_memo_owner_created"),
+            models.Index(fields=["owner", "diary_date"], name="memos_memo_owner_diary"),
+            GinIndex(fields=["tags"], name="memos_memo_tags"),
+            GinIndex(fields=["search_vector"], name="memos_memo_fts"),
+            # Substring search in any script (日记 inside 今天的日记很长): trigrams of the upper-cased text.
+            GinIndex(OpClass(Upper("content"), name="gin_trgm_ops"), name="memos_memo_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The first non-empty line, without Markdown heading marks."""
+        for line in self.content.splitlines():
+            if line.strip():
+                return line.strip().lstrip("#").strip()[:120]
+        return "(empty)"
+
+
+class MemoRevision(models.Model):
+    """One state of a memo; history is only ever appended to (restoring writes a new revision)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="revisions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memo_revisions")
+    revision_number = models.PositiveIntegerField()
+    content = models.TextField()
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    ai_summary = models.TextField(blank=True)
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["memo", "-revision_number"]
+        constraints = [models.UniqueConstraint(fields=["memo", "revision_number"], name="memos_revision_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.memo_id} r{self.revision_number}"
+
+
+class Diary(models.Model):
+    """One user's summary and mood of one day (Mosaic `diaries`)."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Written by hand"
+        AI = "ai", "Generated"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diaries")
+    date = models.DateField()
+    summary = models.TextField(blank=True)
+    mood_key = models.CharField(max_length=32, blank=True, help_text="e.g. happy, calm, tired, sad.")
+    mood_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (low) to 5."
+    )
+    generation_source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    auto_generation_locked = models.BooleanField(
+        default=False, help_text="Set by a manual edit: AI generation never overwrites this entry."
+    )
+    generated_from_memo_ids = models.JSONField(default=list, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DiaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name_plural = "diaries"
+        constraints = [models.UniqueConstraint(fields=["owner", "date"], name="memos_diary_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.date}"

@@ -1,0 +1,93 @@
+"""Keyword search over a user's memos: PostgreSQL full-text search (stemmed, ranked by cover density) for
+Western text, plus substring matching backed by a trigram index so Chinese or Japanese text is found by any
+part of it. Results are ranked and carry a highlighted, HTML-escaped snippet."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Q, Value, When
+
+from memos.models import SEARCH_CONFIG, Memo
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MAX_QUERY_CHARS = 200
+START, STOP = "\x02", "\x03"  # markers that can't occur in text, swapped for <mark> after escaping
+
+
+@dataclass(frozen=True)
+class Hit:
+    memo: Memo
+    rank: float
+    snippet: str  # safe HTML: escaped text with <mark>…</mark> around matches
+
+
+def keyword_search(
+    user: User,
+    text: str,
+    *,
+    tag: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    archived: bool | None = None,
+    limit: int = 50,
+) -> list[Hit]:
+    """The user's memos (not in the trash) matching `text`, best first."""
+    needle = " ".join(text.split())[:MAX_QUERY_CHARS]
+    if not needle:
+        return []
+    query = SearchQuery(needle, search_type="websearch", config=SEARCH_CONFIG)
+    memos = Memo.objects.visible_to(user).filter(is_deleted=False)
+    if archived is not None:
+        memos = memos.filter(is_archived=archived)
+    if tag:
+        memos = memos.tagged(tag)
+    memos = memos.created_between(start, end)
+    ranked = (
+        memos.filter(Q(search_vector=query) | Q(content__icontains=needle))
+        .annotate(
+            rank=SearchRank(F("search_vector"), query, cover_density=True)
+            # the exact phrase beats scattered words, and more so at the start (the title)
+            + Case(When(content__icontains=needle, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+            + Case(
+                When(Q(content__istartswith=needle) | Q(content__istartswith=f"# {needle}"), then=Value(1.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+            headline=SearchHeadline(
+                "content",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+            ),
+        )
+        .order_by("-rank", "-created_at")[:limit]
+    )
+    return [Hit(memo=memo, rank=memo.rank, snippet=_snippet(memo.headline, memo.content, needle)) for memo in ranked]
+
+
+def _snippet(headline: str, content: str, needle: str) -> str:
+    if START in headline:
+        return _marked(headline)
+    # Substring match (e.g. CJK): cut around the first occurrence ourselves.
+    found = re.search(re.escape(needle), content, re.IGNORECASE)
+    if not found:
+        return html.escape(content[:160])
+    begin, end = max(found.start() - 60, 0), min(found.end() + 60, len(content))
+    piece = content[begin : found.start()] + START + found.group(0) + STOP + content[found.end() : end]
+    return ("…" if begin else "") + _marked(piece) + ("…" if end < len(content) else "")
+
+
+def _marked(text: str) -> str:
+    return html.escape(text).replace(START, "<mark>").replace(STOP, "</mark>")

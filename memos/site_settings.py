@@ -1,0 +1,22 @@
+"""Site settings owned by memos."""
+
+from accounts.site_settings import Definition, register
+
+register(
+    Definition(
+        key="trash_retention_days",
+        kind=int,
+        default=30,
+        minimum=1,
+        help="Days a memo stays in the trash before `manage.py purge_trash` deletes it for good.",
+    )
+)
+register(
+    Definition(
+        key="upload_max_bytes",
+        kind=int,
+        default=25 * 1024 * 1024,
+        minimum=1024,
+        help="Largest attachment a user may upload, in bytes.",
+    )
+)

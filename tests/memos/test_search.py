@@ -1,0 +1,74 @@
+import pytest
+from django.db import connection
+
+from memos import services
+from memos.search import keyword_search
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(hits):
+    return [hit.memo.content.splitlines()[0] for hit in hits]
+
+
+def test_a_chinese_substring_finds_the_memo(alice):
+    services.memo_create(owner=alice, content="今天的日记很长")
+    services.memo_create(owner=alice, content="明天去公园")
+
+    hits = keyword_search(alice, "日记")
+
+    assert titles(hits) == ["今天的日记很长"]
+    assert hits[0].snippet == "今天的<mark>日记</mark>很长"
+
+
+def test_an_english_phrase_ranks_the_memo_titled_with_it_first(alice):
+    services.memo_create(owner=alice, content="Notes\nThe report is late and the quarterly budget too.")
+    services.memo_create(owner=alice, content="# Quarterly report\nRevenue grew in every region.")
+    services.memo_create(owner=alice, content="Reports from the quarterly meeting were reported")
+
+    hits = keyword_search(alice, "quarterly report")
+
+    assert titles(hits)[0] == "# Quarterly report"
+    assert len(hits) == 3  # stemming finds "reports" and "reported" too
+    assert "<mark>" in hits[0].snippet
+
+
+def test_snippets_are_escaped(alice):
+    services.memo_create(owner=alice, content="<script>alert(1)</script> Q&A on the budget plans")
+    services.memo_create(owner=alice, content="预算<img src=x onerror=alert(1)>会议")
+
+    english = keyword_search(alice, "budget")[0].snippet
+    chinese = keyword_search(alice, "预算")[0].snippet
+
+    assert "<script" not in english and "<mark>budget</mark>" in english
+    assert chinese == "<mark>预算</mark>&lt;img src=x onerror=alert(1)&gt;会议"
+
+
+def test_search_never_returns_another_users_or_trashed_memos(alice, bob):
+    services.memo_create(owner=bob, content="secret budget")
+    trashed = services.memo_create(owner=alice, content="old budget")
+    services.memo_trash(trashed, user=alice)
+
+    assert keyword_search(alice, "budget") == []
+
+
+def test_filters_by_tag_and_archive(alice):
+    services.memo_create(owner=alice, content="budget #work")
+    archived = services.memo_create(owner=alice, content="budget #home")
+    services.memo_update(archived, user=alice, base_revision=None, is_archived=True)
+
+    assert titles(keyword_search(alice, "budget", tag="work")) == ["budget #work"]
+    assert titles(keyword_search(alice, "budget", archived=True)) == ["budget #home"]
+    assert len(keyword_search(alice, "budget")) == 2
+
+
+def test_substring_search_can_use_the_trigram_index(alice):
+    for number in range(300):
+        services.memo_create(owner=alice, content=f"filler note number {number}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index applies at all
+        cursor.execute("EXPLAIN SELECT id FROM memos_memo WHERE UPPER(content::text) LIKE UPPER('%日记很%')")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "memos_memo_trgm" in plan
