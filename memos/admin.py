@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memos.models import Diary, Memo, MemoRevision
+from memos.models import Diary, Memo, MemoRevision, Resource
 
 
 class RevisionInline(admin.TabularInline):
@@ -45,3 +45,17 @@ class DiaryAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
     date_hierarchy = "date"
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["filename", "owner", "memo", "resource_type", "mime_type", "file_size", "is_deleted", "created_at"]
+    list_filter = ["resource_type", "storage_type", "is_deleted", "created_at"]
+    search_fields = ["filename", "owner__email", "mime_type"]
+    list_select_related = ["owner", "memo"]
+    raw_id_fields = ["owner", "memo"]
+    readonly_fields = ["owner", "memo", "filename", "resource_type", "mime_type", "file_size", "storage_type", "file",
+                       "metadata", "created_at", "updated_at"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # uploads go through the API or pages, where their type is checked

@@ -84,6 +84,47 @@ class MemoRevision(models.Model):
         return f"{self.memo_id} r{self.revision_number}"
 
 
+def resource_upload_path(resource: Resource, filename: str) -> str:
+    return f"resources/{resource.owner_id}/{resource.pk}/{filename}"
+
+
+class Resource(models.Model):
+    """A file attached to a memo (Mosaic `resources`), kept through Django's storage API."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        VIDEO = "video", "Video"
+        DOCUMENT = "document", "Document"
+        OTHER = "other", "Other"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resources")
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, null=True, blank=True, related_name="resources")
+    filename = models.CharField(max_length=255)
+    resource_type = models.CharField(max_length=10, choices=Kind.choices)
+    mime_type = models.CharField(max_length=100, help_text="Detected from the content, not taken from the client.")
+    file_size = models.PositiveBigIntegerField()
+    storage_type = models.CharField(max_length=20, help_text="Which storage backend holds the file.")
+    file = models.FileField(upload_to=resource_upload_path, max_length=500)
+    metadata = models.JSONField(default=dict, blank=True, help_text="e.g. width and height of images.")
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="memos_resource_owner_created")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def storage_path(self) -> str:
+        """Where the storage keeps the file (Mosaic's storage_path)."""
+        return self.file.name
+
+
 class Diary(models.Model):
     """One user's summary and mood of one day (Mosaic `diaries`)."""
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from accounts import site_settings
-from memos import signals, tags
-from memos.models import Diary, Memo, MemoRevision
+from memos import files, signals, tags
+from memos.models import Diary, Memo, MemoRevision, Resource
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -138,6 +142,7 @@ def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
     memo.deleted_at = timezone.now() if deleted else None
     memo.revision_count = F("revision_count") + 1
     memo.save(update_fields=["is_deleted", "deleted_at", "revision_count", "updated_at"])
+    memo.resources.update(is_deleted=deleted, updated_at=timezone.now())
     memo.refresh_from_db()
     _record(memo, user)
     return memo
@@ -145,12 +150,20 @@ def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
 
 @transaction.atomic
 def memo_purge(memo: Memo) -> None:
-    """Delete a trashed memo for good, with its history."""
+    """Delete a trashed memo for good, with its history and files."""
+    memo = Memo.objects.select_for_update().get(pk=memo.pk)
     if not memo.is_deleted:
         raise ValidationError("Only memos in the trash can be deleted for good; move it to the trash first.")
     memo_id, user_id = memo.pk, memo.owner_id
+    names = list(memo.resources.values_list("file", flat=True))
     memo.delete()
-    transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo_id, user_id=user_id))
+
+    def after_commit() -> None:
+        for name in names:
+            default_storage.delete(name)
+        signals.memo_changed.send(sender=Memo, memo_id=memo_id, user_id=user_id)
+
+    transaction.on_commit(after_commit)
 
 
 def trash_purge_expired(now: Any = None) -> int:
@@ -203,3 +216,81 @@ def diary_delete(diary: Diary) -> None:
     """Soft-delete a diary entry (it stays restorable by writing the day again)."""
     diary.is_deleted = True
     diary.save(update_fields=["is_deleted", "updated_at"])
+
+
+# -- resources (attachments) --------------------------------------------------------------------------------
+
+
+class UploadRefused(ValidationError):
+    """An upload too large, or whose declared type contradicts its content."""
+
+
+def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = None) -> Resource:
+    """Store an uploaded file; its type is detected from its bytes, never taken from the client."""
+    limit = site_settings.get("upload_max_bytes")
+    if upload.size > limit:
+        raise UploadRefused({"file": f"Files may be at most {limit:,} bytes; this one has {upload.size:,}."})
+    if upload.size == 0:
+        raise UploadRefused({"file": "The file is empty."})
+    if memo is not None and memo.owner_id != owner.pk:
+        raise ValidationError({"memo": "No such memo."})
+    upload.seek(0)
+    detected = files.detect(upload.read(files.SNIFF_BYTES), upload)
+    if files.declared_type_lies(upload.content_type or "", detected.mime_type):
+        raise UploadRefused(
+            {"file": f"The file says it is {upload.content_type} but its content is {detected.mime_type}."}
+        )
+    resource = Resource(
+        owner=owner,
+        memo=memo,
+        filename=get_valid_filename(upload.name)[:255] or "file",
+        resource_type=detected.kind,
+        mime_type=detected.mime_type,
+        file_size=upload.size,
+        storage_type=_storage_type(),
+        metadata=detected.metadata,
+        is_deleted=bool(memo and memo.is_deleted),
+    )
+    upload.seek(0)
+    resource.file.save(resource.filename, upload, save=False)
+    resource.save()
+    return resource
+
+
+def _storage_type() -> str:
+    backend = default_storage.__class__.__name__
+    return {"FileSystemStorage": "local", "S3Storage": "s3"}.get(backend, backend)
+
+
+def resource_attach(resource: Resource, memo: Memo) -> Resource:
+    """Attach a resource to one of its owner's memos."""
+    if memo.owner_id != resource.owner_id:
+        raise ValidationError({"memo": "No such memo."})
+    resource.memo = memo
+    resource.is_deleted = memo.is_deleted
+    resource.save(update_fields=["memo", "is_deleted", "updated_at"])
+    return resource
+
+
+def resource_delete(resource: Resource) -> None:
+    """Delete an attachment and its file for good."""
+    name = resource.file.name
+    resource.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def resource_signed_token(resource: Resource) -> str:
+    """A token that lets anyone holding it download the file for LINK_SECONDS (share without signing in)."""
+    return signing.TimestampSigner(salt=LINK_SALT).sign(str(resource.pk))
+
+
+def resource_from_token(token: str) -> Resource | None:
+    try:
+        resource_id = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=LINK_SECONDS)
+    except signing.BadSignature:
+        return None
+    return Resource.objects.filter(pk=resource_id, is_deleted=False).first()
+
+
+LINK_SALT = "memos.resource-link"
+LINK_SECONDS = 3600

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from memos.models import Diary, Memo, MemoRevision
+from memos.models import Diary, Memo, MemoRevision, Resource
 from memos.services import MAX_CONTENT_CHARS
 
 
@@ -113,3 +113,31 @@ class SearchInput(serializers.Serializer):
 class DateRangeInput(serializers.Serializer):
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "memo",
+            "filename",
+            "resource_type",
+            "mime_type",
+            "file_size",
+            "storage_type",
+            "metadata",
+            "is_deleted",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ResourceUploadInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False)
+    memo = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ResourceLinkOutput(serializers.Serializer):
+    url = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the link works.")

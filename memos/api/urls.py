@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("memos", views.MemoViewSet, basename="memo")
 router.register(r"memos/(?P<memo_pk>[0-9a-f-]{36})/revisions", views.RevisionViewSet, basename="memo-revision")
 router.register("diaries", views.DiaryViewSet, basename="diary")
+router.register("resources", views.ResourceViewSet, basename="resource")
 
 urlpatterns = [
     path("tags/", views.TagsView.as_view(), name="tags"),

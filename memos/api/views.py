@@ -7,17 +7,21 @@ from datetime import date
 import django_filters
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from memos import diff, search, services
 from memos.api import serializers
-from memos.models import Diary, Memo, MemoRevision
+from memos.downloads import resource_response
+from memos.models import Diary, Memo, MemoRevision, Resource
 
 
 class MemoCursor(pagination.CursorPagination):
@@ -255,3 +259,47 @@ class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     def destroy(self, request: Request, date: str) -> Response:
         services.diary_delete(get_object_or_404(self.get_queryset(), date=self.day()))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ResourceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The user's attachments: upload (multipart `file`, optional `memo`), download, a signed link to share,
+    delete for good. `?memo=` lists one memo's."""
+
+    serializer_class = serializers.ResourceSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["memo"]
+
+    def get_queryset(self) -> QuerySet[Resource]:
+        if getattr(self, "swagger_fake_view", False):
+            return Resource.objects.none()
+        return Resource.objects.filter(owner=self.request.user, is_deleted=False)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.ResourceUploadInput},
+        responses={201: serializers.ResourceSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = serializers.ResourceUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        memo_id = data.validated_data.get("memo")
+        memo = get_object_or_404(Memo.objects.visible_to(request.user), pk=memo_id) if memo_id else None
+        resource = services.resource_upload(owner=request.user, upload=data.validated_data["file"], memo=memo)
+        return Response(serializers.ResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Resource) -> None:
+        services.resource_delete(instance)
+
+    @extend_schema(responses={200: OpenApiResponse(description="The file.")})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        return resource_response(self.get_object())
+
+    @extend_schema(responses=serializers.ResourceLinkOutput)
+    @action(detail=True, methods=["get"])
+    def link(self, request: Request, pk: str | None = None) -> Response:
+        """A URL that downloads the file without signing in, for an hour."""
+        token = services.resource_signed_token(self.get_object())
+        url = request.build_absolute_uri(reverse("memos:signed-file", args=[token]))
+        return Response({"url": url, "expires_in": services.LINK_SECONDS})

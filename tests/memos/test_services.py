@@ -88,3 +88,15 @@ def test_a_manual_diary_locks_out_ai_generation(alice):
     assert (diary.generation_source, diary.auto_generation_locked) == ("manual", True)
     with pytest.raises(ValidationError):
         services.diary_write(owner=alice, day=day, summary="x", mood_score=9)
+
+
+def test_the_purge_command_says_what_it_did(alice, capsys):
+    from django.core.management import call_command
+
+    memo = services.memo_trash(services.memo_create(owner=alice, content="old"), user=alice)
+    Memo.objects.filter(pk=memo.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+
+    call_command("purge_trash")
+
+    assert "Purged 1 memo(s) that spent more than 30 days in the trash." in capsys.readouterr().out
+    assert not Memo.objects.exists()
