@@ -6,6 +6,8 @@ class MemosConfig(AppConfig):
 
     name = "memos"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_label = "Memos"
+    nav_url_name = "memos:timeline"
 
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

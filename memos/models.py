@@ -54,6 +54,11 @@ class Memo(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("memos:detail", args=[self.pk])
+
     @property
     def title(self) -> str:
         """The first non-empty line, without Markdown heading marks."""

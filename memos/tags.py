@@ -37,3 +37,9 @@ def _unique(tags: Iterable[str]) -> list[str]:
         if tag:
             seen.setdefault(tag, None)
     return list(seen)
+
+
+def explicit(stored: Iterable[str], content: str) -> list[str]:
+    """The tags given by hand: the stored ones that the content's hashtags don't explain."""
+    found = set(hashtags(content))
+    return [tag for tag in stored if tag not in found]

@@ -1,11 +1,239 @@
-"""Memo pages. (The timeline, editor and diary pages come next; for now: signed file links.)"""
+"""Memo pages: timeline with compose, memo with history, archive, trash, search and the diary calendar."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from datetime import date, timedelta
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import writer_required
+from memos import diff, search, selectors, services, tags
 from memos.downloads import resource_response
+from memos.forms import DiaryForm, MemoForm, SearchForm
+from memos.models import Diary, Memo, Resource
 from memos.services import resource_from_token
+
+PAGE_SIZE = 20
+
+
+def _own_memo(request: HttpRequest, pk: str) -> Memo:
+    return get_object_or_404(Memo.objects.visible_to(request.user), pk=pk)
+
+
+def _page(request: HttpRequest, memos) -> object:
+    return Paginator(memos, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 200) -> HttpResponse:
+    tag = request.GET.get("tag", "").strip()
+    context = {
+        "form": form or MemoForm(),
+        "page": _page(request, selectors.timeline(request.user, tag=tag)),
+        "tag": tag,
+        "tags": selectors.tag_counts(request.user),
+        "view": "timeline",
+    }
+    return render(request, "memos/timeline.html", context, status=status)
+
+
+@writer_required
+@require_POST
+def memo_new(request: HttpRequest) -> HttpResponse:
+    """Write a memo with its attachments; on any problem the text stays in the form."""
+    form = MemoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return timeline(request, form, status=400)
+    try:
+        with transaction.atomic():
+            memo = services.memo_create(
+                owner=request.user, content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
+            )
+            for upload in form.cleaned_data["files"]:
+                services.resource_upload(owner=request.user, upload=upload, memo=memo)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return timeline(request, form, status=400)
+    messages.success(request, "Memo saved.")
+    return redirect("memos:timeline")
+
+
+@login_required
+def archive(request: HttpRequest) -> HttpResponse:
+    memos = selectors.with_files(Memo.objects.visible_to(request.user).archived())
+    return render(request, "memos/list.html", {"page": _page(request, memos), "view": "archive"})
+
+
+@login_required
+def trash(request: HttpRequest) -> HttpResponse:
+    memos = selectors.with_files(Memo.objects.visible_to(request.user).trashed().order_by("-deleted_at"))
+    return render(request, "memos/list.html", {"page": _page(request, memos), "view": "trash"})
+
+
+@login_required
+def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, status: int = 200) -> HttpResponse:
+    memo = _own_memo(request, pk)
+    context = {
+        "memo": memo,
+        "files": memo.resources.filter(is_deleted=False),
+        "form": form
+        or MemoForm(
+            initial={
+                "content": memo.content,
+                "tags": ", ".join(tags.explicit(memo.tags, memo.content)),
+                "revision": memo.revision_count,
+            }
+        ),
+        "revisions": memo.revisions.order_by("-revision_number")[:50],
+    }
+    return render(request, "memos/detail.html", context, status=status)
+
+
+@writer_required
+@require_POST
+def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    memo = _own_memo(request, pk)
+    form = MemoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return memo_detail(request, pk, form, status=400)
+    try:
+        with transaction.atomic():
+            services.memo_update(
+                memo,
+                user=request.user,
+                base_revision=form.cleaned_data["revision"],
+                content=form.cleaned_data["content"],
+                tags_given=form.cleaned_data["tags"],
+            )
+            for upload in form.cleaned_data["files"]:
+                services.resource_upload(owner=request.user, upload=upload, memo=memo)
+    except services.StaleRevision as exc:
+        form.add_error(None, str(exc))
+        return memo_detail(request, pk, form, status=409)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return memo_detail(request, pk, form, status=400)
+    messages.success(request, "Saved.")
+    return redirect("memos:detail", pk=memo.pk)
+
+
+@writer_required
+@require_POST
+def memo_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
+    """Pin, unpin, archive, unarchive, trash or restore."""
+    memo = _own_memo(request, pk)
+    if action in {"pin", "unpin"}:
+        services.memo_update(memo, user=request.user, base_revision=None, pinned=action == "pin")
+    elif action in {"archive", "unarchive"}:
+        services.memo_update(memo, user=request.user, base_revision=None, is_archived=action == "archive")
+    elif action == "trash":
+        services.memo_trash(memo, user=request.user)
+        messages.success(request, "Moved to the trash.")
+        return redirect("memos:timeline")
+    elif action == "restore":
+        services.memo_restore(memo, user=request.user)
+        messages.success(request, "Restored from the trash.")
+    else:
+        raise Http404
+    return redirect("memos:detail", pk=memo.pk)
+
+
+@writer_required
+def memo_purge(request: HttpRequest, pk: str) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the trashed memo for good."""
+    memo = _own_memo(request, pk)
+    if request.method == "POST":
+        try:
+            services.memo_purge(memo)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("memos:detail", pk=memo.pk)
+        messages.success(request, "Deleted for good.")
+        return redirect("memos:trash")
+    return render(request, "memos/confirm_purge.html", {"memo": memo})
+
+
+@login_required
+def revision_detail(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+    memo = _own_memo(request, pk)
+    revision = get_object_or_404(memo.revisions, revision_number=number)
+    lines = diff.line_diff(revision.content, memo.content)
+    return render(request, "memos/revision.html", {"memo": memo, "revision": revision, "lines": lines})
+
+
+@writer_required
+@require_POST
+def revision_restore(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+    memo = _own_memo(request, pk)
+    services.revision_restore(get_object_or_404(memo.revisions, revision_number=number), user=request.user)
+    messages.success(request, f"Revision {number} is the current text again (as a new revision).")
+    return redirect("memos:detail", pk=memo.pk)
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    hits = []
+    if form.is_valid():
+        hits = search.keyword_search(request.user, form.cleaned_data["q"], tag=form.cleaned_data["tag"] or None)
+    return render(request, "memos/search.html", {"form": form, "hits": hits, "view": "search"})
+
+
+@login_required
+def diary_month(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", f"{today:%Y-%m}").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    context = {
+        "month": first,
+        "weeks": selectors.month_calendar(request.user, first.year, first.month),
+        "previous": previous,
+        "next": following,
+        "today": today,
+        "view": "diary",
+    }
+    return render(request, "memos/diary_month.html", context)
+
+
+@login_required
+def diary_day(request: HttpRequest, day: str) -> HttpResponse:
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    diary = Diary.objects.visible_to(request.user).filter(date=the_day, is_deleted=False).first()
+    form = DiaryForm(request.POST or None, instance=diary)
+    status = 200
+    if request.method == "POST":
+        if request.user.is_guest:
+            return render(request, "accounts/read_only.html", {"message": "Guest accounts are read-only."}, status=403)
+        if form.is_valid():
+            services.diary_write(owner=request.user, day=the_day, **form.cleaned_data)
+            messages.success(request, "Diary saved.")
+            return redirect("memos:diary-day", day=day)
+        status = 400
+    context = {"day": the_day, "form": form, "diary": diary, "memos": selectors.memos_of_day(request.user, the_day)}
+    return render(request, "memos/diary_day.html", context, status=status)
+
+
+@login_required
+def memo_file(request: HttpRequest, pk: str, resource_pk: str) -> HttpResponse:
+    """An attachment of one of the user's memos (images are shown inline on the memo's card)."""
+    memo = _own_memo(request, pk)
+    return resource_response(get_object_or_404(Resource, pk=resource_pk, memo=memo, is_deleted=False))
 
 
 def signed_file(request: HttpRequest, token: str) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -18,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from memos import diff, search, services
+from memos import diff, search, selectors, services
 from memos.api import serializers
 from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoRevision, Resource
@@ -174,15 +173,7 @@ class TagsView(APIView):
 
     @extend_schema(responses=serializers.TagCountSerializer(many=True))
     def get(self, request: Request) -> Response:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                SELECT tag, count(*) FROM {Memo._meta.db_table}, unnest(tags) AS tag
-                WHERE owner_id = %s AND NOT is_deleted GROUP BY tag ORDER BY count(*) DESC, tag
-                """,
-                [request.user.pk],
-            )
-            rows = [{"tag": tag, "count": count} for tag, count in cursor.fetchall()]
+        rows = selectors.tag_counts(request.user)
         return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
 
 

@@ -22,3 +22,9 @@ def test_hashtags_are_found_in_any_script_and_nowhere_else(text, expected):
 
 def test_explicit_tags_come_first_each_once():
     assert merge(["Plans", "#work"], "hello #WORK #新年") == ["plans", "work", "新年"]
+
+
+def test_explicit_tags_are_the_ones_the_text_does_not_explain():
+    from memos.tags import explicit
+
+    assert explicit(["plans", "work", "新年"], "hello #WORK #新年") == ["plans"]

@@ -1,0 +1,64 @@
+"""Forms of the memo pages; saving goes through memos.services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from memos.models import Diary
+from memos.services import MAX_CONTENT_CHARS
+
+MOODS = [
+    ("", "—"),
+    ("happy", "😊 happy"),
+    ("calm", "😌 calm"),
+    ("tired", "😴 tired"),
+    ("sad", "😢 sad"),
+    ("angry", "😠 angry"),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class MemoForm(forms.Form):
+    content = forms.CharField(
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write in Markdown… #tags work anywhere"}),
+    )
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated, besides the #tags in the text.")
+    files = MultipleFileField(required=False, label="Attachments")
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200)
+    tag = forms.CharField(required=False, max_length=64)
+
+
+class DiaryForm(forms.ModelForm):
+    mood_key = forms.ChoiceField(choices=MOODS, required=False, label="Mood")
+
+    class Meta:
+        model = Diary
+        fields = ["summary", "mood_key", "mood_score"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "mood_score": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }

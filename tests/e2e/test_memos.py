@@ -1,0 +1,29 @@
+"""A person writes a memo with a tag, then finds it through the tag and through search."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from memos.models import Memo
+from tests.e2e.helpers import sign_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_write_a_memo_and_find_it(live_server, page: Page, alice, password):
+    sign_in(page, live_server.url, alice.email, password)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Memos").click()
+
+    page.get_by_placeholder("Write in Markdown").fill("# Quarterly report\nNumbers look **good** #work")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Memo saved.")).to_be_visible()
+    card = page.locator(".memo-card").first
+    expect(card.locator("h1")).to_have_text("Quarterly report")
+    page.get_by_role("link", name="#work").first.click()
+    expect(page.get_by_text("Memos tagged #work")).to_be_visible()
+
+    page.get_by_label("Search memos").fill("quarterly")
+    page.get_by_label("Search memos").press("Enter")
+    expect(page.locator(".search-hit mark").first).to_have_text("Quarterly")
+    page.locator(".search-hit a").first.click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    assert Memo.objects.get(owner=alice).tags == ["work"]
