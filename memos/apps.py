@@ -9,5 +9,9 @@ class MemosConfig(AppConfig):
     nav_label = "Memos"
     nav_url_name = "memos:timeline"
 
+    def settings_section(self, request: object) -> dict[str, object]:
+        """Export and import of the user's notes, on the account settings page."""
+        return {"template": "memos/settings_portability.html", "context": {}}
+
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

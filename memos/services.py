@@ -145,7 +145,16 @@ def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
     memo.resources.update(is_deleted=deleted, updated_at=timezone.now())
     memo.refresh_from_db()
     _record(memo, user)
+    if deleted:
+        _schedule_purge(memo)
     return memo
+
+
+def _schedule_purge(memo: Memo) -> None:
+    from memos.tasks import purge_if_expired
+
+    due = memo.deleted_at + timedelta(days=site_settings.get("trash_retention_days"))
+    transaction.on_commit(lambda: purge_if_expired.using(run_after=due).enqueue(str(memo.pk)))
 
 
 @transaction.atomic
@@ -247,7 +256,7 @@ def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = No
         resource_type=detected.kind,
         mime_type=detected.mime_type,
         file_size=upload.size,
-        storage_type=_storage_type(),
+        storage_type=storage_type(),
         metadata=detected.metadata,
         is_deleted=bool(memo and memo.is_deleted),
     )
@@ -257,7 +266,8 @@ def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = No
     return resource
 
 
-def _storage_type() -> str:
+def storage_type() -> str:
+    """A short name of the storage backend that holds new files (`local`, `s3`)."""
     backend = default_storage.__class__.__name__
     return {"FileSystemStorage": "local", "S3Storage": "s3"}.get(backend, backend)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -9,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
-from memos import diff, search, selectors, services, tags
+from memos import diff, portability, search, selectors, services, tags
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -242,3 +243,32 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponse:
     if resource is None:
         raise Http404("This link is invalid or has expired.")
     return resource_response(resource)
+
+
+@login_required
+def export_download(request: HttpRequest) -> HttpResponse:
+    """All of the user's notes as a zip (the same as `manage.py export_user`)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)
+    portability.export_user(request.user, spool)
+    spool.seek(0)
+    name = f"quillium-memos-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
+
+
+@writer_required
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Add the contents of an export zip to this account."""
+    upload = request.FILES.get("archive")
+    if upload is None:
+        messages.error(request, "Choose an export zip to import.")
+        return redirect("accounts:settings")
+    try:
+        counts = portability.import_user(request.user, upload)
+    except ValidationError as exc:
+        messages.error(request, "Nothing was imported: " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Imported {counts['memos']} memos, {counts['files']} files, {counts['diaries']} diaries."
+        )
+    return redirect("accounts:settings")

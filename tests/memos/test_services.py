@@ -100,3 +100,21 @@ def test_the_purge_command_says_what_it_did(alice, capsys):
 
     assert "Purged 1 memo(s) that spent more than 30 days in the trash." in capsys.readouterr().out
     assert not Memo.objects.exists()
+
+
+def test_trashing_schedules_the_purge_for_when_the_retention_ends(alice, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from memos.tasks import purge_if_expired
+
+    with django_capture_on_commit_callbacks(execute=True):
+        memo = services.memo_trash(services.memo_create(owner=alice, content="x"), user=alice)
+
+    scheduled = DBTaskResult.objects.get(task_path="memos.tasks.purge_if_expired")
+    assert abs(scheduled.run_after - (memo.deleted_at + timedelta(days=30))) < timedelta(seconds=1)
+
+    assert purge_if_expired.call(str(memo.pk)) is False  # not due yet: checked again later
+    assert Memo.objects.filter(pk=memo.pk).exists()
+    Memo.objects.filter(pk=memo.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    assert purge_if_expired.call(str(memo.pk)) is True
+    assert not Memo.objects.filter(pk=memo.pk).exists()
