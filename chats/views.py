@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
@@ -29,7 +30,8 @@ def _own_chat(request: HttpRequest, pk: int) -> Chat:
 def chat_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     page = Paginator(selectors.chat_list(request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "chats/list.html", {"page": page, "search": search})
+    params = f"{urlencode({'q': search})}&" if search else ""
+    return render(request, "chats/list.html", {"page": page, "search": search, "pager_params": params})
 
 
 @writer_required

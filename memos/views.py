@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
@@ -42,6 +43,7 @@ def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 2
         "tag": tag,
         "tags": selectors.tag_counts(request.user),
         "view": "timeline",
+        "pager_params": f"{urlencode({'tag': tag})}&" if tag else "",
     }
     return render(request, "memos/timeline.html", context, status=status)
 

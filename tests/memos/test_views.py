@@ -149,3 +149,12 @@ def test_the_edit_form_offers_only_the_hand_given_tags(alice_client, alice):
     form = alice_client.get(f"/memos/{memo.pk}/").context["form"]
 
     assert form.initial["tags"] == "health"
+
+
+def test_pages_of_a_tag_keep_the_tag(alice_client, alice):
+    for number in range(25):
+        services.memo_create(owner=alice, content=f"memo {number} #日记")
+
+    page = alice_client.get("/memos/?tag=日记").content.decode()
+
+    assert 'href="?tag=%E6%97%A5%E8%AE%B0&amp;page=2"' in page

@@ -18,15 +18,21 @@ class Command(BaseCommand):
         parser.add_argument("out", help="Path of the zip to write.")
 
     def handle(self, *args: Any, email: str, out: str, **options: Any) -> None:
-        user = User.objects.filter(email=User.objects.normalize_email(email)).first()
-        if user is None:
-            raise CommandError(f"No user with the email {email}.")
+        user = user_or_error(email)
         try:
             with open(out, "wb") as target:
                 counts = export_user(user, target)
         except OSError as exc:
             raise CommandError(f"Can't write {out}: {exc.strerror}.") from exc
         self.stdout.write(self.style.SUCCESS(f"Exported {_summary(counts)} to {out}."))
+
+
+def user_or_error(email: str) -> User:
+    """The user with this email, or a CommandError saying there is none."""
+    user = User.objects.filter(email=User.objects.normalize_email(email)).first()
+    if user is None:
+        raise CommandError(f"No user with the email {email}; create the account first.")
+    return user
 
 
 def _summary(counts: dict[str, int]) -> str:

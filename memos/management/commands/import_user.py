@@ -7,8 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
-from memos.management.commands.export_user import _summary
+from memos.management.commands.export_user import _summary, user_or_error
 from memos.portability import import_user
 
 
@@ -20,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("source", help="Path of the zip to read.")
 
     def handle(self, *args: Any, email: str, source: str, **options: Any) -> None:
-        user = User.objects.filter(email=User.objects.normalize_email(email)).first()
-        if user is None:
-            raise CommandError(f"No user with the email {email}; create the account first.")
+        user = user_or_error(email)
         try:
             with open(source, "rb") as zipped:
                 counts = import_user(user, zipped)
