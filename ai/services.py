@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time as time_module
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -211,3 +212,32 @@ def user_token_limit_set(user: User, daily_tokens: int | None) -> UserTokenLimit
     limit, _ = UserTokenLimit.objects.update_or_create(user=user, defaults={"daily_tokens": daily_tokens})
     user.token_limit = limit
     return limit
+
+
+# -- embeddings -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Embedded:
+    vectors: list[list[float]]
+    provider: str
+    model: str
+
+
+def embed_texts(texts: list[str]) -> Embedded:
+    """Vectors for `texts`: from the `embedding` AI config's OpenAI-compatible endpoint when there is one,
+    else from the offline model that ships with Quillium (no network)."""
+    try:
+        endpoint = endpoint_for(AIConfig.Key.EMBEDDING)
+    except ProviderError as exc:
+        if exc.kind != ProviderError.NOT_CONFIGURED:
+            raise
+        from ai import local_embeddings
+
+        return Embedded(local_embeddings.embed(texts), "local", local_embeddings.MODEL_NAME)
+    from asgiref.sync import async_to_sync
+
+    from ai import client
+
+    vectors = async_to_sync(client.embed)(endpoint, texts)
+    return Embedded(vectors, "openai-compatible", endpoint.model)

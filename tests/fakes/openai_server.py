@@ -6,8 +6,10 @@ can instead fail with a status, stream slowly, cut the stream, or hang. The benc
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -108,8 +110,9 @@ class FakeOpenAI:
                 self._json(handler, 200, self._completion(script, body))
         elif handler.path.endswith("/embeddings"):
             inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            as_base64 = body.get("encoding_format") == "base64"  # what the openai SDK asks for by default
             data = [
-                {"object": "embedding", "index": i, "embedding": vector(text, script.dimensions)}
+                {"object": "embedding", "index": i, "embedding": encoded(vector(text, script.dimensions), as_base64)}
                 for i, text in enumerate(inputs)
             ]
             usage = {"prompt_tokens": len(inputs), "total_tokens": len(inputs)}
@@ -178,6 +181,11 @@ class FakeOpenAI:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
+
+def encoded(values: list[float], as_base64: bool) -> list[float] | str:
+    """Floats, or base64 of little-endian float32 as OpenAI sends when asked."""
+    return base64.b64encode(struct.pack(f"<{len(values)}f", *values)).decode() if as_base64 else values
 
 
 def vector(text: str, dimensions: int) -> list[float]:
