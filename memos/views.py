@@ -211,8 +211,9 @@ def diary_month(request: HttpRequest) -> HttpResponse:
     return render(request, "memos/diary_month.html", context)
 
 
-@login_required
+@writer_required
 def diary_day(request: HttpRequest, day: str) -> HttpResponse:
+    """A day: its diary (GET shows, POST saves) and the memos written on it."""
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
@@ -221,8 +222,6 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
     form = DiaryForm(request.POST or None, instance=diary)
     status = 200
     if request.method == "POST":
-        if request.user.is_guest:
-            return render(request, "accounts/read_only.html", {"message": "Guest accounts are read-only."}, status=403)
         if form.is_valid():
             services.diary_write(owner=request.user, day=the_day, **form.cleaned_data)
             messages.success(request, "Diary saved.")

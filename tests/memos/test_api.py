@@ -140,3 +140,16 @@ def test_memo_list_queries_stay_constant_from_5_to_50(alice_api, alice, django_a
         with django_assert_num_queries(2):
             response = alice_api.get(f"{MEMOS}?page_size=50")
         assert len(response.json()["results"]) == count
+
+
+def test_guests_read_but_never_write(guest_api, guest, client):
+    memo = services.memo_create(owner=guest, content="made by staff for the guest account")
+
+    assert guest_api.get(MEMOS).status_code == 200
+    assert guest_api.post(MEMOS, {"content": "x"}).status_code == 403
+    assert guest_api.patch(f"{MEMOS}{memo.pk}/", {"revision": 1, "content": "y"}).status_code == 403
+    assert guest_api.delete(f"{MEMOS}{memo.pk}/").status_code == 403
+    client.force_login(guest)
+    assert client.post("/memos/new/", {"content": "z"}).status_code == 403
+    assert client.post(f"/memos/{memo.pk}/trash/").status_code == 403
+    assert list(Memo.objects.values_list("content", flat=True)) == ["made by staff for the guest account"]

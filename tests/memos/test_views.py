@@ -158,3 +158,11 @@ def test_pages_of_a_tag_keep_the_tag(alice_client, alice):
     page = alice_client.get("/memos/?tag=日记").content.decode()
 
     assert 'href="?tag=%E6%97%A5%E8%AE%B0&amp;page=2"' in page
+
+
+def test_guests_see_the_diary_but_cannot_write_it(client, guest):
+    client.force_login(guest)
+
+    assert client.get("/memos/diary/2026-11-20/").status_code == 200
+    assert client.post("/memos/diary/2026-11-20/", {"summary": "x"}).status_code == 403
+    assert not Diary.objects.exists()
