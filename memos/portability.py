@@ -99,10 +99,17 @@ def import_user(user: User, source: IO[bytes]) -> dict[str, int]:
     try:
         with transaction.atomic():
             return _import(user, source, saved)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        _forget(saved)
+        raise ValidationError(f"The export is damaged or incomplete ({type(exc).__name__}: {exc}).") from exc
     except Exception:
-        for name in saved:
-            default_storage.delete(name)
+        _forget(saved)
         raise
+
+
+def _forget(saved: list[str]) -> None:
+    for name in saved:
+        default_storage.delete(name)
 
 
 def _import(user: User, source: IO[bytes], saved: list[str]) -> dict[str, int]:
