@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from pgvector.django import VectorField
 
 from memos.querysets import DiaryQuerySet, MemoQuerySet
 
@@ -87,6 +88,30 @@ class MemoRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.memo_id} r{self.revision_number}"
+
+
+class MemoEmbedding(models.Model):
+    """The vector of a memo's text (Mosaic `memo_embeddings`), for semantic search.
+
+    The column has no fixed dimension so it can follow the configured model; each dimension in use gets its own
+    partial HNSW index over `embedding::vector(N)` (see the migrations). `owner` repeats the memo's owner so the
+    index scan can filter by user without a join.
+    """
+
+    memo = models.OneToOneField(Memo, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source_text = models.TextField(help_text="The text that was embedded; unchanged text isn't embedded again.")
+    provider = models.CharField(max_length=50)
+    model = models.CharField(max_length=200)
+    dimensions = models.PositiveSmallIntegerField()
+    embedding = VectorField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "dimensions"], name="memos_embedding_owner_dims")]
+
+    def __str__(self) -> str:
+        return f"{self.memo_id} ({self.model}, {self.dimensions})"
 
 
 def resource_upload_path(resource: Resource, filename: str) -> str:

@@ -55,7 +55,14 @@ def _record(memo: Memo, user: User) -> MemoRevision:
         is_deleted=memo.is_deleted,
     )
     transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo.pk, user_id=user.pk))
+    transaction.on_commit(lambda: _enqueue_embedding(memo.pk))
     return revision
+
+
+def _enqueue_embedding(memo_id: object) -> None:
+    from memos.tasks import embed_memo
+
+    embed_memo.enqueue(str(memo_id))
 
 
 @transaction.atomic

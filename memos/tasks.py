@@ -27,3 +27,11 @@ def purge_if_expired(memo_id: str) -> bool:
         return False
     services.memo_purge(memo)
     return True
+
+
+@task()
+def embed_memo(memo_id: str) -> str:
+    """Embed a memo whose text changed (enqueued after commit); `manage.py reembed` catches up on failures."""
+    from memos.embeddings import embed_memo as run
+
+    return run(memo_id)

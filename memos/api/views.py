@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from memos import diff, search, selectors, services
+from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
 from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoRevision, Resource
@@ -196,8 +196,12 @@ class SearchView(APIView):
         params = serializers.SearchInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        if values["mode"] != "keyword":
-            raise exceptions.ValidationError({"mode": "Only keyword search is available on this server for now."})
+        if values["mode"] == "hybrid":
+            raise exceptions.ValidationError({"mode": "Hybrid search isn't available yet; use keyword or semantic."})
+        if values["mode"] == "semantic":
+            hits = embeddings.semantic_search(request.user, values["q"], limit=values["limit"])
+            results = serializers.SearchHitSerializer(hits, many=True).data
+            return Response({"count": len(results), "next": None, "previous": None, "results": results})
         hits = search.keyword_search(
             request.user,
             values["q"],

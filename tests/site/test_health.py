@@ -20,7 +20,7 @@ def test_healthz_reports_database_and_pgvector(client):
 
 def test_healthz_is_503_when_pgvector_is_missing(client):
     with connection.cursor() as cursor:
-        cursor.execute("DROP EXTENSION vector")  # rolled back with the test's transaction
+        cursor.execute("DROP EXTENSION vector CASCADE")  # rolled back with the test's transaction
 
     response = client.get("/healthz")
 
@@ -38,7 +38,7 @@ def test_health_command_prints_each_check(capsys):
 
 def test_health_command_fails_when_a_check_fails():
     with connection.cursor() as cursor:
-        cursor.execute("DROP EXTENSION vector")
+        cursor.execute("DROP EXTENSION vector CASCADE")  # rolled back with the test's transaction
 
     with pytest.raises(CommandError):
         call_command("health")

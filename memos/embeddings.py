@@ -1,0 +1,108 @@
+"""Semantic search: each memo's text as a vector (the offline model by default, or the `embedding` AI
+config's endpoint), and nearest-neighbour search over one user's memos through an HNSW index."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ai.services import embed_texts
+from memos.models import Memo, MemoEmbedding
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+_indexed_dimensions: set[int] = {384}  # made by migration 0003
+
+
+def ensure_index(dimensions: int) -> None:
+    """A partial HNSW index for vectors of this many dimensions (once per process; idempotent in SQL)."""
+    if dimensions in _indexed_dimensions:
+        return
+    n = int(dimensions)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS memos_embedding_hnsw_{n} ON {MemoEmbedding._meta.db_table} "
+            f"USING hnsw ((embedding::vector({n})) vector_cosine_ops) WHERE dimensions = {n}"
+        )
+    _indexed_dimensions.add(n)
+
+
+def embed_memo(memo_id: object) -> str:
+    """Bring one memo's embedding up to date: `embedded`, `unchanged`, or `removed` (memo gone)."""
+    memo = Memo.objects.filter(pk=memo_id).first()
+    if memo is None:
+        MemoEmbedding.objects.filter(memo_id=memo_id).delete()
+        return "removed"
+    return "embedded" if embed_batch([memo]) else "unchanged"
+
+
+def stale(memos: QuerySet[Memo]) -> QuerySet[Memo]:
+    """Memos without an embedding of their current text."""
+    current = MemoEmbedding.objects.filter(memo=OuterRef("pk"), source_text=OuterRef("content"))
+    return memos.filter(~Exists(current))
+
+
+def embed_batch(memos: list[Memo]) -> int:
+    """Embed the memos whose text has no embedding yet, in one call to the model; returns how many."""
+    todo = list(stale(Memo.objects.filter(pk__in=[memo.pk for memo in memos])))
+    if not todo:
+        return 0
+    result = embed_texts([memo.content for memo in todo])
+    for memo, vector in zip(todo, result.vectors, strict=True):
+        ensure_index(len(vector))
+        MemoEmbedding.objects.update_or_create(
+            memo=memo,
+            defaults={
+                "owner_id": memo.owner_id,
+                "source_text": memo.content,
+                "provider": result.provider,
+                "model": result.model,
+                "dimensions": len(vector),
+                "embedding": vector,
+            },
+        )
+    return len(todo)
+
+
+def nearest_sql(dims: int) -> str:
+    """Nearest memos of one user (params: vector, owner id, dimensions, model, limit), ordered so the partial
+    HNSW index of these dimensions serves it."""
+    n = int(dims)
+    return f"""
+        SELECT e.memo_id, e.embedding::vector({n}) <=> %s::vector({n}) AS distance
+        FROM {MemoEmbedding._meta.db_table} e JOIN {Memo._meta.db_table} m ON m.id = e.memo_id
+        WHERE e.owner_id = %s AND e.dimensions = %s AND e.model = %s AND NOT m.is_deleted
+        ORDER BY distance LIMIT %s
+    """
+
+
+@dataclass(frozen=True)
+class SemanticHit:
+    memo: Memo
+    rank: float  # cosine similarity, 1 is identical
+    snippet: str
+
+
+def semantic_search(user: User, text: str, *, limit: int = 10) -> list[SemanticHit]:
+    """The user's memos (not in the trash) nearest in meaning to `text`."""
+    text = " ".join(text.split())[:2000]
+    if not text:
+        return []
+    query = embed_texts([text])
+    vector, dims = query.vectors[0], len(query.vectors[0])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # pgvector 0.8: keep scanning the index until enough rows pass the per-user filter.
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute(nearest_sql(dims), [str(vector), user.pk, dims, query.model, limit])
+        rows = cursor.fetchall()
+    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
+    return [
+        SemanticHit(memo=memos[memo_id], rank=1 - distance, snippet=html.escape(memos[memo_id].content[:160]))
+        for memo_id, distance in sorted(rows, key=lambda row: row[1])
+        if memo_id in memos
+    ]

@@ -1,0 +1,43 @@
+"""Compute missing or outdated memo embeddings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from memos.embeddings import embed_batch, stale
+from memos.management.commands.export_user import user_or_error
+from memos.models import Memo, MemoEmbedding
+
+
+class Command(BaseCommand):
+    help = (
+        "Embed every memo whose current text has no embedding (new memos, failed tasks, or all of them after "
+        "`--all` when the embedding model changed), in batches with progress. Safe to interrupt and run again."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--user", help="Only this user's memos (email).")
+        parser.add_argument("--all", action="store_true", help="Forget existing embeddings first (model changed).")
+        parser.add_argument("--batch", type=int, default=64, help="Memos per model call (default 64).")
+
+    def handle(self, *args: Any, user: str | None, all: bool, batch: int, **options: Any) -> None:
+        memos = Memo.objects.filter(is_deleted=False)
+        if user:
+            memos = memos.filter(owner=user_or_error(user))
+        if all:
+            MemoEmbedding.objects.filter(memo__in=memos).delete()
+        todo = stale(memos).order_by("pk")
+        total = todo.count()
+        done = 0
+        while True:
+            chunk = list(stale(memos).order_by("pk")[:batch])
+            if not chunk:
+                break
+            embedded = embed_batch(chunk)
+            if not embedded:  # changed under us meanwhile; the next run picks them up
+                break
+            done += embedded
+            self.stdout.write(f"{done}/{total} memos embedded")
+        self.stdout.write(self.style.SUCCESS(f"Done: {done} memo(s) embedded, {memos.count() - done} already current."))

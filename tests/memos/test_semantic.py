@@ -1,0 +1,90 @@
+"""Semantic search with the real offline model, through the HNSW index."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from memos import services
+from memos.embeddings import embed_memo, nearest_sql, semantic_search
+from memos.models import MemoEmbedding
+
+pytestmark = pytest.mark.django_db
+
+
+def write(user, text):
+    memo = services.memo_create(owner=user, content=text)
+    embed_memo(memo.pk)
+    return memo
+
+
+def test_the_paraphrase_comes_before_unrelated_memos(alice):
+    write(alice, "Stock markets fell sharply today after the announcement.")
+    guitar = write(alice, "A man is playing a guitar on the stage.")
+    write(alice, "Recipe: knead the dough and bake the bread for 40 minutes.")
+
+    hits = semantic_search(alice, "Someone is strumming a guitar")
+
+    assert hits[0].memo == guitar
+    assert hits[0].rank > hits[1].rank + 0.2
+
+
+def test_another_users_and_trashed_memos_never_come_back(alice, bob):
+    write(bob, "A man is playing a guitar on the stage.")
+    trashed = write(alice, "Someone plays the guitar.")
+    services.memo_trash(trashed, user=alice)
+    kept = write(alice, "Grocery list: milk, eggs.")
+
+    assert [hit.memo for hit in semantic_search(alice, "guitar music")] == [kept]
+
+
+def test_unchanged_text_is_not_embedded_again(alice):
+    memo = write(alice, "first text")
+    assert embed_memo(memo.pk) == "unchanged"
+
+    services.memo_update(memo, user=alice, base_revision=1, content="second text")
+
+    assert embed_memo(memo.pk) == "embedded"
+    assert MemoEmbedding.objects.get(memo=memo).source_text == "second text"
+
+
+def test_reembed_catches_up_with_progress(alice, capsys):
+    for number in range(5):
+        services.memo_create(owner=alice, content=f"note number {number}")
+
+    call_command("reembed", "--batch", "2")
+
+    out = capsys.readouterr().out
+    assert "2/5 memos embedded" in out and "Done: 5 memo(s) embedded" in out
+    assert MemoEmbedding.objects.count() == 5
+
+
+def test_the_search_api_has_a_semantic_mode(alice_api, alice):
+    write(alice, "A man is playing a guitar on the stage.")
+
+    found = alice_api.get("/api/v1/search/?q=guitar+music&mode=semantic").json()["results"]
+
+    assert found[0]["memo"]["content"].startswith("A man is playing")
+
+
+def test_the_query_plan_uses_the_hnsw_index(alice):
+    with connection.cursor() as cursor:
+        # 3,000 memos of one user with random unit-free vectors: enough that the planner prefers the index.
+        cursor.execute(
+            "INSERT INTO memos_memo (id, owner_id, content, tags, pinned, is_archived, is_deleted, revision_count, "
+            "created_at, updated_at) SELECT gen_random_uuid(), %s, 'memo ' || g, '{}', false, false, false, 1, "
+            "now(), now() FROM generate_series(1, 3000) g",
+            [alice.pk],
+        )
+        cursor.execute(
+            "INSERT INTO memos_memoembedding (memo_id, owner_id, source_text, provider, model, dimensions, embedding, "
+            "updated_at) SELECT m.id, m.owner_id, m.content, 'test', 'm', 384, "
+            "(SELECT array_agg(random() * 2 - 1) FROM generate_series(1, 384) WHERE m.id IS NOT NULL)::vector, now() "
+            "FROM memos_memo m WHERE m.owner_id = %s",
+            [alice.pk],
+        )
+        cursor.execute("ANALYZE memos_memoembedding")
+        cursor.execute("ANALYZE memos_memo")
+        cursor.execute("EXPLAIN " + nearest_sql(384), [str([0.01] * 384), alice.pk, 384, "m", 10])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using memos_embedding_hnsw_384" in plan
