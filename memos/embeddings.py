@@ -106,3 +106,21 @@ def semantic_search(user: User, text: str, *, limit: int = 10) -> list[SemanticH
         for memo_id, distance in sorted(rows, key=lambda row: row[1])
         if memo_id in memos
     ]
+
+
+def related(memo: Memo, *, limit: int = 5) -> list[SemanticHit]:
+    """The owner's other memos nearest in meaning to this one (nothing until it has an embedding)."""
+    own = MemoEmbedding.objects.filter(memo=memo).first()
+    if own is None:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute(nearest_sql(own.dimensions), [str(list(own.embedding)), memo.owner_id, own.dimensions,
+                                                       own.model, limit + 1])  # fmt: skip
+        rows = [(memo_id, distance) for memo_id, distance in cursor.fetchall() if memo_id != memo.pk][:limit]
+    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
+    return [
+        SemanticHit(memo=memos[memo_id], rank=1 - distance, snippet=html.escape(memos[memo_id].content[:160]))
+        for memo_id, distance in rows
+        if memo_id in memos
+    ]

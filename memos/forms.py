@@ -49,6 +49,9 @@ class MemoForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search", max_length=200)
+    mode = forms.ChoiceField(
+        choices=[("keyword", "Words"), ("semantic", "Meaning"), ("hybrid", "Both")], required=False, initial="keyword"
+    )
     tag = forms.CharField(required=False, max_length=64)
 
 

@@ -91,3 +91,22 @@ def _snippet(headline: str, content: str, needle: str) -> str:
 
 def _marked(text: str) -> str:
     return html.escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 scores 1/61, rank 10 scores 1/70
+
+
+def hybrid_search(user: User, text: str, *, limit: int = 50) -> list[Hit]:
+    """Keyword and semantic results fused by reciprocal rank: found by both ranks highest."""
+    from memos.embeddings import semantic_search
+
+    keyword = keyword_search(user, text, limit=limit)
+    semantic = semantic_search(user, text, limit=limit)
+    scores: dict[object, float] = {}
+    best: dict[object, Hit] = {}
+    for results in (keyword, semantic):
+        for position, hit in enumerate(results, start=1):
+            scores[hit.memo.pk] = scores.get(hit.memo.pk, 0.0) + 1.0 / (RRF_K + position)
+            best.setdefault(hit.memo.pk, Hit(memo=hit.memo, rank=0.0, snippet=hit.snippet))
+    ordered = sorted(scores, key=lambda pk: scores[pk], reverse=True)[:limit]
+    return [Hit(memo=best[pk].memo, rank=scores[pk], snippet=best[pk].snippet) for pk in ordered]

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
-from memos import diff, portability, search, selectors, services, tags
+from memos import diff, embeddings, portability, search, selectors, services, tags
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -96,6 +96,7 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
             }
         ),
         "revisions": memo.revisions.order_by("-revision_number")[:50],
+        "related": embeddings.related(memo),
     }
     return render(request, "memos/detail.html", context, status=status)
 
@@ -186,7 +187,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     hits = []
     if form.is_valid():
-        hits = search.keyword_search(request.user, form.cleaned_data["q"], tag=form.cleaned_data["tag"] or None)
+        text, mode = form.cleaned_data["q"], form.cleaned_data["mode"] or "keyword"
+        if mode == "semantic":
+            hits = embeddings.semantic_search(request.user, text, limit=20)
+        elif mode == "hybrid":
+            hits = search.hybrid_search(request.user, text, limit=20)
+        else:
+            hits = search.keyword_search(request.user, text, tag=form.cleaned_data["tag"] or None)
     return render(request, "memos/search.html", {"form": form, "hits": hits, "view": "search"})
 
 

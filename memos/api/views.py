@@ -196,10 +196,9 @@ class SearchView(APIView):
         params = serializers.SearchInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        if values["mode"] == "hybrid":
-            raise exceptions.ValidationError({"mode": "Hybrid search isn't available yet; use keyword or semantic."})
-        if values["mode"] == "semantic":
-            hits = embeddings.semantic_search(request.user, values["q"], limit=values["limit"])
+        if values["mode"] in {"semantic", "hybrid"}:
+            find = embeddings.semantic_search if values["mode"] == "semantic" else search.hybrid_search
+            hits = find(request.user, values["q"], limit=values["limit"])
             results = serializers.SearchHitSerializer(hits, many=True).data
             return Response({"count": len(results), "next": None, "previous": None, "results": results})
         hits = search.keyword_search(

@@ -110,7 +110,7 @@ def test_search_endpoint(alice_api, alice):
     found = alice_api.get("/api/v1/search/?q=日记&mode=keyword").json()["results"]
 
     assert found[0]["snippet"] == "今天的<mark>日记</mark>很长"
-    assert alice_api.get("/api/v1/search/?q=x&mode=hybrid").status_code == 400  # not available yet
+    assert alice_api.get("/api/v1/search/?q=x&mode=fuzzy").status_code == 400
     assert alice_api.get("/api/v1/search/").status_code == 400
 
 

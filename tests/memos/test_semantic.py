@@ -88,3 +88,28 @@ def test_the_query_plan_uses_the_hnsw_index(alice):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "Index Scan using memos_embedding_hnsw_384" in plan
+
+
+def test_hybrid_search_ranks_what_both_find_first(alice_api, alice):
+    both = write(alice, "Guitar lessons: practise chords every evening.")
+    write(alice, "A man is playing a violin on the stage.")  # near in meaning only
+    write(alice, "The guitar shop closes at six.")  # the word only, less near in meaning
+
+    found = alice_api.get("/api/v1/search/?q=guitar+practice&mode=hybrid").json()["results"]
+
+    assert found[0]["memo"]["id"] == str(both.pk)
+    assert len(found) == 3
+
+
+def test_the_memo_page_lists_related_memos_and_search_has_a_mode_switch(client, alice):
+    guitar = write(alice, "A man is playing a guitar on the stage.")
+    write(alice, "Someone is strumming a guitar at the concert.")
+    write(alice, "Tax forms are due in April.")
+    client.force_login(alice)
+
+    related = client.get(guitar.get_absolute_url()).context["related"]
+    page = client.get("/memos/search/?q=strumming+strings&mode=semantic").content.decode()
+
+    assert related[0].memo.content.startswith("Someone is strumming")
+    assert guitar.pk not in [hit.memo.pk for hit in related]
+    assert "Someone is strumming" in page and 'value="semantic" selected' in page
