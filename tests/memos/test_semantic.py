@@ -6,7 +6,7 @@ from django.db import connection
 
 from memos import services
 from memos.embeddings import embed_memo, nearest_sql, semantic_search
-from memos.models import MemoEmbedding
+from memos.models import Memo, MemoEmbedding
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,22 @@ def test_the_memo_page_lists_related_memos_and_search_has_a_mode_switch(client, 
     assert related[0].memo.content.startswith("Someone is strumming")
     assert guitar.pk not in [hit.memo.pk for hit in related]
     assert "Someone is strumming" in page and 'value="semantic" selected' in page
+
+
+def test_an_embedding_failure_leaves_the_memo_saved_and_reembed_retries_it(alice, fake_llm):
+    from ai.client import ProviderError
+    from ai.models import AIConfig
+    from ai.services import ai_config_delete, ai_config_save
+
+    ai_config_save(AIConfig(key="embedding", base_url=fake_llm.url, model="fake-embed", timeout_seconds=2))
+    fake_llm.script(status=500)
+    memo = services.memo_create(owner=alice, content="kept no matter what")
+
+    with pytest.raises(ProviderError):
+        embed_memo(memo.pk)  # the background task fails; the worker records the failure
+
+    assert Memo.objects.get(pk=memo.pk).content == "kept no matter what"
+    assert not MemoEmbedding.objects.filter(memo=memo).exists()
+    ai_config_delete(AIConfig.objects.get(key="embedding"))  # back to the offline model
+    call_command("reembed")
+    assert MemoEmbedding.objects.get(memo=memo).model == "all-MiniLM-L6-v2"
