@@ -69,12 +69,19 @@ def embed_batch(memos: list[Memo]) -> int:
     return len(todo)
 
 
-def nearest_sql(dims: int) -> str:
-    """Nearest memos of one user (params: vector, owner id, dimensions, model, limit), ordered so the partial
-    HNSW index of these dimensions serves it."""
+# Below this many vectors, comparing them all (through the owner index) beats walking the HNSW graph, which
+# for a user owning a sliver of the table must visit many other users' nodes to find ten of theirs.
+EXACT_BELOW = 10_000
+
+
+def nearest_sql(dims: int, *, exact: bool = False) -> str:
+    """Nearest memos of one user (params: vector, owner id, dimensions, model, limit). The indexed form orders by
+    `embedding::vector(N)`, which the partial HNSW index of these dimensions serves; the exact form orders by the
+    plain column, which no vector index matches, so PostgreSQL reads the user's rows through the owner index."""
     n = int(dims)
+    column = "e.embedding" if exact else f"e.embedding::vector({n})"
     return f"""
-        SELECT e.memo_id, e.embedding::vector({n}) <=> %s::vector({n}) AS distance
+        SELECT e.memo_id, {column} <=> %s::vector({n}) AS distance
         FROM {MemoEmbedding._meta.db_table} e JOIN {Memo._meta.db_table} m ON m.id = e.memo_id
         WHERE e.owner_id = %s AND e.dimensions = %s AND e.model = %s AND NOT m.is_deleted
         ORDER BY distance LIMIT %s
@@ -95,10 +102,11 @@ def semantic_search(user: User, text: str, *, limit: int = 10) -> list[SemanticH
         return []
     query = embed_texts([text])
     vector, dims = query.vectors[0], len(query.vectors[0])
+    exact = MemoEmbedding.objects.filter(owner=user, dimensions=dims)[:EXACT_BELOW].count() < EXACT_BELOW
     with transaction.atomic(), connection.cursor() as cursor:
         # pgvector 0.8: keep scanning the index until enough rows pass the per-user filter.
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute(nearest_sql(dims), [str(vector), user.pk, dims, query.model, limit])
+        cursor.execute(nearest_sql(dims, exact=exact), [str(vector), user.pk, dims, query.model, limit])
         rows = cursor.fetchall()
     memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
     return [
