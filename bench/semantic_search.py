@@ -7,7 +7,7 @@ under var/bench, builds the HNSW index (timed, with its size), then runs 200 que
 the same SQL as the app (`memos.embeddings.nearest_sql`) with the index and exactly (index off), reporting
 p50/p99 latency, recall@10 of the index against exact search and the speedup, and 200 queries of light users.
 
-Usage: .venv/bin/python bench/semantic_search.py [--memos 200000] [--queries 200] [--ef-search 100]
+Usage: .venv/bin/python bench/semantic_search.py [--memos 200000] [--queries 200] [--reuse]
 """
 
 from __future__ import annotations
@@ -46,18 +46,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memos", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ef-search", type=int, default=100, help="hnsw.ef_search for the indexed queries")
+    parser.add_argument("--reuse", action="store_true", help="keep the memos and index of the previous run")
     args = parser.parse_args()
 
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     from accounts.models import User
     from accounts.services import user_create
-    from memos.embeddings import EXACT_BELOW, nearest_sql
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(7)
@@ -70,6 +69,11 @@ def main() -> None:
         users.append(User.objects.filter(email=email).first() or user_create(email=email, password=None))
     heavy, lights = users[0], users[1:]
 
+    centres = rng.normal(size=(300, DIMS)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    if args.reuse:
+        measure(args, heavy, lights, heavy_count, centres, rng)
+        return
     with connection.cursor() as cursor:
         ids = [[user.pk for user in users]]
         cursor.execute("DELETE FROM memos_memoembedding WHERE owner_id = ANY(%s)", ids)
@@ -77,8 +81,6 @@ def main() -> None:
         cursor.execute("DELETE FROM memos_memo WHERE owner_id = ANY(%s)", ids)
         cursor.execute("DROP INDEX IF EXISTS memos_embedding_hnsw_384")
 
-    centres = rng.normal(size=(300, DIMS)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     owners = [heavy.pk] * heavy_count + [lights[i % light_users].pk for i in range(args.memos - heavy_count)]
     started = time.perf_counter()
     batch = 20_000
@@ -121,19 +123,30 @@ def main() -> None:
         size = cursor.fetchone()[0]
     print(f"HNSW index build: {build:.1f} s, size {size}")
 
+    measure(args, heavy, lights, heavy_count, centres, rng)
+
+
+def measure(args, heavy, lights, heavy_count, centres, rng) -> None:  # noqa: ANN001 - bench plumbing
+    """The 200 heavy-user queries (indexed and exact) and the light users' queries; prints the figures."""
+    from django.db import connection, transaction
+
+    from memos.embeddings import EXACT_BELOW, nearest_sql, tune
+
+    light_users = len(lights)
+
     def run(user_id: int, query: np.ndarray, exact: bool) -> tuple[float, list]:
         """Like memos.embeddings.semantic_search: count the user's vectors, then the indexed or exact query."""
         with transaction.atomic(), connection.cursor() as cursor:
             began = time.perf_counter()
-            cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            cursor.execute(f"SET LOCAL hnsw.ef_search = {int(args.ef_search)}")
+            tune(cursor)
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM memos_memoembedding WHERE owner_id = %s AND dimensions = %s "
                 "LIMIT %s) AS mine",
                 [user_id, DIMS, EXACT_BELOW],
             )
             exact = exact or cursor.fetchone()[0] < EXACT_BELOW
-            cursor.execute(nearest_sql(DIMS, exact=exact), [vector_text(query), user_id, DIMS, MODEL, 10])
+            params = {"vector": vector_text(query), "owner": user_id, "dims": DIMS, "model": MODEL, "limit": 10}
+            cursor.execute(nearest_sql(DIMS, exact=exact), params)
             rows = cursor.fetchall()
             return (time.perf_counter() - began) * 1000, [row[0] for row in rows]
 

@@ -84,7 +84,8 @@ def test_the_query_plan_uses_the_hnsw_index(alice):
         )
         cursor.execute("ANALYZE memos_memoembedding")
         cursor.execute("ANALYZE memos_memo")
-        cursor.execute("EXPLAIN " + nearest_sql(384), [str([0.01] * 384), alice.pk, 384, "m", 10])
+        params = {"vector": str([0.01] * 384), "owner": alice.pk, "dims": 384, "model": "m", "limit": 10}
+        cursor.execute("EXPLAIN " + nearest_sql(384), params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "Index Scan using memos_embedding_hnsw_384" in plan
