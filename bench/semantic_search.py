@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,7 +127,14 @@ def main() -> None:
     measure(args, heavy, lights, heavy_count, centres, rng)
 
 
-def measure(args, heavy, lights, heavy_count, centres, rng) -> None:  # noqa: ANN001 - bench plumbing
+def measure(
+    args: argparse.Namespace,
+    heavy: Any,
+    lights: list[Any],
+    heavy_count: int,
+    centres: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """The 200 heavy-user queries (indexed and exact) and the light users' queries; prints the figures."""
     from django.db import connection, transaction
 

@@ -4,6 +4,7 @@ text at most once a second (which is also when it notices a stop). Used by the A
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
@@ -53,8 +54,6 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
     def encode(self) -> bytes:
-        import json
-
         return f"event: {self.name}\ndata: {json.dumps(self.data, ensure_ascii=False)}\n\n".encode()
 
 

@@ -4,7 +4,6 @@ config's endpoint), and nearest-neighbour search over one user's memos through a
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -12,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from ai.services import embed_texts
 from memos.models import Memo, MemoEmbedding
+from memos.search import Hit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -108,48 +108,39 @@ def _params(vector: object, owner: int, dims: int, model: str, limit: int) -> di
     return {"vector": str(vector), "owner": owner, "dims": dims, "model": model, "limit": limit}
 
 
-@dataclass(frozen=True)
-class SemanticHit:
-    memo: Memo
-    rank: float  # cosine similarity, 1 is identical
-    snippet: str
+def nearest(owner: int, vector: object, dims: int, model: str, limit: int) -> list[tuple[object, float]]:
+    """(memo id, cosine distance) of the owner's memos nearest to `vector`, closest first: through the HNSW
+    index, or exactly for owners with few vectors."""
+    exact = own_count(owner, dims) < EXACT_BELOW
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune(cursor)
+        cursor.execute(nearest_sql(dims, exact=exact), _params(vector, owner, dims, model, limit))
+        return sorted(cursor.fetchall(), key=lambda row: row[1])
 
 
-def semantic_search(user: User, text: str, *, limit: int = 10) -> list[SemanticHit]:
-    """The user's memos (not in the trash) nearest in meaning to `text`."""
+def _hits(rows: list[tuple[object, float]]) -> list[Hit]:
+    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
+    return [
+        Hit(memo=memos[memo_id], rank=1 - distance, snippet=html.escape(memos[memo_id].content[:160]))
+        for memo_id, distance in rows
+        if memo_id in memos
+    ]
+
+
+def semantic_search(user: User, text: str, *, limit: int = 10) -> list[Hit]:
+    """The user's memos (not in the trash) nearest in meaning to `text`; rank is the cosine similarity."""
     text = " ".join(text.split())[:2000]
     if not text:
         return []
     query = embed_texts([text])
-    vector, dims = query.vectors[0], len(query.vectors[0])
-    exact = own_count(user.pk, dims) < EXACT_BELOW
-    with transaction.atomic(), connection.cursor() as cursor:
-        tune(cursor)
-        cursor.execute(nearest_sql(dims, exact=exact), _params(vector, user.pk, dims, query.model, limit))
-        rows = cursor.fetchall()
-    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
-    return [
-        SemanticHit(memo=memos[memo_id], rank=1 - distance, snippet=html.escape(memos[memo_id].content[:160]))
-        for memo_id, distance in sorted(rows, key=lambda row: row[1])
-        if memo_id in memos
-    ]
+    vector = query.vectors[0]
+    return _hits(nearest(user.pk, vector, len(vector), query.model, limit))
 
 
-def related(memo: Memo, *, limit: int = 5) -> list[SemanticHit]:
+def related(memo: Memo, *, limit: int = 5) -> list[Hit]:
     """The owner's other memos nearest in meaning to this one (nothing until it has an embedding)."""
     own = MemoEmbedding.objects.filter(memo=memo).first()
     if own is None:
         return []
-    with transaction.atomic(), connection.cursor() as cursor:
-        tune(cursor)
-        params = _params(list(own.embedding), memo.owner_id, own.dimensions, own.model, limit + 1)
-        cursor.execute(
-            nearest_sql(own.dimensions, exact=own_count(memo.owner_id, own.dimensions) < EXACT_BELOW), params
-        )
-        rows = [(memo_id, distance) for memo_id, distance in cursor.fetchall() if memo_id != memo.pk][:limit]
-    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
-    return [
-        SemanticHit(memo=memos[memo_id], rank=1 - distance, snippet=html.escape(memos[memo_id].content[:160]))
-        for memo_id, distance in rows
-        if memo_id in memos
-    ]
+    rows = nearest(memo.owner_id, list(own.embedding), own.dimensions, own.model, limit + 1)
+    return _hits([(memo_id, distance) for memo_id, distance in rows if memo_id != memo.pk][:limit])
