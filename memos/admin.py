@@ -1,11 +1,12 @@
-"""Admin for memos: memos with their history inline, and diaries by user and date."""
+"""Admin for memos: memos with their history inline, diaries by user and date, attachments, and where each
+synced device of a user has got to."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncTombstone
 
 
 class RevisionInline(admin.TabularInline):
@@ -59,3 +60,32 @@ class ResourceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # uploads go through the API or pages, where their type is checked
+
+
+@admin.register(SyncCursor)
+class SyncCursorAdmin(admin.ModelAdmin):
+    """Deleting a device's cursors makes its next pull without a cursor start over from the beginning."""
+
+    list_display = ["client_id", "user", "entity_type", "last_seq", "last_sync_at", "created_at"]
+    list_filter = ["entity_type", "last_sync_at"]
+    search_fields = ["client_id", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "client_id", "entity_type", "last_seq", "last_sync_at", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SyncTombstone)
+class SyncTombstoneAdmin(admin.ModelAdmin):
+    list_display = ["entity_type", "entity_id", "owner", "change_seq", "deleted_at"]
+    list_filter = ["entity_type", "deleted_at"]
+    search_fields = ["entity_id", "owner__email"]
+    list_select_related = ["owner"]
+    date_hierarchy = "deleted_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SyncTombstone | None = None) -> bool:
+        return False  # written by the database when something is deleted for good

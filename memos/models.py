@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from pgvector.django import VectorField
 
+from memos import sync_triggers
 from memos.querysets import DiaryQuerySet, MemoQuerySet
 
 SEARCH_CONFIG = "english"
@@ -33,6 +34,9 @@ class Memo(models.Model):
     revision_count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    change_seq = models.BigIntegerField(
+        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("content", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
@@ -50,7 +54,9 @@ class Memo(models.Model):
             GinIndex(fields=["search_vector"], name="memos_memo_fts"),
             # Substring search in any script (日记 inside 今天的日记很长): trigrams of the upper-cased text.
             GinIndex(OpClass(Upper("content"), name="gin_trgm_ops"), name="memos_memo_trgm"),
+            models.Index(fields=["owner", "change_seq"], name="memos_memo_owner_seq"),
         ]
+        triggers = sync_triggers.for_entity("memo")
 
     def __str__(self) -> str:
         return self.title
@@ -81,10 +87,15 @@ class MemoRevision(models.Model):
     ai_summary = models.TextField(blank=True)
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    change_seq = models.BigIntegerField(
+        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+    )
 
     class Meta:
         ordering = ["memo", "-revision_number"]
         constraints = [models.UniqueConstraint(fields=["memo", "revision_number"], name="memos_revision_unique_number")]
+        indexes = [models.Index(fields=["change_seq"], name="memos_revision_seq")]
+        triggers = sync_triggers.for_entity("revision")
 
     def __str__(self) -> str:
         return f"{self.memo_id} r{self.revision_number}"
@@ -141,10 +152,17 @@ class Resource(models.Model):
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    change_seq = models.BigIntegerField(
+        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="memos_resource_owner_created")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="memos_resource_owner_created"),
+            models.Index(fields=["owner", "change_seq"], name="memos_resource_owner_seq"),
+        ]
+        triggers = sync_triggers.for_entity("resource")
 
     def __str__(self) -> str:
         return self.filename
@@ -177,6 +195,9 @@ class Diary(models.Model):
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    change_seq = models.BigIntegerField(
+        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+    )
 
     objects = DiaryQuerySet.as_manager()
 
@@ -184,6 +205,52 @@ class Diary(models.Model):
         ordering = ["-date"]
         verbose_name_plural = "diaries"
         constraints = [models.UniqueConstraint(fields=["owner", "date"], name="memos_diary_unique_day")]
+        indexes = [models.Index(fields=["owner", "change_seq"], name="memos_diary_owner_seq")]
+        triggers = sync_triggers.for_entity("diary")
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.date}"
+
+
+class SyncEntity(models.TextChoices):
+    MEMO = "memo", "Memo"
+    REVISION = "revision", "Revision"
+    RESOURCE = "resource", "Attachment"
+    DIARY = "diary", "Diary"
+
+
+class SyncTombstone(models.Model):
+    """A row that was deleted for good, kept so devices learn about it (written by a database trigger)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="+")
+    entity_type = models.CharField(max_length=10, choices=SyncEntity.choices)
+    entity_id = models.CharField(max_length=64, help_text="The id (a diary's date) of what was deleted.")
+    change_seq = models.BigIntegerField()
+    deleted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "change_seq"], name="memos_tombstone_owner_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type} {self.entity_id} (deleted)"
+
+
+class SyncCursor(models.Model):
+    """How far one device of a user has confirmed it pulled one kind of change (Mosaic `sync_cursors`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_cursors")
+    client_id = models.CharField(max_length=100, help_text="Chosen by the device, e.g. phone-7f3a.")
+    entity_type = models.CharField(max_length=10, choices=SyncEntity.choices)
+    last_seq = models.BigIntegerField(default=0, help_text="Every change up to this position has been received.")
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "client_id", "entity_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_id", "entity_type"], name="memos_synccursor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.entity_type} @{self.last_seq}"

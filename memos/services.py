@@ -3,6 +3,7 @@ a revision, and restoring an old revision adds another."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts import site_settings
-from memos import files, signals, tags
+from memos import files, signals, sync_triggers, tags
 from memos.models import Diary, Memo, MemoRevision, Resource
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ def _record(memo: Memo, user: User) -> MemoRevision:
     return revision
 
 
+def _lock(memo_id: uuid.UUID, owner_id: int) -> Memo:
+    """The memo, row-locked, after its owner's sync lock: the order the database triggers take them in, so
+    two writers never wait on each other in opposite order."""
+    sync_triggers.lock_owner(owner_id)
+    return Memo.objects.select_for_update().get(pk=memo_id)
+
+
 def _enqueue_embedding(memo_id: object) -> None:
     from memos.tasks import embed_memo
 
@@ -73,10 +81,12 @@ def memo_create(
     tags_given: list[str] | tuple[str, ...] = (),
     pinned: bool = False,
     diary_date: date | None = None,
+    memo_id: uuid.UUID | None = None,
 ) -> Memo:
-    """Write a memo; its first revision is number 1."""
+    """Write a memo; its first revision is number 1. Devices that work offline choose the id themselves."""
     content = _clean_content(content)
     memo = Memo.objects.create(
+        id=memo_id or uuid.uuid4(),
         owner=owner,
         content=content,
         tags=tags.merge(tags_given, content),
@@ -104,7 +114,7 @@ def memo_update(
     allowed = {"pinned", "is_archived", "diary_date"}
     if set(flags) - allowed:
         raise ValueError(f"Not a memo field: {', '.join(sorted(set(flags) - allowed))}")
-    memo = Memo.objects.select_for_update().get(pk=memo.pk)
+    memo = _lock(memo.pk, memo.owner_id)
     if base_revision is not None and base_revision != memo.revision_count:
         raise StaleRevision(memo)
     changed_text = False
@@ -142,7 +152,7 @@ def memo_restore(memo: Memo, *, user: User) -> Memo:
 
 
 def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
-    memo = Memo.objects.select_for_update().get(pk=memo.pk)
+    memo = _lock(memo.pk, memo.owner_id)
     if memo.is_deleted == deleted:
         return memo
     memo.is_deleted = deleted
@@ -167,7 +177,7 @@ def _schedule_purge(memo: Memo) -> None:
 @transaction.atomic
 def memo_purge(memo: Memo) -> None:
     """Delete a trashed memo for good, with its history and files."""
-    memo = Memo.objects.select_for_update().get(pk=memo.pk)
+    memo = _lock(memo.pk, memo.owner_id)
     if not memo.is_deleted:
         raise ValidationError("Only memos in the trash can be deleted for good; move it to the trash first.")
     memo_id, user_id = memo.pk, memo.owner_id
@@ -195,7 +205,7 @@ def trash_purge_expired(now: Any = None) -> int:
 @transaction.atomic
 def revision_restore(revision: MemoRevision, *, user: User) -> Memo:
     """Make an old revision current again, as a new revision (history is never rewritten)."""
-    memo = Memo.objects.select_for_update().get(pk=revision.memo_id)
+    memo = _lock(revision.memo_id, revision.memo.owner_id)
     memo.content, memo.tags = revision.content, list(revision.tags)
     memo.revision_count = F("revision_count") + 1
     memo.save(update_fields=["content", "tags", "revision_count", "updated_at"])

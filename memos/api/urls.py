@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from memos.api import views
+from memos.api import sync_views, views
 
 router = SimpleRouter()
 router.register("memos", views.MemoViewSet, basename="memo")
@@ -12,5 +12,6 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 urlpatterns = [
     path("tags/", views.TagsView.as_view(), name="tags"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("sync/", sync_views.SyncView.as_view(), name="sync"),
     *router.urls,
 ]

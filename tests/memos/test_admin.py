@@ -2,20 +2,39 @@ from datetime import date
 
 import pytest
 
-from memos import services
+from memos import services, sync
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/memos/memo/", "/admin/memos/memo/?is_deleted__exact=1", "/admin/memos/diary/", "/admin/memos/resource/"],
+    [
+        "/admin/memos/memo/",
+        "/admin/memos/memo/?is_deleted__exact=1",
+        "/admin/memos/diary/",
+        "/admin/memos/resource/",
+        "/admin/memos/synccursor/",
+        "/admin/memos/synctombstone/",
+    ],
 )
 def test_admin_lists_render(admin_client, alice, url):
     services.memo_create(owner=alice, content="hello #x")
-    services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s")
+    services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
+    sync.pull(alice, "laptop", cursor=0)
 
     assert admin_client.get(url).status_code == 200
+
+
+def test_admin_shows_each_device_and_what_was_deleted_for_good(admin_client, alice):
+    services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
+    sync.pull(alice, "phone-7f3a", cursor=0)
+
+    devices = admin_client.get("/admin/memos/synccursor/?q=phone").content.decode()
+    tombstones = admin_client.get("/admin/memos/synctombstone/").content.decode()
+
+    assert devices.count("phone-7f3a") >= 4  # one cursor per kind of change
+    assert "2026-01-01" in tombstones
 
 
 def test_admin_memo_page_shows_its_history(admin_client, alice):
