@@ -16,30 +16,12 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx2
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quillium_site.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# The server runs with DEBUG off; this process signs its JWT, so both need the same key.
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
+from harness import ROOT, free_port, percentile, start, start_quillium, stop, wait_for
 
 UPSTREAM = """
 import sys, time
@@ -52,21 +34,6 @@ print("ready", flush=True)
 while True:
     time.sleep(3600)
 """
-
-
-def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            httpx2.get(url, timeout=1)
-            return
-        except httpx2.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 def prepare(upstream_url: str, conversations: int) -> tuple[str, list[int]]:
@@ -126,11 +93,6 @@ async def direct(client: httpx2.AsyncClient, upstream: str) -> tuple[float, floa
                 chunks += 1
                 first = first or time.perf_counter()
     return first - started, time.perf_counter() - started, chunks
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 COUNT_WRITES = """
@@ -196,22 +158,13 @@ def main() -> None:
     upstream_port, quillium_port = free_port(), free_port()
     upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
     code = UPSTREAM.format(root=str(ROOT), port=upstream_port, pieces=args.pieces, gap=args.gap_ms / 1000)
-    processes = [start([sys.executable, "-c", code])]
+    processes = [start([sys.executable, "-c", code], log_name="upstream")]
     try:
         wait_for(f"{upstream_url}/models")
         print(f"upstream: {args.pieces} chunks, {args.gap_ms:g} ms apart, at {upstream_url}")
         token, chats = prepare(upstream_url, 50)
         profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
-        server = [
-            sys.executable,
-            *profile,
-            str(ROOT / "manage.py"),
-            "serve",
-            "--no-worker",
-            "--port",
-            str(quillium_port),
-        ]
-        processes.append(start(server, env={**os.environ, "DEBUG": "false"}))
+        processes.append(start_quillium(quillium_port, profile))
         base = f"http://127.0.0.1:{quillium_port}"
         wait_for(f"{base}/healthz")
         print(f"quillium: uvicorn at {base} (DEBUG off), database under {os.environ['DATA_DIR']}")
@@ -234,12 +187,7 @@ def main() -> None:
             f"(once a second allows {int(reply_seconds) + 1}; once per chunk would be {args.pieces})"
         )
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 if __name__ == "__main__":

@@ -14,29 +14,16 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quillium_site.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from harness import percentile
 
 DIMS = 384
 MODEL = "bench-synthetic"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def vector_text(vector: np.ndarray) -> str:
