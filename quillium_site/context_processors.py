@@ -9,12 +9,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 
-def navigation() -> list[dict[str, str]]:
-    """Apps opt into the top navigation with `nav_label` and `nav_url_name` on their AppConfig."""
+def navigation(request: HttpRequest) -> list[dict[str, str]]:
+    """Apps opt into the top navigation with `nav_label` and `nav_url_name` on their AppConfig (and
+    `nav_staff_only` for operators' areas)."""
+    is_staff = getattr(getattr(request, "user", None), "is_staff", False)
     items = []
     for config in apps.get_app_configs():
         label = getattr(config, "nav_label", None)
-        if label:
+        if label and (is_staff or not getattr(config, "nav_staff_only", False)):
             items.append({"label": label, "url": reverse(config.nav_url_name), "app": config.label})
     return items
 
@@ -22,6 +24,6 @@ def navigation() -> list[dict[str, str]]:
 def site(request: HttpRequest) -> dict[str, Any]:
     preferences = getattr(request, "user_settings", None)
     return {
-        "nav_items": navigation(),
+        "nav_items": navigation(request),
         "theme": preferences.theme if preferences else "system",
     }

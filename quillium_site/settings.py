@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ai",
     "chats",
     "memos",
+    "gamestats",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("ai.api.urls")),
     path("", include("chats.api.urls")),
     path("", include("memos.api.urls")),
+    path("", include("gamestats.api.urls")),
 ]

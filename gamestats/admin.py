@@ -1,0 +1,123 @@
+"""Admin for the bot's data: find any Discord user by id or name and see their games, quotas and commands."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from gamestats.models import ApiUsage, CommandLog, DiscordUser, GameStats, Guild, GuildMember
+
+
+class GameStatsInline(admin.TabularInline):
+    model = GameStats
+    fields = ["game_type", "games_played", "games_won", "games_lost", "best_score", "average_score",
+              "current_streak", "best_streak", "achievements", "last_played_at"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # counted from game results only
+
+
+class ApiUsageInline(admin.TabularInline):
+    model = ApiUsage
+    fields = ["api_name", "daily_usage_count", "daily_reset_date", "usage_count", "success_count", "error_count",
+              "last_used_at"]  # fmt: skip
+    readonly_fields = ["api_name", "usage_count", "success_count", "error_count", "last_used_at"]
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def _moderate(field: str, value: bool, verb: str):
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        changes = {field: value}
+        if field == "is_blacklisted" and not value:
+            changes["blacklist_reason"] = ""
+        count = queryset.update(**changes)
+        modeladmin.message_user(request, f"{count} {verb}.", messages.SUCCESS)
+
+    action.__name__ = f"{'set' if value else 'clear'}_{field}"
+    return admin.action(description=f"{verb.capitalize()} the selected")(action)
+
+
+@admin.register(DiscordUser)
+class DiscordUserAdmin(admin.ModelAdmin):
+    list_display = ["discord_id", "username", "total_commands_used", "is_whitelisted", "is_blacklisted",
+                    "last_seen_at"]  # fmt: skip
+    list_filter = ["is_blacklisted", "is_whitelisted", "last_seen_at"]
+    search_fields = ["=discord_id", "username"]
+    readonly_fields = ["discord_id", "total_commands_used", "first_seen_at", "last_seen_at", "created_at",
+                       "updated_at", "recent_commands"]  # fmt: skip
+    inlines = [GameStatsInline, ApiUsageInline]
+    actions = [
+        _moderate("is_blacklisted", True, "blacklisted"),
+        _moderate("is_blacklisted", False, "taken off the blacklist"),
+        _moderate("is_whitelisted", True, "given beta access"),
+        _moderate("is_whitelisted", False, "taken off beta access"),
+    ]
+
+    @admin.display(description="Recent commands")
+    def recent_commands(self, user: DiscordUser) -> SafeString:
+        logs = user.commands.select_related("guild").order_by("-executed_at")[:20]
+        return render_to_string("gamestats/admin_recent_commands.html", {"logs": logs})
+
+
+@admin.register(Guild)
+class GuildAdmin(admin.ModelAdmin):
+    list_display = ["discord_id", "name", "member_count", "is_blacklisted", "joined_at", "left_at"]
+    list_filter = ["is_blacklisted", "joined_at"]
+    search_fields = ["=discord_id", "name", "=owner_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = [
+        _moderate("is_blacklisted", True, "blacklisted"),
+        _moderate("is_blacklisted", False, "taken off the blacklist"),
+    ]
+
+
+@admin.register(GameStats)
+class GameStatsAdmin(admin.ModelAdmin):
+    list_display = ["user", "game_type", "games_played", "games_won", "games_lost", "best_score", "average_score",
+                    "best_streak", "last_played_at"]  # fmt: skip
+    list_filter = ["game_type"]
+    search_fields = ["=user__discord_id", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in GameStats._meta.fields]
+
+
+@admin.register(ApiUsage)
+class ApiUsageAdmin(admin.ModelAdmin):
+    list_display = ["user", "api_name", "daily_usage_count", "daily_reset_date", "usage_count", "success_count",
+                    "error_count", "last_used_at"]  # fmt: skip
+    list_filter = ["api_name", "daily_reset_date"]
+    search_fields = ["=user__discord_id", "user__username", "api_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "api_name", "usage_count", "success_count", "error_count", "last_used_at",
+                       "created_at", "updated_at"]  # fmt: skip
+
+
+@admin.register(CommandLog)
+class CommandLogAdmin(admin.ModelAdmin):
+    list_display = ["executed_at", "command_name", "user", "guild", "success", "execution_time_ms"]
+    list_filter = ["success", "command_name", "executed_at"]
+    search_fields = ["=user__discord_id", "user__username", "=guild__discord_id", "command_name"]
+    list_select_related = ["user", "guild"]
+    date_hierarchy = "executed_at"
+    show_full_result_count = False  # counting millions of logs on every page isn't worth it
+    readonly_fields = [f.name for f in CommandLog._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the audit trail comes from the bot
+
+
+@admin.register(GuildMember)
+class GuildMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "guild", "first_seen_at"]
+    search_fields = ["=user__discord_id", "user__username", "=guild__discord_id", "guild__name"]
+    list_select_related = ["user", "guild"]
+    readonly_fields = ["user", "guild", "first_seen_at"]

@@ -1,0 +1,198 @@
+"""Game stats API: the bot sends commands, game results and quota requests; staff and the bot read the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsAuthenticatedAndMayWrite
+from gamestats import clock, ingest, leaderboards, quotas, rules, services
+from gamestats.api import serializers as shapes
+from gamestats.api.permissions import IsBotOrStaff, StaffChangesOnly
+from gamestats.models import DiscordUser, GameStats, Guild
+from gamestats.snowflakes import snowflake_error
+
+
+class BlacklistedError(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "blacklisted"
+
+
+class GamestatsView(APIView):
+    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.Blacklisted):
+            exc = BlacklistedError(str(exc))
+        return super().handle_exception(exc)
+
+
+class CommandIngestView(GamestatsView):
+    """Store command events: one event object, or `{"events": [...]}` with up to 1,000. Unknown users and guilds
+    are created; nothing is stored when any event is invalid or names a blacklisted user or guild."""
+
+    @extend_schema(request=shapes.CommandBatchDoc, responses={201: shapes.IngestedSerializer})
+    def post(self, request: Request) -> Response:
+        body = request.data
+        events = body.get("events") if isinstance(body, dict) and "events" in body else body
+        try:
+            parsed = ingest.parse([events] if isinstance(events, dict) else events)
+        except ingest.BatchInvalid as invalid:
+            raise exceptions.ValidationError(invalid.errors) from None
+        result = ingest.store(parsed)
+        return Response(shapes.IngestedSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class GameResultView(GamestatsView):
+    """Count a finished game; the answer has the player's stats for that game and any achievement it unlocked."""
+
+    @extend_schema(request=shapes.GameResultInput, responses=shapes.GameOutcomeSerializer)
+    def post(self, request: Request) -> Response:
+        given = shapes.GameResultInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = services.game_record(**given.validated_data)
+        return Response(shapes.GameOutcomeSerializer(outcome).data)
+
+
+class GameTypesView(GamestatsView):
+    @extend_schema(responses=shapes.GameTypeSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "games": shapes.GameTypeSerializer(rules.GAME_TYPES.values(), many=True).data,
+                "achievements": shapes.AchievementSerializer(rules.ACHIEVEMENTS, many=True).data,
+            }
+        )
+
+
+class ConsumeView(GamestatsView):
+    """Take one unit of the user's daily allowance of an API. `allowed: false` when none is left (with when it
+    comes back); 403 for a blacklisted user or guild."""
+
+    @extend_schema(request=shapes.ConsumeInput, responses=shapes.DecisionSerializer)
+    def post(self, request: Request) -> Response:
+        given = shapes.ConsumeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        return Response(shapes.DecisionSerializer(quotas.consume(**given.validated_data)).data)
+
+
+class OutcomeView(GamestatsView):
+    """Report how a call went (success or error), after a consume."""
+
+    @extend_schema(request=shapes.OutcomeInput, responses={204: None})
+    def post(self, request: Request) -> Response:
+        given = shapes.OutcomeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        if not quotas.record_outcome(**given.validated_data):
+            raise exceptions.NotFound("This user never used that API; consume a unit first.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _search(rows: QuerySet, q: str, name_field: str) -> QuerySet:
+    q = q.strip()
+    if not q:
+        return rows
+    if q.isdigit():
+        return rows.filter(discord_id__startswith=q)
+    return rows.filter(**{f"{name_field}__icontains": q})
+
+
+class DiscordUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                         viewsets.GenericViewSet):  # fmt: skip
+    """Discord users the bot has seen. `?q=` finds by id (prefix) or name. Staff may PATCH the whitelist and
+    blacklist flags."""
+
+    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
+    lookup_field = "discord_id"
+    filter_backends = [filters.OrderingFilter]
+    ordering_fields = ["last_seen_at", "total_commands_used", "first_seen_at", "username"]
+    ordering = ["-last_seen_at"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[DiscordUser]:
+        users = _search(DiscordUser.objects.all(), self.request.query_params.get("q", ""), "username")
+        if self.action == "retrieve":
+            users = users.prefetch_related(Prefetch("game_stats", GameStats.objects.order_by("game_type")), "api_usage")
+        return users
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return shapes.DiscordUserDetailSerializer if self.action == "retrieve" else shapes.DiscordUserSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": clock.today()}
+
+    def get_object(self) -> DiscordUser:
+        user = super().get_object()
+        user.recent_commands = user.commands.order_by("-executed_at")[:20]
+        return user
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class GuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                   viewsets.GenericViewSet):  # fmt: skip
+    """Guilds the bot is in. `?q=` finds by id (prefix) or name. Staff may PATCH them, settings included (checked
+    against the settings schema)."""
+
+    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
+    serializer_class = shapes.GuildSerializer
+    lookup_field = "discord_id"
+    filter_backends = [filters.OrderingFilter]
+    ordering_fields = ["name", "member_count", "joined_at", "members_seen"]
+    ordering = ["name"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Guild]:
+        guilds = Guild.objects.annotate(members_seen=Count("members"))
+        return _search(guilds, self.request.query_params.get("q", ""), "name")
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class LeaderboardQuery(serializers.Serializer):
+    by = serializers.ChoiceField(choices=list(leaderboards.ORDERS), default="wins")
+    guild = serializers.CharField(required=False, help_text="A guild's Discord id: only players seen there.")
+    min_games = serializers.IntegerField(min_value=1, required=False, help_text="For by=win_rate.")
+
+    def validate_guild(self, value: str) -> str:
+        if error := snowflake_error(value):
+            raise serializers.ValidationError(error)
+        return value
+
+
+class LeaderboardView(ListAPIView):
+    """One game's players in rank order, globally or in one guild, by wins, best score, win rate (with a minimum
+    number of games), current or best streak."""
+
+    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff]
+    serializer_class = shapes.LeaderboardEntrySerializer
+
+    @extend_schema(parameters=[LeaderboardQuery])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[GameStats]:
+        if getattr(self, "swagger_fake_view", False):
+            return GameStats.objects.none()
+        if rules.game_type(self.kwargs["game"]) is None:
+            raise Http404("No such game.")
+        query = LeaderboardQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return leaderboards.leaderboard(
+            self.kwargs["game"],
+            by=query.validated_data["by"],
+            guild_id=query.validated_data.get("guild"),
+            min_games=query.validated_data.get("min_games"),
+        )

@@ -1,0 +1,186 @@
+"""The Discord bot's data (UtilsBot+): users and guilds it has seen, game results, API quotas, command logs.
+
+Users and guilds are referenced by their Discord id (`to_field="discord_id"`), as in the seed schema, so the bot
+never needs our primary keys and ingest can write logs without looking ids up.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from gamestats.snowflakes import validate_snowflake
+
+
+def _discord_id(**kwargs: object) -> models.CharField:
+    return models.CharField(max_length=20, validators=[validate_snowflake], **kwargs)
+
+
+class DiscordUser(models.Model):
+    # Indexes here are few on purpose: every ingest batch updates hundreds of these rows, and with no indexed
+    # column changing those updates stay HOT (no index writes).
+    discord_id = _discord_id(unique=True)
+    username = models.CharField(max_length=100, blank=True)
+    is_whitelisted = models.BooleanField(default=False, help_text="Has beta access to the bot's new commands.")
+    is_blacklisted = models.BooleanField(default=False, help_text="Refused by the bot and by this API.")
+    blacklist_reason = models.CharField(max_length=200, blank=True, help_text="Told to the bot when it is refused.")
+    total_commands_used = models.PositiveBigIntegerField(default=0)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Discord user"
+        ordering = ["-last_seen_at"]
+        indexes = [GinIndex(OpClass(Upper("username"), name="gin_trgm_ops"), name="gamestats_user_name_trgm")]
+
+    def __str__(self) -> str:
+        return self.username or self.discord_id
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("gamestats:player", args=[self.discord_id])
+
+
+class Guild(models.Model):
+    discord_id = _discord_id(unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    owner_id = _discord_id(blank=True, help_text="Discord id of the guild's owner.")
+    member_count = models.PositiveIntegerField(default=0)
+    is_blacklisted = models.BooleanField(default=False)
+    blacklist_reason = models.CharField(max_length=200, blank=True)
+    settings = models.JSONField(default=dict, blank=True, help_text="The bot's settings for this guild.")
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="gamestats_guild_name_trgm")]
+
+    def __str__(self) -> str:
+        return self.name or self.discord_id
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("gamestats:guild", args=[self.discord_id])
+
+
+class GuildMember(models.Model):
+    """A user seen using the bot in a guild: who belongs on the guild's leaderboards. Only ever inserted (how
+    much they use the bot there comes from the logs), so ingest adds members without rewriting rows."""
+
+    guild = models.ForeignKey(Guild, to_field="discord_id", db_column="guild_discord_id", on_delete=models.CASCADE,
+                              related_name="members", db_index=False)  # fmt: skip
+    user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
+                             related_name="guilds", db_index=False)  # fmt: skip
+    first_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["guild", "user"], name="gamestats_member_unique")]
+        indexes = [models.Index(fields=["user"], name="gamestats_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.guild_id}"
+
+
+class GameStats(models.Model):
+    user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
+                             related_name="game_stats", db_index=False)  # fmt: skip
+    game_type = models.CharField(max_length=50)
+    games_played = models.PositiveIntegerField(default=0)
+    games_won = models.PositiveIntegerField(default=0)
+    games_lost = models.PositiveIntegerField(default=0)
+    best_score = models.IntegerField(default=0)
+    worst_score = models.IntegerField(default=0)
+    total_score = models.BigIntegerField(default=0, help_text="Sum of all scores; the average is exact from it.")
+    average_score = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    total_playtime_seconds = models.PositiveBigIntegerField(default=0)
+    achievements = models.JSONField(default=list, blank=True, help_text='[{"key": ..., "unlocked_at": ...}]')
+    current_streak = models.PositiveIntegerField(default=0, help_text="Wins in a row, up to the last game.")
+    best_streak = models.PositiveIntegerField(default=0)
+    last_played_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "game stats"
+        ordering = ["user", "game_type"]
+        constraints = [models.UniqueConstraint(fields=["user", "game_type"], name="gamestats_stats_unique")]
+        indexes = [
+            models.Index(fields=["game_type", "-games_won"], name="gamestats_stats_wins"),
+            models.Index(fields=["game_type", "-best_score"], name="gamestats_stats_best"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.game_type}"
+
+    @property
+    def win_rate(self) -> float:
+        return self.games_won / self.games_played if self.games_played else 0.0
+
+    @property
+    def achievement_keys(self) -> set[str]:
+        return {entry["key"] for entry in self.achievements}
+
+
+class ApiUsage(models.Model):
+    user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
+                             related_name="api_usage", db_index=False)  # fmt: skip
+    api_name = models.CharField(max_length=50)
+    endpoint = models.CharField(max_length=200, blank=True)
+    usage_count = models.PositiveBigIntegerField(default=0)
+    success_count = models.PositiveBigIntegerField(default=0)
+    error_count = models.PositiveBigIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    daily_usage_count = models.PositiveIntegerField(default=0)
+    daily_reset_date = models.DateField(default=timezone.localdate, help_text="The day daily_usage_count counts.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "API usage"
+        ordering = ["user", "api_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "api_name"], name="gamestats_usage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.api_name}"
+
+
+class CommandLog(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    # No database foreign keys here: checking them costs a row lock on the user and guild for every log row and
+    # halves ingest speed. Ingest creates the users and guilds in the same transaction before copying the logs
+    # in, and deleting a user or guild goes through the ORM, which deletes or detaches their logs.
+    user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
+                             related_name="commands", db_index=False, db_constraint=False)  # fmt: skip
+    guild = models.ForeignKey(Guild, to_field="discord_id", db_column="guild_discord_id", on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="commands", db_index=False,
+                              db_constraint=False)  # fmt: skip
+    command_name = models.CharField(max_length=100)
+    command_args = models.JSONField(default=dict, blank=True)
+    execution_time_ms = models.PositiveIntegerField(null=True, blank=True)
+    success = models.BooleanField(default=True)
+    error_message = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    executed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-executed_at"]
+        indexes = [
+            models.Index(fields=["user", "-executed_at"], name="gamestats_log_user"),
+            models.Index(fields=["guild", "-executed_at"], name="gamestats_log_guild"),
+            # Logs arrive in time order: a BRIN index serves date ranges at a fraction of a B-tree's upkeep.
+            BrinIndex(fields=["executed_at"], name="gamestats_log_executed"),
+        ]
+        permissions = [("ingest", "Can send bot data and read game stats (service accounts)")]
+
+    def __str__(self) -> str:
+        return f"/{self.command_name} by {self.user_id}"

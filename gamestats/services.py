@@ -1,0 +1,130 @@
+"""Writes about Discord users and guilds, and game results with their achievements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from gamestats import rules
+from gamestats.models import DiscordUser, GameStats, Guild, GuildMember
+
+GUILD_SETTINGS_MAX_BYTES = 16_384
+
+
+class Blacklisted(Exception):
+    """A blacklisted user or guild asked for something; the message says who and why."""
+
+    def __init__(self, who: str, reason: str) -> None:
+        super().__init__(f"{who} is blacklisted" + (f": {reason}" if reason else "."))
+
+
+def ensure_user(discord_id: str, username: str = "", *, seen_at: datetime | None = None) -> DiscordUser:
+    """The user with this Discord id, created on first sight; refuses blacklisted users."""
+    user, created = DiscordUser.objects.get_or_create(discord_id=discord_id, defaults={"username": username})
+    if user.is_blacklisted:
+        raise Blacklisted(f"User {discord_id}", user.blacklist_reason)
+    if not created and ((username and username != user.username) or seen_at):
+        changes: dict[str, Any] = {"username": username or user.username, "updated_at": timezone.now()}
+        if seen_at:
+            changes["last_seen_at"] = Greatest(F("last_seen_at"), seen_at)
+        DiscordUser.objects.filter(pk=user.pk).update(**changes)
+    return user
+
+
+def ensure_guild(discord_id: str, name: str = "") -> Guild:
+    """The guild with this Discord id, created on first sight; refuses blacklisted guilds."""
+    guild, created = Guild.objects.get_or_create(discord_id=discord_id, defaults={"name": name})
+    if guild.is_blacklisted:
+        raise Blacklisted(f"Guild {discord_id}", guild.blacklist_reason)
+    if not created and name and name != guild.name:
+        Guild.objects.filter(pk=guild.pk).update(name=name, updated_at=timezone.now())
+    return guild
+
+
+@dataclass(frozen=True)
+class GameOutcome:
+    stats: GameStats
+    unlocked: list[rules.Achievement]
+
+
+@transaction.atomic
+def game_record(
+    *,
+    user_id: str,
+    game_type: str,
+    won: bool,
+    score: int,
+    playtime_seconds: int,
+    username: str = "",
+    guild_id: str | None = None,
+    played_at: datetime | None = None,
+) -> GameOutcome:
+    """Count one finished game. The player's row is locked while it is updated, so concurrent results for the
+    same player and game are counted one after another and each achievement is unlocked exactly once."""
+    game = rules.game_type(game_type)
+    if game is None:
+        raise ValidationError({"game_type": f"Unknown game {game_type!r}; known: {', '.join(rules.GAME_TYPES)}."})
+    if error := game.score_error(score):
+        raise ValidationError({"score": error})
+    played_at = played_at or timezone.now()
+    ensure_user(user_id, username, seen_at=played_at)
+    if guild_id:
+        ensure_guild(guild_id)
+        GuildMember.objects.get_or_create(guild_id=guild_id, user_id=user_id, defaults={"first_seen_at": played_at})
+    GameStats.objects.get_or_create(user_id=user_id, game_type=game_type)
+    stats = GameStats.objects.select_for_update().get(user_id=user_id, game_type=game_type)
+    result = rules.Result(won=won, score=score, playtime_seconds=playtime_seconds)
+    _count(stats, result, played_at)
+    unlocked = rules.newly_earned(stats, result, game)
+    stats.achievements = [
+        *stats.achievements,
+        *({"key": a.key, "unlocked_at": played_at.isoformat()} for a in unlocked),
+    ]
+    stats.save()
+    return GameOutcome(stats, unlocked)
+
+
+def _count(stats: GameStats, result: rules.Result, played_at: datetime) -> None:
+    first = stats.games_played == 0
+    stats.games_played += 1
+    stats.games_won += result.won
+    stats.games_lost += not result.won
+    stats.best_score = result.score if first else max(stats.best_score, result.score)
+    stats.worst_score = result.score if first else min(stats.worst_score, result.score)
+    stats.total_score += result.score
+    stats.average_score = (Decimal(stats.total_score) / stats.games_played).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    stats.total_playtime_seconds += result.playtime_seconds
+    stats.current_streak = stats.current_streak + 1 if result.won else 0
+    stats.best_streak = max(stats.best_streak, stats.current_streak)
+    stats.last_played_at = max(filter(None, [stats.last_played_at, played_at]))
+
+
+# -- moderation and guild settings ---------------------------------------------------------------------------
+
+
+def set_blacklisted(target: DiscordUser | Guild, blacklisted: bool, reason: str = "") -> None:
+    target.is_blacklisted = blacklisted
+    target.blacklist_reason = reason.strip()[:200] if blacklisted else ""
+    target.save(update_fields=["is_blacklisted", "blacklist_reason", "updated_at"])
+
+
+def set_whitelisted(user: DiscordUser, whitelisted: bool) -> None:
+    user.is_whitelisted = whitelisted
+    user.save(update_fields=["is_whitelisted", "updated_at"])
+
+
+def guild_settings_update(guild: Guild, settings: Any) -> Guild:
+    """Replace a guild's bot settings after checking them against the schema (see `guild_settings`)."""
+    from gamestats.guild_settings import clean
+
+    guild.settings = clean(settings)
+    guild.save(update_fields=["settings", "updated_at"])
+    return guild

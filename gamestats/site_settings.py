@@ -1,0 +1,56 @@
+"""Site settings owned by game stats: daily API limits and the timezone whose midnight resets them."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+
+from accounts.site_settings import Definition, register
+
+
+def _check_limits(value: dict[str, Any]) -> None:
+    if "default" not in value:
+        raise ValidationError('Daily API limits need a "default" entry for APIs not named.')
+    for name, limit in value.items():
+        if not isinstance(name, str) or not 0 < len(name) <= 50:
+            raise ValidationError(f"API names are 1 to 50 characters: {name!r}.")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise ValidationError(f"The daily limit of {name} must be a whole number from 0 up, not {limit!r}.")
+
+
+def _check_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown timezone {value!r}; use a name like Europe/Paris or UTC.") from None
+
+
+register(
+    Definition(
+        key="gamestats_daily_limits",
+        kind=dict,
+        default={"default": 100},
+        check=_check_limits,
+        help='Uses per Discord user per day of each API the bot calls, e.g. {"default": 100, "gemini": 25}.',
+    )
+)
+register(
+    Definition(
+        key="gamestats_timezone",
+        kind=str,
+        default="UTC",
+        check=_check_timezone,
+        help="Daily API limits start over at midnight in this timezone.",
+    )
+)
+register(
+    Definition(
+        key="gamestats_win_rate_min_games",
+        kind=int,
+        default=10,
+        minimum=1,
+        help="Games a player needs before appearing on win-rate leaderboards.",
+    )
+)

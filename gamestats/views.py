@@ -1,0 +1,229 @@
+"""Game stats pages for staff: overview with charts, players, guilds, leaderboards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from gamestats import charts, clock, leaderboards, quotas, rules, services, stats
+from gamestats.forms import BlacklistForm, GuildSettingsForm, LeaderboardForm, SearchForm
+from gamestats.models import DiscordUser, GameStats, Guild
+
+PAGE_SIZE = 25
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied("Game stats are for staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _search(rows, q: str, name_field: str):
+    if not q:
+        return rows
+    return rows.filter(discord_id__startswith=q) if q.isdigit() else rows.filter(**{f"{name_field}__icontains": q})
+
+
+@staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    days = stats.per_day()
+    context = {
+        "users": DiscordUser.objects.count(),
+        "guilds": Guild.objects.count(),
+        "commands_30d": sum(d.total for d in days),
+        "error_rate": stats.error_rate(days),
+        "chart": charts.daily_bars(days),
+        "slowest": stats.slowest_commands(),
+        "top": stats.top_commands(),
+        "games": rules.GAME_TYPES.values(),
+        "tz": clock.zone().key,
+        "section": "overview",
+    }
+    return render(request, "gamestats/overview.html", context)
+
+
+@staff_required
+def players(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    rows = _search(DiscordUser.objects.order_by("-last_seen_at"), q, "username")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = f"{urlencode({'q': q})}&" if q else ""
+    context = {"form": form, "page": page, "q": q, "pager_params": params, "section": "players"}
+    return render(request, "gamestats/players.html", context)
+
+
+@staff_required
+def player(request: HttpRequest, discord_id: str) -> HttpResponse:
+    user = get_object_or_404(
+        DiscordUser.objects.prefetch_related(
+            Prefetch("game_stats", GameStats.objects.order_by("game_type")), "api_usage"
+        ),
+        discord_id=discord_id,
+    )
+    today = clock.today()
+    usage = [
+        {
+            "row": row,
+            "limit": quotas.daily_limit(row.api_name),
+            "used": row.daily_usage_count if row.daily_reset_date == today else 0,
+        }
+        for row in user.api_usage.all()
+    ]
+    for row in usage:
+        row["remaining"] = max(0, row["limit"] - row["used"])
+    context = {
+        "player": user,
+        "game_stats": user.game_stats.all(),
+        "titles": rules.ACHIEVEMENT_TITLES,
+        "usage": usage,
+        "resets_at": clock.next_midnight(),
+        "commands": user.commands.select_related("guild").order_by("-executed_at")[:20],
+        "guilds": user.guilds.select_related("guild").order_by("-first_seen_at")[:20],
+        "blacklist_form": BlacklistForm(),
+        "section": "players",
+    }
+    return render(request, "gamestats/player.html", context)
+
+
+@staff_required
+@require_POST
+def player_moderate(request: HttpRequest, discord_id: str) -> HttpResponse:
+    """Blacklist (with a reason), lift the blacklist, or toggle beta access."""
+    user = get_object_or_404(DiscordUser, discord_id=discord_id)
+    action = request.POST.get("action")
+    if action == "blacklist":
+        form = BlacklistForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.set_blacklisted(user, True, reason)
+        messages.success(request, f"{user} is blacklisted.")
+    elif action == "unblacklist":
+        services.set_blacklisted(user, False)
+        messages.success(request, f"{user} is no longer blacklisted.")
+    elif action in ("whitelist", "unwhitelist"):
+        services.set_whitelisted(user, action == "whitelist")
+        messages.success(request, f"{user} {'has' if action == 'whitelist' else 'no longer has'} beta access.")
+    else:
+        messages.error(request, "Unknown action.")
+    return redirect(user)
+
+
+@staff_required
+def guilds(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    rows = _search(Guild.objects.annotate(members_seen=Count("members")).order_by("name", "discord_id"), q, "name")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = f"{urlencode({'q': q})}&" if q else ""
+    context = {"form": form, "page": page, "q": q, "pager_params": params, "section": "guilds"}
+    return render(request, "gamestats/guilds.html", context)
+
+
+@staff_required
+def guild(request: HttpRequest, discord_id: str, settings_form: GuildSettingsForm | None = None) -> HttpResponse:
+    found = get_object_or_404(Guild.objects.annotate(members_seen=Count("members")), discord_id=discord_id)
+    game = request.GET.get("game", "")
+    game = game if game in rules.GAME_TYPES else next(iter(rules.GAME_TYPES))
+    days = stats.per_day(found.discord_id)
+    context = {
+        "guild": found,
+        "chart": charts.daily_bars(days),
+        "commands_30d": sum(d.total for d in days),
+        "error_rate": stats.error_rate(days),
+        "top": stats.top_commands(found.discord_id),
+        "members": stats.most_active_members(found.discord_id),
+        "game": game,
+        "games": rules.GAME_TYPES.values(),
+        "board": leaderboards.leaderboard(game, guild_id=found.discord_id)[:10],
+        "settings_form": settings_form
+        or GuildSettingsForm(initial={"settings": json.dumps(found.settings, indent=2, ensure_ascii=False)}),
+        "section": "guilds",
+    }
+    return render(request, "gamestats/guild.html", context, status=400 if settings_form else 200)
+
+
+@staff_required
+@require_POST
+def guild_settings(request: HttpRequest, discord_id: str) -> HttpResponse:
+    found = get_object_or_404(Guild, discord_id=discord_id)
+    form = GuildSettingsForm(request.POST)
+    if not form.is_valid():
+        return guild(request, discord_id, settings_form=form)
+    services.guild_settings_update(found, form.cleaned_data["settings"])
+    messages.success(request, "Settings saved.")
+    return redirect(found)
+
+
+def _board(request: HttpRequest, game: str):
+    if rules.game_type(game) is None:
+        raise Http404("No such game.")
+    form = LeaderboardForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    by = form.cleaned_data["by"] or "wins"
+    rows = leaderboards.leaderboard(
+        game, by=by, guild_id=form.cleaned_data["guild"] or None, min_games=form.cleaned_data["min_games"]
+    )
+    return form, rows
+
+
+@staff_required
+def leaderboard(request: HttpRequest, game: str) -> HttpResponse:
+    form, rows = _board(request, game)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if rows is not None else None
+    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
+    context = {
+        "game": rules.GAME_TYPES[game],
+        "games": rules.GAME_TYPES.values(),
+        "form": form,
+        "page": page,
+        "by": form.cleaned_data.get("by") or "wins" if form.is_valid() else "wins",
+        "pager_params": f"{urlencode(kept)}&" if kept else "",
+        "export_query": urlencode(kept),
+        "section": "leaderboards",
+    }
+    return render(request, "gamestats/leaderboard.html", context, status=200 if page is not None else 400)
+
+
+@staff_required
+def leaderboard_export(request: HttpRequest, game: str) -> HttpResponse:
+    """The whole leaderboard as a JSON file."""
+    form, rows = _board(request, game)
+    if rows is None:
+        return HttpResponse(json.dumps({"errors": form.errors}), status=400, content_type="application/json")
+    entries = [
+        {
+            "rank": row.rank,
+            "user_id": row.user_id,
+            "username": row.user.username,
+            "games_played": row.games_played,
+            "games_won": row.games_won,
+            "games_lost": row.games_lost,
+            "win_rate": round(row.win_rate, 4),
+            "best_score": row.best_score,
+            "average_score": str(row.average_score),
+            "current_streak": row.current_streak,
+            "best_streak": row.best_streak,
+        }
+        for row in rows.iterator(chunk_size=2000)
+    ]
+    body = {"game": game, "by": form.cleaned_data["by"] or "wins", "guild": form.cleaned_data["guild"] or None}
+    response = HttpResponse(json.dumps({**body, "entries": entries}, indent=1), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="leaderboard-{game}.json"'
+    return response
