@@ -19,7 +19,7 @@ class SearchForm(forms.Form):
 class LeaderboardForm(forms.Form):
     by = forms.ChoiceField(choices=list(leaderboards.LABELS.items()), required=False, label="Rank by")
     guild = forms.CharField(required=False, max_length=20, validators=[validate_snowflake], label="Guild id")
-    min_games = forms.IntegerField(required=False, min_value=1, label="Minimum games (win rate)")
+    min_games = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, label="Minimum games (win rate)")
 
 
 class BlacklistForm(forms.Form):

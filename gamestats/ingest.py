@@ -24,6 +24,7 @@ from gamestats.snowflakes import snowflake_error
 
 MAX_BATCH = 1000
 MAX_ARGS_BYTES = 4096
+TEXT_FIELDS = ("username", "guild_name", "command", "error_message", "user_agent")
 SNOWFLAKE_MESSAGE = "Not a Discord id: expected 17 to 20 digits (a snowflake)."
 
 
@@ -101,6 +102,12 @@ def parse(events: Any) -> list[CommandEvent]:
         event._args_json = json.dumps(event.args)
         if len(event._args_json) > MAX_ARGS_BYTES:
             errors[f"events[{index}].args"].append(f"args are limited to {MAX_ARGS_BYTES:,} bytes of JSON.")
+        # PostgreSQL text and jsonb can't hold NUL characters.
+        for name in TEXT_FIELDS:
+            if "\x00" in getattr(event, name):
+                errors[f"events[{index}].{name}"].append("Null characters are not allowed.")
+        if "\\u0000" in event._args_json:
+            errors[f"events[{index}].args"].append("Null characters are not allowed.")
     if errors:
         raise BatchInvalid(dict(errors))
     return parsed

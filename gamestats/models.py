@@ -71,6 +71,16 @@ class Guild(models.Model):
 
         return reverse("gamestats:guild", args=[self.discord_id])
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from gamestats import guild_settings
+
+        try:
+            guild_settings.clean(self.settings)
+        except ValidationError as error:
+            raise ValidationError({"settings": error.messages}) from None
+
 
 class GuildMember(models.Model):
     """A user seen using the bot in a guild: who belongs on the guild's leaderboards. Only ever inserted (how

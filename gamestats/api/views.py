@@ -97,7 +97,7 @@ class OutcomeView(GamestatsView):
 
 
 def _search(rows: QuerySet, q: str, name_field: str) -> QuerySet:
-    q = q.strip()
+    q = q.replace("\x00", "").strip()  # PostgreSQL text can't hold NUL
     if not q:
         return rows
     if q.isdigit():
@@ -164,7 +164,7 @@ class GuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
 class LeaderboardQuery(serializers.Serializer):
     by = serializers.ChoiceField(choices=list(leaderboards.ORDERS), default="wins")
     guild = serializers.CharField(required=False, help_text="A guild's Discord id: only players seen there.")
-    min_games = serializers.IntegerField(min_value=1, required=False, help_text="For by=win_rate.")
+    min_games = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, help_text="For by=win_rate.")
 
     def validate_guild(self, value: str) -> str:
         if error := snowflake_error(value):

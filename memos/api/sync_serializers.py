@@ -61,6 +61,7 @@ class PullInput(serializers.Serializer):
     )
     cursor = serializers.IntegerField(
         min_value=0,
+        max_value=2**63 - 1,
         required=False,
         help_text="The cursor of the last page you stored (0 for everything). Omit it to continue from where this "
         "device last confirmed.",
@@ -97,7 +98,11 @@ class MemoChangeInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=[SyncEntity.MEMO])
     id = serializers.UUIDField(help_text="The memo's id; a new memo gets one chosen by the device.")
     base_revision = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, help_text="The revision_count you edited; 0 or null for new."
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="The revision_count you edited; 0 or null for new.",
     )
     content = serializers.CharField(max_length=MAX_CONTENT_CHARS, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
@@ -112,6 +117,7 @@ class DiaryChangeInput(serializers.Serializer):
     date = serializers.DateField()
     base_seq = serializers.IntegerField(
         min_value=0,
+        max_value=2**63 - 1,
         required=False,
         allow_null=True,
         help_text="The `seq` of the diary change you edited; null for new.",

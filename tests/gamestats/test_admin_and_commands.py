@@ -82,3 +82,16 @@ def test_prune_command_logs_deletes_only_old_ones_in_batches_with_progress():
 def test_prune_refuses_an_unclear_age(age):
     with pytest.raises(CommandError, match="like 90d"):
         call_command("prune_command_logs", "--older-than", age)
+
+
+def test_the_admin_checks_guild_settings_too(admin_client):
+    guild = Guild.objects.create(discord_id=snowflake(), name="Cozy", settings={"prefix": "!"})
+    form = {"discord_id": guild.discord_id, "name": "Cozy", "owner_id": "", "member_count": 3,
+            "blacklist_reason": "", "joined_at_0": "2026-01-01", "joined_at_1": "10:00:00",
+            "settings": '{"prefix": "far too long"}'}  # fmt: skip
+
+    response = admin_client.post(f"/admin/gamestats/guild/{guild.pk}/change/", form)
+
+    assert response.status_code == 200 and "prefix: &#x27;far too long&#x27; is too long" in response.content.decode()
+    guild.refresh_from_db()
+    assert guild.settings == {"prefix": "!"}

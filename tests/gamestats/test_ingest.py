@@ -132,3 +132,18 @@ def test_deleting_a_user_deletes_their_logs_and_deleting_a_guild_keeps_its_logs(
     Guild.objects.get(discord_id=guild).delete()
 
     assert list(CommandLog.objects.values_list("user_id", "guild_id")) == [(ben, None), (ben, None)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"command": "a\u0000b"}, "command"),
+        ({"user_agent": "\u0000"}, "user_agent"),
+        ({"args": {"k": "\u0000"}}, "args"),
+    ],
+)
+def test_null_characters_are_a_400_not_a_database_error(bot, extra, field):
+    response = bot.post(COMMANDS, {"events": [event(snowflake(), **extra)]}, format="json")
+
+    assert response.status_code == 400
+    assert f"events[0].{field}" in response.json()["errors"]

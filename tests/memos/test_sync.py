@@ -215,7 +215,14 @@ def test_a_malformed_batch_is_a_400_that_stores_nothing(alice_api, alice, body):
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"client_id": "x y"}, {"client_id": "a", "cursor": -1}, {"client_id": "a", "types": "memo,cat"}]
+    "params",
+    [
+        {},
+        {"client_id": "x y"},
+        {"client_id": "a", "cursor": -1},
+        {"client_id": "a", "cursor": 10**22},
+        {"client_id": "a", "types": "memo,cat"},
+    ],
 )
 def test_bad_pull_parameters_are_a_400(alice_api, params):
     response = alice_api.get(SYNC, params)
