@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from gamestats import charts, clock, leaderboards, quotas, rules, services, stats
+from gamestats import charts, clock, leaderboards, quotas, rules, selectors, services, stats
 from gamestats.forms import BlacklistForm, GuildSettingsForm, LeaderboardForm, SearchForm
 from gamestats.models import DiscordUser, GameStats, Guild
 
@@ -32,12 +32,6 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _search(rows, q: str, name_field: str):
-    if not q:
-        return rows
-    return rows.filter(discord_id__startswith=q) if q.isdigit() else rows.filter(**{f"{name_field}__icontains": q})
 
 
 @staff_required
@@ -62,7 +56,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def players(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    rows = _search(DiscordUser.objects.order_by("-last_seen_at"), q, "username")
+    rows = selectors.find_users(q).order_by("-last_seen_at")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = f"{urlencode({'q': q})}&" if q else ""
     context = {"form": form, "page": page, "q": q, "pager_params": params, "section": "players"}
@@ -128,7 +122,7 @@ def player_moderate(request: HttpRequest, discord_id: str) -> HttpResponse:
 def guilds(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    rows = _search(Guild.objects.annotate(members_seen=Count("members")).order_by("name", "discord_id"), q, "name")
+    rows = selectors.find_guilds(q).order_by("name", "discord_id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = f"{urlencode({'q': q})}&" if q else ""
     context = {"form": form, "page": page, "q": q, "pager_params": params, "section": "guilds"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAuthenticatedAndMayWrite
-from gamestats import clock, ingest, leaderboards, quotas, rules, services
+from gamestats import clock, ingest, leaderboards, quotas, rules, selectors, services
 from gamestats.api import serializers as shapes
 from gamestats.api.permissions import IsBotOrStaff, StaffChangesOnly
 from gamestats.models import DiscordUser, GameStats, Guild
@@ -96,17 +96,14 @@ class OutcomeView(GamestatsView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _search(rows: QuerySet, q: str, name_field: str) -> QuerySet:
-    q = q.replace("\x00", "").strip()  # PostgreSQL text can't hold NUL
-    if not q:
-        return rows
-    if q.isdigit():
-        return rows.filter(discord_id__startswith=q)
-    return rows.filter(**{f"{name_field}__icontains": q})
+class SearchableListMixin:
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
 
-class DiscordUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                         viewsets.GenericViewSet):  # fmt: skip
+class DiscordUserViewSet(SearchableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
     """Discord users the bot has seen. `?q=` finds by id (prefix) or name. Staff may PATCH the whitelist and
     blacklist flags."""
 
@@ -118,7 +115,7 @@ class DiscordUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[DiscordUser]:
-        users = _search(DiscordUser.objects.all(), self.request.query_params.get("q", ""), "username")
+        users = selectors.find_users(self.request.query_params.get("q", ""))
         if self.action == "retrieve":
             users = users.prefetch_related(Prefetch("game_stats", GameStats.objects.order_by("game_type")), "api_usage")
         return users
@@ -134,13 +131,9 @@ class DiscordUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         user.recent_commands = user.commands.order_by("-executed_at")[:20]
         return user
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
-
-class GuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                   viewsets.GenericViewSet):  # fmt: skip
+class GuildViewSet(SearchableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
     """Guilds the bot is in. `?q=` finds by id (prefix) or name. Staff may PATCH them, settings included (checked
     against the settings schema)."""
 
@@ -153,12 +146,7 @@ class GuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Guild]:
-        guilds = Guild.objects.annotate(members_seen=Count("members"))
-        return _search(guilds, self.request.query_params.get("q", ""), "name")
-
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return selectors.find_guilds(self.request.query_params.get("q", ""))
 
 
 class LeaderboardQuery(serializers.Serializer):
