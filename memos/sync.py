@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from memos import services, sync_triggers, tags
@@ -106,6 +106,22 @@ def acknowledge(user: User, client_id: str, entity_types: Sequence[str], cursor:
         unique_fields=["user", "client_id", "entity_type"],
         update_fields=["last_seq", "last_sync_at", "updated_at"],
     )
+
+
+def devices(user: User) -> list[dict[str, Any]]:
+    """The user's devices that have synced, latest first: `client_id`, `last_sync_at`, `position` (the earliest
+    of its cursors)."""
+    return list(
+        SyncCursor.objects.filter(user=user)
+        .values("client_id")
+        .annotate(last_sync_at=Max("last_sync_at"), position=Min("last_seq"))
+        .order_by("-last_sync_at", "client_id")
+    )
+
+
+def forget(user: User, client_id: str) -> int:
+    """Drop a device's stored position: its next pull without a cursor starts from the beginning."""
+    return SyncCursor.objects.filter(user=user, client_id=client_id).delete()[0]
 
 
 def seen(user: User, client_id: str) -> None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/<str:token>/", views.signed_file, name="signed-file"),
     path("export/", views.export_download, name="export"),
     path("import/", views.import_upload, name="import"),
+    path("devices/forget/", views.device_forget, name="device-forget"),
     path("<uuid:pk>/", views.memo_detail, name="detail"),
     path("<uuid:pk>/edit/", views.memo_edit, name="edit"),
     path("<uuid:pk>/purge/", views.memo_purge, name="purge"),

@@ -12,12 +12,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
-from memos import diff, embeddings, portability, search, selectors, services, tags
+from memos import diff, embeddings, portability, search, selectors, services, sync, tags
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -280,3 +281,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             request, f"Imported {counts['memos']} memos, {counts['files']} files, {counts['diaries']} diaries."
         )
     return redirect("accounts:settings")
+
+
+@writer_required
+@require_POST
+def device_forget(request: HttpRequest) -> HttpResponse:
+    """Forget where a synced device got to (it starts over at its next pull); its data isn't touched."""
+    client_id = request.POST.get("client_id", "")
+    if sync.forget(request.user, client_id):
+        messages.success(request, f"Forgot {client_id}: its next sync starts from the beginning.")
+    else:
+        messages.error(request, "No such device.")
+    return redirect(f"{reverse('accounts:settings')}#devices")

@@ -288,3 +288,24 @@ def test_deleting_a_user_takes_their_tombstones_and_cursors_along(alice, bob):
     assert not SyncTombstone.objects.exists()
     assert not SyncCursor.objects.exists()
     assert Memo.objects.get().content == "bob stays"
+
+
+def test_the_settings_page_lists_synced_devices_and_can_forget_one(client, alice):
+    sync.pull(alice, "phone-7f3a", cursor=0)
+    sync.pull(alice, "laptop", cursor=0)
+    client.force_login(alice)
+
+    page = client.get("/accounts/settings/").content.decode()
+    assert "phone-7f3a" in page and "laptop" in page
+
+    response = client.post("/memos/devices/forget/", {"client_id": "phone-7f3a"})
+
+    assert response.status_code == 302 and response["Location"].endswith("#devices")
+    assert set(SyncCursor.objects.filter(user=alice).values_list("client_id", flat=True)) == {"laptop"}
+    assert client.post("/memos/devices/forget/", {"client_id": "phone-7f3a"}).status_code == 302
+
+
+def test_a_user_without_devices_is_told_how_to_sync(client, alice):
+    client.force_login(alice)
+
+    assert "No device has synced yet." in client.get("/accounts/settings/").content.decode()
