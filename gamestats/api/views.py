@@ -96,23 +96,26 @@ class OutcomeView(GamestatsView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SearchableListMixin:
+class DiscordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                     viewsets.GenericViewSet):  # fmt: skip
+    """Users or guilds by Discord id: the bot reads, staff may PATCH."""
+
+    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
+    lookup_field = "discord_id"
+    filter_backends = [filters.OrderingFilter]
+    http_method_names = ["get", "patch", "head", "options"]
+
     @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
 
-class DiscordUserViewSet(SearchableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
+class DiscordUserViewSet(DiscordViewSet):
     """Discord users the bot has seen. `?q=` finds by id (prefix) or name. Staff may PATCH the whitelist and
     blacklist flags."""
 
-    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
-    lookup_field = "discord_id"
-    filter_backends = [filters.OrderingFilter]
     ordering_fields = ["last_seen_at", "total_commands_used", "first_seen_at", "username"]
     ordering = ["-last_seen_at"]
-    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[DiscordUser]:
         users = selectors.find_users(self.request.query_params.get("q", ""))
@@ -132,18 +135,13 @@ class DiscordUserViewSet(SearchableListMixin, mixins.ListModelMixin, mixins.Retr
         return user
 
 
-class GuildViewSet(SearchableListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
+class GuildViewSet(DiscordViewSet):
     """Guilds the bot is in. `?q=` finds by id (prefix) or name. Staff may PATCH them, settings included (checked
     against the settings schema)."""
 
-    permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
     serializer_class = shapes.GuildSerializer
-    lookup_field = "discord_id"
-    filter_backends = [filters.OrderingFilter]
     ordering_fields = ["name", "member_count", "joined_at", "members_seen"]
     ordering = ["name"]
-    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Guild]:
         return selectors.find_guilds(self.request.query_params.get("q", ""))
