@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncTombstone
+from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncHorizon, SyncTombstone
 
 
 class RevisionInline(admin.TabularInline):
@@ -89,3 +89,16 @@ class SyncTombstoneAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: SyncTombstone | None = None) -> bool:
         return False  # written by the database when something is deleted for good
+
+
+@admin.register(SyncHorizon)
+class SyncHorizonAdmin(admin.ModelAdmin):
+    """How far each user's tombstones were pruned (`manage.py prune_sync_tombstones`)."""
+
+    list_display = ["user", "pruned_through", "updated_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "pruned_through", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

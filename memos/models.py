@@ -235,6 +235,18 @@ class SyncTombstone(models.Model):
         return f"{self.entity_type} {self.entity_id} (deleted)"
 
 
+class SyncHorizon(models.Model):
+    """Tombstones of this user up to `pruned_through` were pruned: a device whose cursor is behind that can't learn
+    what was deleted, so it has to download everything again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    pruned_through = models.BigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} pruned through {self.pruned_through}"
+
+
 class SyncCursor(models.Model):
     """How far one device of a user has confirmed it pulled one kind of change (Mosaic `sync_cursors`)."""
 

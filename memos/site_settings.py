@@ -20,3 +20,13 @@ register(
         help="Largest attachment a user may upload, in bytes.",
     )
 )
+register(
+    Definition(
+        key="sync_tombstone_days",
+        kind=int,
+        default=180,
+        minimum=1,
+        help="Days a record of something deleted for good is kept for devices to sync; a device that stayed away "
+        "longer downloads everything again (`manage.py prune_sync_tombstones`).",
+    )
+)

@@ -16,7 +16,7 @@ import contextlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from memos import services, sync_triggers, tags
-from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncTombstone
+from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncHorizon, SyncTombstone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,6 +34,10 @@ ENTITY_TYPES: tuple[str, ...] = tuple(SyncEntity.values)
 PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000
 MAX_PUSH = 500
+
+
+class ResyncRequired(Exception):
+    """The cursor is older than the tombstones kept: the device must drop its copy and pull from cursor 0."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,21 @@ def forget(user: User, client_id: str) -> int:
     return SyncCursor.objects.filter(user=user, client_id=client_id).delete()[0]
 
 
+def prune_tombstones(days: int) -> int:
+    """Delete tombstones older than `days`, remembering per user how far they went (see SyncHorizon)."""
+    old = SyncTombstone.objects.filter(deleted_at__lt=timezone.now() - timedelta(days=days))
+    with transaction.atomic():
+        # Tombstones only ever get newer, so the newest pruned one is each user's new horizon.
+        tops = old.values("owner").annotate(top=Max("change_seq"))
+        SyncHorizon.objects.bulk_create(
+            [SyncHorizon(user_id=row["owner"], pruned_through=row["top"]) for row in tops],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["pruned_through", "updated_at"],
+        )
+        return old.delete()[0]
+
+
 def seen(user: User, client_id: str) -> None:
     """Note that the device synced just now (for the list of devices), without moving its cursors."""
     SyncCursor.objects.filter(user=user, client_id=client_id).update(last_sync_at=timezone.now())
@@ -147,6 +166,12 @@ def pull(
     else:
         acknowledge(user, client_id, entity_types, cursor)
         since = cursor
+    horizon = SyncHorizon.objects.filter(user=user).values_list("pruned_through", flat=True).first()
+    if horizon is not None and 0 < since < horizon:
+        raise ResyncRequired(
+            f"This device last synced before change {horizon}, and what was deleted since then is no longer "
+            "recorded: drop the local copy and pull again from cursor 0."
+        )
     changes: list[Change] = []
     with _snapshot():
         for kind in entity_types:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,22 +13,36 @@ from memos.api import sync_serializers as shapes
 from memos.models import SyncEntity
 
 
+class ResyncRequired(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "resync_required"
+
+
 class SyncView(APIView):
     """GET: the next page of changes (memos, revisions, attachments, diaries, and tombstones of what was deleted
     for good), oldest first. POST: a batch of memo and diary changes, each answered applied, conflict or invalid.
     The README has an example session."""
 
-    @extend_schema(parameters=[shapes.PullInput], responses=shapes.PageSerializer)
+    @extend_schema(
+        parameters=[shapes.PullInput],
+        responses={
+            200: shapes.PageSerializer,
+            410: OpenApiResponse(description="The cursor is too old: drop the local copy, pull from cursor 0."),
+        },
+    )
     def get(self, request: Request) -> Response:
         params = shapes.PullInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        page = sync.pull(
-            request.user,
-            params.validated_data["client_id"],
-            entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
-            cursor=params.validated_data.get("cursor"),
-            limit=params.validated_data["limit"],
-        )
+        try:
+            page = sync.pull(
+                request.user,
+                params.validated_data["client_id"],
+                entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
+                cursor=params.validated_data.get("cursor"),
+                limit=params.validated_data["limit"],
+            )
+        except sync.ResyncRequired as gone:
+            raise ResyncRequired(str(gone)) from None
         return Response(shapes.PageSerializer(page).data)
 
     @extend_schema(request=shapes.PushInput, responses=shapes.PushOutput)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 
 from memos import services, sync
 from memos.models import Diary, Memo, MemoRevision, SyncCursor, SyncTombstone
@@ -309,3 +312,22 @@ def test_a_user_without_devices_is_told_how_to_sync(client, alice):
     client.force_login(alice)
 
     assert "No device has synced yet." in client.get("/accounts/settings/").content.decode()
+
+
+def test_a_device_behind_pruned_tombstones_is_told_to_start_over(alice_api, alice):
+    gone, kept = (services.memo_create(owner=alice, content=text) for text in ("gone", "kept"))
+    early = pull(alice_api, types="memo")["cursor"]  # this device then stays away
+    services.memo_trash(gone, user=alice)
+    services.memo_purge(gone)
+    later = pull(alice_api, client_id="phone", cursor=0)["cursor"]
+    SyncTombstone.objects.update(deleted_at=timezone.now() - timedelta(days=200))
+    out = io.StringIO()
+
+    call_command("prune_sync_tombstones", stdout=out)
+
+    assert "Pruned 1 tombstone(s) older than 180 days." in out.getvalue()
+    stale = alice_api.get(SYNC, {"client_id": "laptop", "cursor": early})
+    assert stale.status_code == 410 and stale.json()["code"] == "resync_required"
+    assert pull(alice_api, client_id="phone", cursor=later)["changes"] == []  # up to date: fine
+    fresh = pull(alice_api, client_id="laptop", cursor=0)
+    assert kinds_and_ids(fresh)[0] == ("memo", str(kept.pk)) and not any(c["deleted"] for c in fresh["changes"])
