@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,6 +21,19 @@ def writer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST" and request.user.is_guest:
             return render(request, "accounts/read_only.html", {"message": GUEST_READ_ONLY}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in as staff; anyone else signed in gets 403 (the admin's own decorator would send them to its login)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff can see this.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from gamestats import services
 from gamestats.models import ApiUsage, CommandLog, DiscordUser, GameStats, Guild, GuildMember
 
 
@@ -35,11 +36,10 @@ class ApiUsageInline(admin.TabularInline):
 
 
 def _moderate(field: str, value: bool, verb: str):
+    change = services.set_blacklisted if field == "is_blacklisted" else services.set_whitelisted
+
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        changes = {field: value}
-        if field == "is_blacklisted" and not value:
-            changes["blacklist_reason"] = ""
-        count = queryset.update(**changes)
+        count = change(queryset, value)
         modeladmin.message_user(request, f"{count} {verb}.", messages.SUCCESS)
 
     action.__name__ = f"{'set' if value else 'clear'}_{field}"

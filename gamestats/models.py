@@ -6,19 +6,36 @@ never needs our primary keys and ingest can write logs without looking ids up.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from gamestats import guild_settings
+from gamestats.rules import ACHIEVEMENT_TITLES
 from gamestats.snowflakes import validate_snowflake
+
+
+class Moderated(models.Model):
+    """A reason is only kept while blacklisted, whichever way the row is saved (see also services.set_blacklisted)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.is_blacklisted:
+            self.blacklist_reason = ""
+        super().save(*args, **kwargs)
 
 
 def _discord_id(**kwargs: object) -> models.CharField:
     return models.CharField(max_length=20, validators=[validate_snowflake], **kwargs)
 
 
-class DiscordUser(models.Model):
+class DiscordUser(Moderated):
     # Indexes here are few on purpose: every ingest batch updates hundreds of these rows, and with no indexed
     # column changing those updates stay HOT (no index writes).
     discord_id = _discord_id(unique=True)
@@ -46,7 +63,7 @@ class DiscordUser(models.Model):
         return reverse("gamestats:player", args=[self.discord_id])
 
 
-class Guild(models.Model):
+class Guild(Moderated):
     discord_id = _discord_id(unique=True)
     name = models.CharField(max_length=100, blank=True)
     owner_id = _discord_id(blank=True, help_text="Discord id of the guild's owner.")
@@ -72,10 +89,6 @@ class Guild(models.Model):
         return reverse("gamestats:guild", args=[self.discord_id])
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from gamestats import guild_settings
-
         try:
             guild_settings.clean(self.settings)
         except ValidationError as error:
@@ -139,6 +152,11 @@ class GameStats(models.Model):
     def achievement_keys(self) -> set[str]:
         return {entry["key"] for entry in self.achievements}
 
+    @property
+    def achievements_unlocked(self) -> list[dict[str, str]]:
+        """The achievements with their titles, in the order they were unlocked."""
+        return [{**entry, "title": ACHIEVEMENT_TITLES.get(entry["key"], entry["key"])} for entry in self.achievements]
+
 
 class ApiUsage(models.Model):
     user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
@@ -161,6 +179,10 @@ class ApiUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.api_name}"
+
+    def used_on(self, day: date) -> int:
+        """Units taken on `day` (the count belongs to `daily_reset_date` only)."""
+        return self.daily_usage_count if self.daily_reset_date == day else 0
 
 
 class CommandLog(models.Model):

@@ -7,6 +7,7 @@ more units than the limit allows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,6 +70,24 @@ def consume(*, user_id: str, api_name: str, endpoint: str = "", guild_id: str | 
         if row is not None:
             return Decision(True, limit, row[0], resets_at)
     return Decision(False, limit, used_today(user_id, api_name), resets_at)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """Where one of a user's APIs stands today."""
+
+    usage: ApiUsage
+    limit: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def allowances(rows: Iterable[ApiUsage]) -> list[Allowance]:
+    today = clock.today()
+    return [Allowance(row, daily_limit(row.api_name), row.used_on(today)) for row in rows]
 
 
 def used_today(user_id: str, api_name: str) -> int:

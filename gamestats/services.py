@@ -9,14 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from gamestats import rules
+from gamestats import guild_settings, rules
 from gamestats.models import DiscordUser, GameStats, Guild, GuildMember
-
-GUILD_SETTINGS_MAX_BYTES = 16_384
 
 
 class Blacklisted(Exception):
@@ -110,21 +108,22 @@ def _count(stats: GameStats, result: rules.Result, played_at: datetime) -> None:
 # -- moderation and guild settings ---------------------------------------------------------------------------
 
 
-def set_blacklisted(target: DiscordUser | Guild, blacklisted: bool, reason: str = "") -> None:
-    target.is_blacklisted = blacklisted
-    target.blacklist_reason = reason.strip()[:200] if blacklisted else ""
-    target.save(update_fields=["is_blacklisted", "blacklist_reason", "updated_at"])
+def set_blacklisted(targets: QuerySet[DiscordUser] | QuerySet[Guild], blacklisted: bool, reason: str = "") -> int:
+    """Blacklist users or guilds (the reason is what the bot tells them), or lift it (the reason goes too)."""
+    return targets.update(
+        is_blacklisted=blacklisted,
+        blacklist_reason=reason.strip()[:200] if blacklisted else "",
+        updated_at=timezone.now(),
+    )
 
 
-def set_whitelisted(user: DiscordUser, whitelisted: bool) -> None:
-    user.is_whitelisted = whitelisted
-    user.save(update_fields=["is_whitelisted", "updated_at"])
+def set_whitelisted(users: QuerySet[DiscordUser], whitelisted: bool) -> int:
+    """Give or take beta access."""
+    return users.update(is_whitelisted=whitelisted, updated_at=timezone.now())
 
 
 def guild_settings_update(guild: Guild, settings: Any) -> Guild:
     """Replace a guild's bot settings after checking them against the schema (see `guild_settings`)."""
-    from gamestats.guild_settings import clean
-
-    guild.settings = clean(settings)
+    guild.settings = guild_settings.clean(settings)
     guild.save(update_fields=["settings", "updated_at"])
     return guild

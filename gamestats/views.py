@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,22 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import staff_required
 from gamestats import charts, clock, leaderboards, quotas, rules, selectors, services, stats
+from gamestats.api.serializers import LeaderboardEntrySerializer
 from gamestats.forms import BlacklistForm, GuildSettingsForm, LeaderboardForm, SearchForm
 from gamestats.models import DiscordUser, GameStats, Guild
 
 PAGE_SIZE = 25
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied("Game stats are for staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @staff_required
@@ -71,22 +58,10 @@ def player(request: HttpRequest, discord_id: str) -> HttpResponse:
         ),
         discord_id=discord_id,
     )
-    today = clock.today()
-    usage = [
-        {
-            "row": row,
-            "limit": quotas.daily_limit(row.api_name),
-            "used": row.daily_usage_count if row.daily_reset_date == today else 0,
-        }
-        for row in user.api_usage.all()
-    ]
-    for row in usage:
-        row["remaining"] = max(0, row["limit"] - row["used"])
     context = {
         "player": user,
         "game_stats": user.game_stats.all(),
-        "titles": rules.ACHIEVEMENT_TITLES,
-        "usage": usage,
+        "usage": quotas.allowances(user.api_usage.all()),
         "resets_at": clock.next_midnight(),
         "commands": user.commands.select_related("guild").order_by("-executed_at")[:20],
         "guilds": user.guilds.select_related("guild").order_by("-first_seen_at")[:20],
@@ -101,17 +76,18 @@ def player(request: HttpRequest, discord_id: str) -> HttpResponse:
 def player_moderate(request: HttpRequest, discord_id: str) -> HttpResponse:
     """Blacklist (with a reason), lift the blacklist, or toggle beta access."""
     user = get_object_or_404(DiscordUser, discord_id=discord_id)
+    this_user = DiscordUser.objects.filter(pk=user.pk)
     action = request.POST.get("action")
     if action == "blacklist":
         form = BlacklistForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.set_blacklisted(user, True, reason)
+        services.set_blacklisted(this_user, True, reason)
         messages.success(request, f"{user} is blacklisted.")
     elif action == "unblacklist":
-        services.set_blacklisted(user, False)
+        services.set_blacklisted(this_user, False)
         messages.success(request, f"{user} is no longer blacklisted.")
     elif action in ("whitelist", "unwhitelist"):
-        services.set_whitelisted(user, action == "whitelist")
+        services.set_whitelisted(this_user, action == "whitelist")
         messages.success(request, f"{user} {'has' if action == 'whitelist' else 'no longer has'} beta access.")
     else:
         messages.error(request, "Unknown action.")
@@ -201,22 +177,8 @@ def leaderboard_export(request: HttpRequest, game: str) -> HttpResponse:
     form, rows = _board(request, game)
     if rows is None:
         return HttpResponse(json.dumps({"errors": form.errors}), status=400, content_type="application/json")
-    entries = [
-        {
-            "rank": row.rank,
-            "user_id": row.user_id,
-            "username": row.user.username,
-            "games_played": row.games_played,
-            "games_won": row.games_won,
-            "games_lost": row.games_lost,
-            "win_rate": round(row.win_rate, 4),
-            "best_score": row.best_score,
-            "average_score": str(row.average_score),
-            "current_streak": row.current_streak,
-            "best_streak": row.best_streak,
-        }
-        for row in rows.iterator(chunk_size=2000)
-    ]
+    # The same shape as the API's leaderboard pages, all of it at once.
+    entries = LeaderboardEntrySerializer(rows.iterator(chunk_size=2000), many=True).data
     body = {"game": game, "by": form.cleaned_data["by"] or "wins", "guild": form.cleaned_data["guild"] or None}
     response = HttpResponse(json.dumps({**body, "entries": entries}, indent=1), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="leaderboard-{game}.json"'

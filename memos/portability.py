@@ -154,8 +154,10 @@ def _import(user: User, source: IO[bytes], saved: list[str]) -> dict[str, int]:
             )
             for revision in item["revisions"]
         )
+        # bulk_update writes the values as given (no auto_now_add), in one statement.
         for revision, data in zip(revisions, item["revisions"], strict=True):
-            MemoRevision.objects.filter(pk=revision.pk).update(created_at=_datetime(data["created_at"]))
+            revision.created_at = _datetime(data["created_at"])
+        MemoRevision.objects.bulk_update(revisions, ["created_at"])
         for data in item["resources"]:
             _import_file(user, memo, archive, data, saved)
             counts["files"] += 1

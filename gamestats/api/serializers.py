@@ -23,14 +23,9 @@ class GameResultInput(serializers.Serializer):
     guild_id = snowflake(required=False, allow_null=True, default=None)
     game_type = serializers.ChoiceField(choices=sorted(rules.GAME_TYPES))
     won = serializers.BooleanField()
-    score = serializers.IntegerField(min_value=0)
+    score = serializers.IntegerField(min_value=0, help_text="From 0 to the game's max_score (see games/types/).")
     playtime_seconds = serializers.IntegerField(min_value=0, max_value=86_400, default=0)
     played_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if error := rules.GAME_TYPES[attrs["game_type"]].score_error(attrs["score"]):
-            raise serializers.ValidationError({"score": error})
-        return attrs
 
 
 class AchievementSerializer(serializers.Serializer):
@@ -59,6 +54,11 @@ class GameTypeSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     max_score = serializers.IntegerField()
+
+
+class GameCatalogSerializer(serializers.Serializer):
+    games = GameTypeSerializer(many=True)
+    achievements = AchievementSerializer(many=True)
 
 
 class ConsumeInput(serializers.Serializer):
@@ -98,7 +98,7 @@ class ApiUsageSerializer(serializers.ModelSerializer):
         return quotas.daily_limit(usage.api_name)
 
     def get_used_today(self, usage: ApiUsage) -> int:
-        return usage.daily_usage_count if usage.daily_reset_date == self.context["today"] else 0
+        return usage.used_on(self.context["today"])
 
 
 class CommandLogSerializer(serializers.ModelSerializer):
@@ -115,11 +115,6 @@ class DiscordUserSerializer(serializers.ModelSerializer):
         fields = ["discord_id", "username", "is_whitelisted", "is_blacklisted", "blacklist_reason",
                   "total_commands_used", "first_seen_at", "last_seen_at"]  # fmt: skip
         read_only_fields = ["discord_id", "username", "total_commands_used", "first_seen_at", "last_seen_at"]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("is_blacklisted") is False:
-            attrs["blacklist_reason"] = ""
-        return attrs
 
 
 class DiscordUserDetailSerializer(DiscordUserSerializer):

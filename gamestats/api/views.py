@@ -63,14 +63,10 @@ class GameResultView(GamestatsView):
 
 
 class GameTypesView(GamestatsView):
-    @extend_schema(responses=shapes.GameTypeSerializer(many=True))
+    @extend_schema(responses=shapes.GameCatalogSerializer)
     def get(self, request: Request) -> Response:
-        return Response(
-            {
-                "games": shapes.GameTypeSerializer(rules.GAME_TYPES.values(), many=True).data,
-                "achievements": shapes.AchievementSerializer(rules.ACHIEVEMENTS, many=True).data,
-            }
-        )
+        catalog = {"games": rules.GAME_TYPES.values(), "achievements": rules.ACHIEVEMENTS}
+        return Response(shapes.GameCatalogSerializer(catalog).data)
 
 
 class ConsumeView(GamestatsView):

@@ -102,11 +102,11 @@ def test_more_than_a_thousand_events_is_a_400_that_stores_nothing(bot):
 def test_a_blacklisted_user_or_guild_in_a_batch_is_a_403_with_the_reason(bot):
     ann, troll, guild = snowflake(), snowflake(), snowflake()
     bot.post(COMMANDS, [event(troll), event(ann, guild)], format="json")
-    set_blacklisted(DiscordUser.objects.get(discord_id=troll), True, "spamming /wordle")
+    set_blacklisted(DiscordUser.objects.filter(discord_id=troll), True, "spamming /wordle")
     before = CommandLog.objects.count()
 
     refused = bot.post(COMMANDS, [event(ann), event(troll)], format="json")
-    set_blacklisted(Guild.objects.get(discord_id=guild), True, "raid server")
+    set_blacklisted(Guild.objects.filter(discord_id=guild), True, "raid server")
     refused_guild = bot.post(COMMANDS, [event(ann, guild)], format="json")
 
     assert refused.status_code == 403 and "spamming /wordle" in refused.json()["detail"]

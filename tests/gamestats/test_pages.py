@@ -63,6 +63,8 @@ def test_staff_find_a_player_and_see_stats_quotas_and_commands(admin_client, dat
     assert "wordle" in page and "screenshot" in page  # a game and a quota
     assert "browser crashed" in page and "Cozy Corner" in page
     assert admin_client.get(f"/gamestats/players/{snowflake()}/").status_code == 404
+    winner = admin_client.get(f"/gamestats/players/{data['ids'][2]}/").content.decode()
+    assert ">First win</span>" in winner  # achievements by their titles
 
 
 def test_staff_blacklist_and_lift_it_from_the_player_page(admin_client, data):

@@ -36,7 +36,7 @@ def snapshot(user):
                 memo.revision_count,
                 memo.created_at,
                 [
-                    (r.revision_number, r.content, r.tags, r.is_deleted)
+                    (r.revision_number, r.content, r.tags, r.is_deleted, r.created_at)
                     for r in memo.revisions.order_by("revision_number")
                 ],
                 [(f.filename, f.mime_type, f.file.read()) for f in memo.resources.order_by("created_at")],
