@@ -5,6 +5,7 @@ Every variable read here is listed with its default in the README's Configuratio
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -75,6 +76,13 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 if _bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (CIDRs) whose X-Forwarded-For is believed; from anyone else the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    for _cidr in TRUSTED_PROXIES:
+        ipaddress.ip_network(_cidr, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must be addresses or CIDRs: {_error}") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 port=port,
                 workers=workers,
                 lifespan="off",
+                proxy_headers=False,  # Django reads X-Forwarded-For itself, from TRUSTED_PROXIES only
                 log_level="info",
             )
         finally:
