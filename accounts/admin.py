@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import services, site_settings
+from accounts.forms import AdminPasswordChangeForm
 from accounts.models import ApiKey, Role, SiteSetting, User, UserSettings
 
 
@@ -44,6 +45,7 @@ def _role_action(role: Role):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     add_form = UserAddForm
+    change_password_form = AdminPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active", "created_at", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]

@@ -7,10 +7,12 @@ from datetime import timedelta
 from functools import cache
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-from accounts.models import ApiKey, UserSettings
+from accounts import services
+from accounts.models import ApiKey, User, UserSettings
 
 
 @cache
@@ -76,3 +78,18 @@ class ApiKeyForm(forms.Form):
     def expires_at(self):
         days = self.cleaned_data.get("expires_in_days")
         return timezone.now() + timedelta(days=days) if days else None
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, saved by `user_password_set` so every refresh token is revoked with the old password."""
+
+    def save(self, commit: bool = True) -> User:
+        return services.user_password_set(self.user, self.cleaned_data["new_password1"])
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """The admin's form (which may also make the password unusable), saved by `user_password_set`."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.user_password_set(self.user, self.cleaned_data["password1"] if usable else None)

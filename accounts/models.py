@@ -39,6 +39,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True, help_text="Unset instead of deleting an account.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    session_generation = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by “sign out everywhere”: ends every browser session."
+    )
 
     objects = UserManager()
 
@@ -57,6 +60,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Sessions carry this hash; folding the generation in lets "sign out everywhere" end them all
+        # without a password change (generation 0 keeps the hashes of sessions made before it existed).
+        hashed = super()._get_session_auth_hash(secret=secret)
+        if not self.session_generation:
+            return hashed
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "accounts.User.session_generation", f"{hashed}:{self.session_generation}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @cached_property
     def is_guest(self) -> bool:

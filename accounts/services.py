@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import site_settings
@@ -188,9 +189,8 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
 
 
 def refresh_token_revoke(raw_refresh: str, *, everywhere: bool = False) -> None:
-    """Blacklist a refresh token (logout); with `everywhere`, every outstanding token of its user too."""
+    """Blacklist a refresh token (logout); with `everywhere`, sign its user out of every device and browser."""
     from rest_framework_simplejwt.exceptions import TokenError
-    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
     from rest_framework_simplejwt.tokens import RefreshToken
 
     try:
@@ -199,7 +199,36 @@ def refresh_token_revoke(raw_refresh: str, *, everywhere: bool = False) -> None:
         raise ValidationError({"refresh": f"This refresh token can't be used: {exc}"}) from None
     token.blacklist()
     if everywhere:
-        outstanding = OutstandingToken.objects.filter(user_id=token["user_id"], expires_at__gt=timezone.now())
-        BlacklistedToken.objects.bulk_create(
-            [BlacklistedToken(token=row) for row in outstanding], ignore_conflicts=True
-        )
+        user = User.objects.filter(pk=token["user_id"]).first()
+        if user is not None:
+            user_sign_out_everywhere(user)
+
+
+def _refresh_tokens_revoke_all(user: User) -> int:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    outstanding = OutstandingToken.objects.filter(user_id=user.pk, expires_at__gt=timezone.now())
+    created = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=row) for row in outstanding], ignore_conflicts=True
+    )
+    return len(created)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(user: User) -> None:
+    """End every session of the user: refresh tokens are blacklisted and browser sessions stop matching.
+
+    Access tokens already handed out live on until they expire (ACCESS_TOKEN_LIFETIME, 5 minutes)."""
+    _refresh_tokens_revoke_all(user)
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+@transaction.atomic
+def user_password_set(user: User, password: str | None) -> User:
+    """Set a new password (None: unusable) and revoke every refresh token; browser sessions made with the old
+    password stop matching (Django's session hash), so the caller re-signs the current one if it should stay."""
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    _refresh_tokens_revoke_all(user)
+    return user

@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/preferences/", views.preferences_update, name="preferences"),
     path("settings/theme/", views.theme_update, name="theme"),
     path("settings/password/", writer_required(views.PasswordChangeView.as_view()), name="password"),
+    path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("settings/api-keys/", views.api_key_create, name="api-key-create"),
     path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
 ]

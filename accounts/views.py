@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from accounts import services, site_settings
 from accounts.decorators import writer_required
 from accounts.forms import (
     ApiKeyForm,
+    PasswordChangeForm,
     PreferencesForm,
     ProfileForm,
     RegisterForm,
@@ -185,9 +186,23 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this browser signed in and signs out every other device and API client."""
+
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, "Password changed.")
         return super().form_valid(form)
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the user: this browser, the others, and every API refresh token."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    services.user_sign_out_everywhere(request.user)
+    logout(request)
+    messages.success(request, "You were signed out everywhere.")
+    return redirect("accounts:login")
