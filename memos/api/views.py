@@ -12,7 +12,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
 from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoRevision, Resource
+from quillium_site.api.parsers import JSONParser
 
 
 class MemoCursor(pagination.CursorPagination):

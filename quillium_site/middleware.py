@@ -1,0 +1,61 @@
+"""Site-wide request guards: refuse what no view can store, and keep API errors JSON in every mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+NUL = "\x00"
+NUL_MESSAGE = "The address contains a NUL character, which no field can hold."
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if NUL in request.path:
+        return True
+    return any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists())
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestGuardMiddleware:
+    """PostgreSQL refuses NUL in text, so a `?q=%00` on any list would end in a 500: answer 400 before any view.
+
+    Under /api/ every error leaves as JSON, even the HTML pages Django makes for 404 and 500 with DEBUG on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if _is_api(request):
+                return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid"}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        response = self.get_response(request)
+        if _is_api(request) and response.status_code >= 400 and not _is_json(response):
+            return _as_json(response)
+        return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return "json" in response.get("Content-Type", "")
+
+
+def _as_json(response: HttpResponse) -> JsonResponse:
+    status = response.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    if status >= 500:
+        body = {"detail": "Something went wrong on our side; it has been logged.", "code": "error"}
+    else:
+        body = {"detail": f"{phrase}.", "code": phrase.lower().replace(" ", "_")}
+    replacement = JsonResponse(body, status=status)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in response:
+            replacement[header] = response[header]
+    return replacement
