@@ -11,6 +11,13 @@ from accounts.models import ApiKey
 from accounts.services import GUEST_READ_ONLY
 
 
+def may_write(request: Request) -> bool:
+    """Whether this request's principal may change anything: not a guest, not a read-only API key."""
+    if isinstance(request.auth, ApiKey) and not request.auth.can_write:
+        return False
+    return request.user.is_authenticated and not request.user.is_guest
+
+
 class IsAuthenticatedAndMayWrite(permissions.IsAuthenticated):
     """Signed in; writes refused to guests and to read-only API keys (the default for every endpoint)."""
 

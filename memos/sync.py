@@ -155,16 +155,19 @@ def pull(
     entity_types: Sequence[str] = ENTITY_TYPES,
     cursor: int | None = None,
     limit: int = PAGE_SIZE,
+    remember: bool = True,
 ) -> Page:
     """The next page of the user's changes after `cursor` (or after the device's stored cursor), oldest first.
 
-    Passing `cursor` also stores it as acknowledged. The page's own cursor is the number of its last change;
+    Passing `cursor` also stores it as acknowledged, unless `remember` is off (read-only principals: guests and
+    read-only API keys sync but leave no device record). The page's own cursor is the number of its last change;
     `has_more` says whether to ask again right away.
     """
     if cursor is None:
         since = stored_cursor(user, client_id, entity_types)
     else:
-        acknowledge(user, client_id, entity_types, cursor)
+        if remember:
+            acknowledge(user, client_id, entity_types, cursor)
         since = cursor
     horizon = SyncHorizon.objects.filter(user=user).values_list("pruned_through", flat=True).first()
     if horizon is not None and 0 < since < horizon:
@@ -228,17 +231,25 @@ def _conflict(kind: str, entity_id: str, current: Memo | Diary | None, why: str)
     return Outcome(kind, entity_id, "conflict", current, message=why)
 
 
+GONE_FOR_GOOD = "This memo was deleted for good on the server."
+# Only reachable by reusing an id already in use (ids are 122 random bits), never by two devices by chance.
+ID_UNAVAILABLE = "This id can't be used for a new memo; create it again with a fresh id."
+
+
 def _push_memo(user: User, item: dict[str, Any]) -> Outcome:
     memo_id: uuid.UUID = item["id"]
     base = item.get("base_revision") or 0
     memo = Memo.objects.select_for_update().filter(pk=memo_id).first()
-    if memo is not None and memo.owner_id != user.pk:
-        raise ValidationError({"id": "This id is already taken; choose another one for a new memo."})
+    taken = memo is not None and memo.owner_id != user.pk
+    if taken:
+        memo = None  # another user's memo is answered as if there were none, up to the create it can't allow
     if memo is None:
         if base:
-            return _conflict("memo", str(memo_id), None, "This memo was deleted for good on the server.")
+            return _conflict("memo", str(memo_id), None, GONE_FOR_GOOD)
         if "content" not in item:
             raise ValidationError({"content": "A new memo needs its content."})
+        if taken:
+            return _conflict("memo", str(memo_id), None, ID_UNAVAILABLE)
         memo = services.memo_create(
             owner=user,
             content=item["content"],

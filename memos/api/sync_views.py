@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import may_write
 from memos import sync
 from memos.api import sync_serializers as shapes
 from memos.models import SyncEntity
@@ -40,6 +41,7 @@ class SyncView(APIView):
                 entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
                 cursor=params.validated_data.get("cursor"),
                 limit=params.validated_data["limit"],
+                remember=may_write(request),
             )
         except sync.ResyncRequired as gone:
             raise ResyncRequired(str(gone)) from None

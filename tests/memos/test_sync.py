@@ -239,7 +239,7 @@ def test_another_users_memo_can_be_neither_pulled_nor_pushed_over(alice_api, bob
 
     results = push(alice_api, {"type": "memo", "id": str(secret.pk), "base_revision": 1, "content": "mine now"})
 
-    assert results[0]["status"] == "invalid" and results[0]["data"] is None
+    assert results[0]["status"] == "conflict" and results[0]["data"] is None
     assert "secret" not in str(results)
     assert Memo.objects.get(pk=secret.pk).content == "bob's secret"
     assert pull(alice_api)["changes"] == []
