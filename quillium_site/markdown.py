@@ -1,12 +1,20 @@
-"""Markdown to safe HTML, server-side: rendered by Python-Markdown, then sanitized by nh3 (ammonia)."""
+"""Markdown to safe HTML, server-side: rendered by Python-Markdown, then sanitized by nh3 (ammonia).
+
+Images load only from this site (attachments) or data: URLs: an `![x](http://elsewhere/…)` in a memo or a model's
+reply becomes a link, so merely opening a page never tells another host who read it (the CSP enforces the same).
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
     "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
@@ -20,8 +28,43 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def is_remote(url: str) -> bool:
+    """Whether fetching `url` would leave this site (an absolute or protocol-relative address)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) or parts.scheme not in {"", "data"}
+
+
+class _RemoteImagesAsLinks(Treeprocessor):
+    def run(self, root: ElementTree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img" and is_remote(child.get("src", "")):
+                    link = ElementTree.Element("a", {"href": child.get("src", "")})
+                    if child.get("title"):
+                        link.set("title", child.get("title", ""))
+                    link.text = child.get("alt") or child.get("src", "")
+                    link.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, link)
+
+
+class RemoteImagesAsLinks(Extension):
+    def extendMarkdown(self, md: markdown_lib.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_RemoteImagesAsLinks(md), "remote_images_as_links", 0)
+
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", RemoteImagesAsLinks()]
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Raw <img> HTML bypasses the tree: a remote source is dropped, so nothing is fetched.
+    if tag == "img" and attribute == "src" and is_remote(value):
+        return None
+    return value
+
+
 def render_markdown(text: str) -> SafeString:
-    """HTML for `text`: scripts, event handlers, styles and javascript: links never survive."""
+    """HTML for `text`: scripts, event handlers, styles, javascript: links and remote images never survive."""
     html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
@@ -29,5 +72,6 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_attribute_filter,
     )
     return mark_safe(clean)  # noqa: S308 - sanitized just above

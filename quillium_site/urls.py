@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from quillium_site import views
 
@@ -19,6 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("quillium_site.api.urls", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", views.api_docs, name="api-docs"),
     re_path(r"^api/", views.api_not_found),  # JSON 404 for unknown API paths, even with DEBUG on
 ]
