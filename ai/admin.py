@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from ai import services
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
+from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
 class AIConfigForm(forms.ModelForm):
@@ -86,8 +87,23 @@ class TokenUsageAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserTokenLimit)
-class UserTokenLimitAdmin(admin.ModelAdmin):
+class UserTokenLimitAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["user", "daily_tokens"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: UserTokenLimit | None = None) -> list[str]:
+        return ["user"] if obj else []
+
+    def save_model(self, request: HttpRequest, obj: UserTokenLimit, form: Any, change: bool) -> None:
+        saved = services.user_token_limit_set(obj.user, form.cleaned_data["daily_tokens"])
+        obj.pk, obj.daily_tokens = saved.pk, saved.daily_tokens
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: UserTokenLimit) -> None:
+        services.user_token_limit_clear(obj.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for limit in queryset.select_related("user"):
+            services.user_token_limit_clear(limit.user)

@@ -214,6 +214,12 @@ def user_token_limit_set(user: User, daily_tokens: int | None) -> UserTokenLimit
     return limit
 
 
+def user_token_limit_clear(user: User) -> None:
+    """Drop the user's own limit: the site-wide `daily_token_limit` applies again."""
+    UserTokenLimit.objects.filter(user=user).delete()
+    user._state.fields_cache.pop("token_limit", None)  # a limit loaded with the user is gone too
+
+
 # -- embeddings -----------------------------------------------------------------------------------------
 
 

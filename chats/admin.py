@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 
+from chats import services
 from chats.models import Chat, Folder, Message
+from quillium_site.admin_mixins import ServiceRulesAdmin
+
+CHAT_EDITABLE = ["title", "model", "system_prompt", "folder", "pinned"]
 
 
 class MessageInline(admin.TabularInline):
@@ -32,14 +38,31 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["title", "owner", "model", "pinned", "messages", "tokens", "updated_at"]
     list_filter = ["pinned", "title_source", "updated_at"]
     search_fields = ["title", "owner__email"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner", "folder"]
+    raw_id_fields = ["folder"]
     date_hierarchy = "updated_at"
     inlines = [MessageInline]
+    fields = ["owner", *CHAT_EDITABLE, "title_source", "created_at", "updated_at"]
+    readonly_fields = ["owner", "title_source", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # chats are started by their owners
+
+    def save_model(self, request: HttpRequest, obj: Chat, form: Any, change: bool) -> None:
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in CHAT_EDITABLE}
+        services.chat_update(Chat.objects.get(pk=obj.pk), **changes)
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Chat) -> None:
+        services.chat_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Chat]) -> None:
+        for chat in queryset:
+            services.chat_delete(chat)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Chat]:
         return (
@@ -61,17 +84,42 @@ class ChatAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
+    """Read-only: a conversation's messages are written by its owner and the model, through chats.services."""
+
     list_display = ["id", "chat", "role", "status", "model", "tokens", "prompt_tokens", "created_at"]
     list_filter = ["role", "status", "tokens_estimated", "created_at"]
     search_fields = ["content", "chat__title", "chat__owner__email"]
     list_select_related = ["chat"]
-    raw_id_fields = ["chat"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
 
 
 @admin.register(Folder)
-class FolderAdmin(admin.ModelAdmin):
+class FolderAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["name", "owner", "created_at"]
     search_fields = ["name", "owner__email"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
+    fields = ["owner", "name", "created_at"]
+    readonly_fields = ["owner", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # folders are made by their owners
+
+    def save_model(self, request: HttpRequest, obj: Folder, form: Any, change: bool) -> None:
+        services.folder_rename(Folder.objects.get(pk=obj.pk), form.cleaned_data["name"])
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Folder) -> None:
+        services.folder_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Folder]) -> None:
+        for folder in queryset:
+            services.folder_delete(folder)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from gamestats import services
 from gamestats.models import ApiUsage, CommandLog, DiscordUser, GameStats, Guild, GuildMember
+from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
 class GameStatsInline(admin.TabularInline):
@@ -28,8 +31,9 @@ class ApiUsageInline(admin.TabularInline):
     model = ApiUsage
     fields = ["api_name", "daily_usage_count", "daily_reset_date", "usage_count", "success_count", "error_count",
               "last_used_at"]  # fmt: skip
-    readonly_fields = ["api_name", "usage_count", "success_count", "error_count", "last_used_at"]
+    readonly_fields = fields  # counted by gamestats.quotas only
     extra = 0
+    can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -46,14 +50,21 @@ def _moderate(field: str, value: bool, verb: str):
     return admin.action(description=f"{verb.capitalize()} the selected")(action)
 
 
+def _save_through(update: Any, editable: set[str], obj: DiscordUser | Guild, form: Any) -> None:
+    """Admin edits are applied by the service on the stored row, as the API's PATCH is."""
+    stored = type(obj).objects.get(pk=obj.pk)
+    update(stored, **{field: form.cleaned_data[field] for field in form.changed_data if field in editable})
+    obj.refresh_from_db()
+
+
 @admin.register(DiscordUser)
-class DiscordUserAdmin(admin.ModelAdmin):
+class DiscordUserAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["discord_id", "username", "total_commands_used", "is_whitelisted", "is_blacklisted",
                     "last_seen_at"]  # fmt: skip
     list_filter = ["is_blacklisted", "is_whitelisted", "last_seen_at"]
     search_fields = ["=discord_id", "username"]
-    readonly_fields = ["discord_id", "total_commands_used", "first_seen_at", "last_seen_at", "created_at",
-                       "updated_at", "recent_commands"]  # fmt: skip
+    readonly_fields = ["discord_id", "username", "total_commands_used", "first_seen_at", "last_seen_at",
+                       "created_at", "updated_at", "recent_commands"]  # fmt: skip
     inlines = [GameStatsInline, ApiUsageInline]
     actions = [
         _moderate("is_blacklisted", True, "blacklisted"),
@@ -62,6 +73,9 @@ class DiscordUserAdmin(admin.ModelAdmin):
         _moderate("is_whitelisted", False, "taken off beta access"),
     ]
 
+    def save_model(self, request: HttpRequest, obj: DiscordUser, form: Any, change: bool) -> None:
+        _save_through(services.discord_user_update, services.USER_EDITABLE, obj, form)
+
     @admin.display(description="Recent commands")
     def recent_commands(self, user: DiscordUser) -> SafeString:
         logs = user.commands.select_related("guild").order_by("-executed_at")[:20]
@@ -69,15 +83,21 @@ class DiscordUserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guild)
-class GuildAdmin(admin.ModelAdmin):
+class GuildAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["discord_id", "name", "member_count", "is_blacklisted", "joined_at", "left_at"]
     list_filter = ["is_blacklisted", "joined_at"]
     search_fields = ["=discord_id", "name", "=owner_id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["discord_id", "joined_at", "created_at", "updated_at"]
     actions = [
         _moderate("is_blacklisted", True, "blacklisted"),
         _moderate("is_blacklisted", False, "taken off the blacklist"),
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # guilds arrive with the bot's reports
+
+    def save_model(self, request: HttpRequest, obj: Guild, form: Any, change: bool) -> None:
+        _save_through(services.guild_update, services.GUILD_EDITABLE, obj, form)
 
 
 @admin.register(GameStats)

@@ -19,23 +19,11 @@ from gamestats.rules import ACHIEVEMENT_TITLES
 from gamestats.snowflakes import validate_snowflake
 
 
-class Moderated(models.Model):
-    """A reason is only kept while blacklisted, whichever way the row is saved (see also services.set_blacklisted)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self.is_blacklisted:
-            self.blacklist_reason = ""
-        super().save(*args, **kwargs)
-
-
 def _discord_id(**kwargs: object) -> models.CharField:
     return models.CharField(max_length=20, validators=[validate_snowflake], **kwargs)
 
 
-class DiscordUser(Moderated):
+class DiscordUser(models.Model):
     # Indexes here are few on purpose: every ingest batch updates hundreds of these rows, and with no indexed
     # column changing those updates stay HOT (no index writes).
     discord_id = _discord_id(unique=True)
@@ -63,7 +51,7 @@ class DiscordUser(Moderated):
         return reverse("gamestats:player", args=[self.discord_id])
 
 
-class Guild(Moderated):
+class Guild(models.Model):
     discord_id = _discord_id(unique=True)
     name = models.CharField(max_length=100, blank=True)
     owner_id = _discord_id(blank=True, help_text="Discord id of the guild's owner.")

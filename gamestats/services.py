@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from gamestats import guild_settings, rules
-from gamestats.models import DiscordUser, GameStats, Guild, GuildMember
+from gamestats.models import CommandLog, DiscordUser, GameStats, Guild, GuildMember
 
 
 class Blacklisted(Exception):
@@ -117,6 +118,36 @@ def set_blacklisted(targets: QuerySet[DiscordUser] | QuerySet[Guild], blackliste
     )
 
 
+USER_EDITABLE = {"is_whitelisted", "is_blacklisted", "blacklist_reason"}
+GUILD_EDITABLE = {"name", "owner_id", "member_count", "is_blacklisted", "blacklist_reason", "settings", "left_at"}
+
+
+def _moderated_update(target: DiscordUser | Guild, editable: set[str], changes: dict[str, Any]) -> None:
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    if "settings" in changes:
+        changes["settings"] = guild_settings.clean(changes["settings"])
+    for field, value in changes.items():
+        setattr(target, field, value)
+    # The reason is what the bot tells a blacklisted user or guild; it means nothing once the blacklist is lifted.
+    target.blacklist_reason = target.blacklist_reason.strip()[:200] if target.is_blacklisted else ""
+    target.full_clean(validate_unique=False, validate_constraints=False)
+    target.save(update_fields=[*changes, "blacklist_reason", "updated_at"])
+
+
+def discord_user_update(user: DiscordUser, **changes: Any) -> DiscordUser:
+    """Staff changes to a Discord user: beta access and the blacklist (with its reason)."""
+    _moderated_update(user, USER_EDITABLE, changes)
+    return user
+
+
+def guild_update(guild: Guild, **changes: Any) -> Guild:
+    """Staff changes to a guild: its details, the blacklist, and its bot settings (checked against the schema)."""
+    _moderated_update(guild, GUILD_EDITABLE, changes)
+    return guild
+
+
 def set_whitelisted(users: QuerySet[DiscordUser], whitelisted: bool) -> int:
     """Give or take beta access."""
     return users.update(is_whitelisted=whitelisted, updated_at=timezone.now())
@@ -127,3 +158,17 @@ def guild_settings_update(guild: Guild, settings: Any) -> Guild:
     guild.settings = guild_settings.clean(settings)
     guild.save(update_fields=["settings", "updated_at"])
     return guild
+
+
+# -- housekeeping ---------------------------------------------------------------------------------------------
+
+
+def command_logs_prune(before: datetime, *, batch_size: int = 10_000) -> Iterator[tuple[int, int]]:
+    """Delete command logs from before `before`, `batch_size` rows per statement so no lock is held long;
+    yields (deleted, total) after each batch. Users' command totals are kept."""
+    old = CommandLog.objects.filter(executed_at__lt=before)
+    total = old.count()
+    deleted = 0
+    while ids := list(old.order_by("id").values_list("id", flat=True)[:batch_size]):
+        deleted += CommandLog.objects.filter(id__in=ids).delete()[0]
+        yield deleted, total

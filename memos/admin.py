@@ -3,10 +3,15 @@ synced device of a user has got to."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from memos import services
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncHorizon, SyncTombstone
+from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
 class RevisionInline(admin.TabularInline):
@@ -22,7 +27,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Memo)
-class MemoAdmin(admin.ModelAdmin):
+class MemoAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["title", "owner", "tags", "pinned", "is_archived", "is_deleted", "revision_count", "created_at"]
     list_filter = ["pinned", "is_archived", "is_deleted", "created_at"]
     search_fields = ["content", "owner__email"]
@@ -37,15 +42,57 @@ class MemoAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # memos are written by their owners, through the pages or the API
 
+    def save_model(self, request: HttpRequest, obj: Memo, form: Any, change: bool) -> None:
+        """Flags through `memo_update`, the trash through `memo_trash`/`memo_restore` (revision, deleted_at, the
+        scheduled purge), each recorded as done by the staff member."""
+        memo = Memo.objects.get(pk=obj.pk)
+        flags = {name: form.cleaned_data[name] for name in ("pinned", "is_archived", "diary_date")}
+        flags = {name: value for name, value in flags.items() if name in form.changed_data}
+        if flags:
+            memo = services.memo_update(memo, user=request.user, base_revision=None, **flags)
+        if "is_deleted" in form.changed_data:
+            move = services.memo_trash if form.cleaned_data["is_deleted"] else services.memo_restore
+            move(memo, user=request.user)
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Memo) -> None:
+        services.memo_delete_for_good(obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Memo]) -> None:
+        for memo in queryset:
+            services.memo_delete_for_good(memo, user=request.user)
+
 
 @admin.register(Diary)
-class DiaryAdmin(admin.ModelAdmin):
+class DiaryAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     list_display = ["date", "owner", "mood_key", "mood_score", "generation_source", "auto_generation_locked"]
     list_filter = ["generation_source", "auto_generation_locked", "mood_key", "is_deleted"]
     search_fields = ["owner__email", "summary"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
     date_hierarchy = "date"
+    fields = ["owner", "date", "summary", "mood_key", "mood_score", "generation_source", "auto_generation_locked",
+              "is_deleted", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["owner", "date", "generation_source", "auto_generation_locked", "is_deleted", "created_at",
+                       "updated_at"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # diaries are written by their owners (or generated for them)
+
+    def save_model(self, request: HttpRequest, obj: Diary, form: Any, change: bool) -> None:
+        services.diary_write(
+            owner=obj.owner,
+            day=obj.date,
+            summary=form.cleaned_data["summary"],
+            mood_key=form.cleaned_data["mood_key"],
+            mood_score=form.cleaned_data["mood_score"],
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Diary) -> None:
+        services.diary_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Diary]) -> None:
+        for diary in queryset:
+            services.diary_delete(diary)
 
 
 @admin.register(Resource)
@@ -60,6 +107,13 @@ class ResourceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # uploads go through the API or pages, where their type is checked
+
+    def delete_model(self, request: HttpRequest, obj: Resource) -> None:
+        services.resource_delete(obj)  # the file goes too
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        for resource in queryset:
+            services.resource_delete(resource)
 
 
 @admin.register(SyncCursor)

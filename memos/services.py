@@ -4,6 +4,7 @@ a revision, and restoring an old revision adds another."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts import site_settings
 from memos import files, signals, sync_triggers, tags
-from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.models import Diary, Memo, MemoEmbedding, MemoRevision, Resource, SyncHorizon, SyncTombstone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -192,6 +193,12 @@ def memo_purge(memo: Memo) -> None:
     transaction.on_commit(after_commit)
 
 
+def memo_delete_for_good(memo: Memo, *, user: User) -> None:
+    """Trash (recorded as done by `user`) and purge at once: what deleting a memo in the admin means."""
+    with transaction.atomic():
+        memo_purge(memo_trash(memo, user=user))
+
+
 def trash_purge_expired(now: Any = None) -> int:
     """Purge memos that have been in the trash longer than the `trash_retention_days` site setting."""
     cutoff = (now or timezone.now()) - timedelta(days=site_settings.get("trash_retention_days"))
@@ -321,3 +328,41 @@ def resource_from_token(token: str) -> Resource | None:
 
 LINK_SALT = "memos.resource-link"
 LINK_SECONDS = 3600
+
+
+# -- embeddings and sync records -----------------------------------------------------------------------------
+
+
+def embeddings_forget(memos: QuerySet[Memo]) -> int:
+    """Drop the embeddings of these memos (the model changed): `embeddings_catch_up` computes them again."""
+    return MemoEmbedding.objects.filter(memo__in=memos).delete()[0]
+
+
+def embeddings_catch_up(memos: QuerySet[Memo], *, batch: int = 64) -> Iterator[tuple[int, int]]:
+    """Embed, `batch` memos per model call, those of `memos` whose current text has no embedding; yields
+    (done, total) after each batch. Stops early when a batch finds nothing left to do (changed meanwhile)."""
+    from memos.embeddings import embed_batch, stale
+
+    total = stale(memos).count()
+    done = 0
+    while chunk := list(stale(memos).order_by("pk")[:batch]):
+        embedded = embed_batch(chunk)
+        if not embedded:
+            return
+        done += embedded
+        yield done, total
+
+
+def sync_tombstones_prune(days: int) -> int:
+    """Delete tombstones older than `days`, remembering per user how far they went (see SyncHorizon)."""
+    old = SyncTombstone.objects.filter(deleted_at__lt=timezone.now() - timedelta(days=days))
+    with transaction.atomic():
+        # Tombstones only ever get newer, so the newest pruned one is each user's new horizon.
+        tops = old.values("owner").annotate(top=Max("change_seq"))
+        SyncHorizon.objects.bulk_create(
+            [SyncHorizon(user_id=row["owner"], pruned_through=row["top"]) for row in tops],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["pruned_through", "updated_at"],
+        )
+        return old.delete()[0]

@@ -16,7 +16,7 @@ import contextlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -126,21 +126,6 @@ def devices(user: User) -> list[dict[str, Any]]:
 def forget(user: User, client_id: str) -> int:
     """Drop a device's stored position: its next pull without a cursor starts from the beginning."""
     return SyncCursor.objects.filter(user=user, client_id=client_id).delete()[0]
-
-
-def prune_tombstones(days: int) -> int:
-    """Delete tombstones older than `days`, remembering per user how far they went (see SyncHorizon)."""
-    old = SyncTombstone.objects.filter(deleted_at__lt=timezone.now() - timedelta(days=days))
-    with transaction.atomic():
-        # Tombstones only ever get newer, so the newest pruned one is each user's new horizon.
-        tops = old.values("owner").annotate(top=Max("change_seq"))
-        SyncHorizon.objects.bulk_create(
-            [SyncHorizon(user_id=row["owner"], pruned_through=row["top"]) for row in tops],
-            update_conflicts=True,
-            unique_fields=["user"],
-            update_fields=["pruned_through", "updated_at"],
-        )
-        return old.delete()[0]
 
 
 def seen(user: User, client_id: str) -> None:

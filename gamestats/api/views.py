@@ -113,6 +113,9 @@ class DiscordUserViewSet(DiscordViewSet):
     ordering_fields = ["last_seen_at", "total_commands_used", "first_seen_at", "username"]
     ordering = ["-last_seen_at"]
 
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.discord_user_update(serializer.instance, **serializer.validated_data)
+
     def get_queryset(self) -> QuerySet[DiscordUser]:
         users = selectors.find_users(self.request.query_params.get("q", ""))
         if self.action == "retrieve":
@@ -138,6 +141,9 @@ class GuildViewSet(DiscordViewSet):
     serializer_class = shapes.GuildSerializer
     ordering_fields = ["name", "member_count", "joined_at", "members_seen"]
     ordering = ["name"]
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.guild_update(serializer.instance, **serializer.validated_data)
 
     def get_queryset(self) -> QuerySet[Guild]:
         return selectors.find_guilds(self.request.query_params.get("q", ""))

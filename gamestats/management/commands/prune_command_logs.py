@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from gamestats import services
 from gamestats.models import CommandLog
 
 UNITS = {"d": "days", "h": "hours", "w": "weeks"}
@@ -40,10 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{total:,} command log(s) from before {cutoff:%Y-%m-%d %H:%M} would be deleted.")
             return
         deleted = 0
-        while True:
-            ids = list(old.order_by("id").values_list("id", flat=True)[:batch_size])
-            if not ids:
-                break
-            deleted += CommandLog.objects.filter(id__in=ids).delete()[0]
+        for deleted, total in services.command_logs_prune(cutoff, batch_size=batch_size):
             self.stdout.write(f"Deleted {deleted:,} of {total:,} ({deleted * 100 // total}%)")
         self.stdout.write(self.style.SUCCESS(f"Deleted {deleted:,} command log(s) from before {cutoff:%Y-%m-%d}."))

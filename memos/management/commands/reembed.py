@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from memos.embeddings import embed_batch, stale
+from memos import services
 from memos.management.commands.export_user import user_or_error
-from memos.models import Memo, MemoEmbedding
+from memos.models import Memo
 
 
 class Command(BaseCommand):
@@ -27,17 +27,8 @@ class Command(BaseCommand):
         if user:
             memos = memos.filter(owner=user_or_error(user))
         if all:
-            MemoEmbedding.objects.filter(memo__in=memos).delete()
-        todo = stale(memos).order_by("pk")
-        total = todo.count()
+            services.embeddings_forget(memos)
         done = 0
-        while True:
-            chunk = list(stale(memos).order_by("pk")[:batch])
-            if not chunk:
-                break
-            embedded = embed_batch(chunk)
-            if not embedded:  # changed under us meanwhile; the next run picks them up
-                break
-            done += embedded
+        for done, total in services.embeddings_catch_up(memos, batch=batch):
             self.stdout.write(f"{done}/{total} memos embedded")
         self.stdout.write(self.style.SUCCESS(f"Done: {done} memo(s) embedded, {memos.count() - done} already current."))
