@@ -4,28 +4,30 @@ ids, so a user can leave a server or move to another one."""
 
 from __future__ import annotations
 
-import io
 import json
+import tempfile
 import zipfile
-from datetime import date, datetime
+import zlib
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
+from django.core.files.base import File
 from django.utils import timezone
 
-from memos import files as file_types
-from memos.models import Diary, Memo, MemoRevision, Resource
-from memos.services import storage_type
+from accounts import site_settings
+from memos import file_transactions, services
+from memos.export_format import FORMAT, VERSION, ManifestShape, first_error
+from memos.models import Diary, Memo
+from quillium_site.api.parsers import json_depth_exceeds
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-FORMAT = "quillium-memos"
-VERSION = 1
 MAX_MANIFEST_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_RATIO = 100  # unpacked : packed, for the whole archive
+RATIO_FLOOR = 1024 * 1024  # small archives may compress well without harm
+CHUNK = 1024 * 1024
 DIARY_FIELDS = ("summary", "mood_key", "mood_score", "generation_source", "auto_generation_locked", "is_deleted")
 
 
@@ -93,104 +95,101 @@ def _diary(diary: Diary) -> dict[str, Any]:
 
 
 def import_user(user: User, source: IO[bytes]) -> dict[str, int]:
-    """Add everything in an export zip to `user`'s account (new ids, same content, dates and history).
-    All or nothing: on any error the database is rolled back and the files already stored are removed."""
-    saved: list[str] = []
+    """Add everything in an export zip to `user`'s account (new ids, same content, dates and history), through
+    memos.services like any other write. All or nothing: on any problem the database is rolled back, the files
+    already stored are removed, and a ValidationError says what was wrong.
+
+    A zip is untrusted input: it is refused past MAX_ENTRIES entries, past the `import_max_bytes` site setting
+    unpacked, or when it unpacks to more than MAX_RATIO times its size; every entry is read in chunks against
+    its own limit (the headers may lie) and every manifest field is checked before it is used."""
     try:
-        with transaction.atomic():
-            return _import(user, source, saved)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        _forget(saved)
-        raise ValidationError(f"The export is damaged or incomplete ({type(exc).__name__}: {exc}).") from exc
-    except Exception:
-        _forget(saved)
-        raise
+        with file_transactions.atomic_with_files():
+            return _import(user, source)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        raise ValidationError(f"The export is damaged or can't be unpacked ({exc}).") from None
 
 
-def _forget(saved: list[str]) -> None:
-    for name in saved:
-        default_storage.delete(name)
+class _Unpacker:
+    """Reads entries of a checked archive, counting every byte against the whole import's allowance."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        try:
+            self.archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ValidationError("This is not a Quillium export (a zip with quillium.json).") from None
+        entries = self.archive.infolist()
+        self.allowance = site_settings.get("import_max_bytes")
+        if len(entries) > MAX_ENTRIES:
+            raise ValidationError(f"The export holds {len(entries):,} entries; at most {MAX_ENTRIES:,} are allowed.")
+        unpacked = sum(entry.file_size for entry in entries)
+        packed = sum(entry.compress_size for entry in entries)
+        if unpacked > self.allowance:
+            raise ValidationError(
+                f"The export unpacks to {unpacked:,} bytes; this server imports at most {self.allowance:,}."
+            )
+        if unpacked > RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1):
+            raise ValidationError(f"The export unpacks to more than {MAX_RATIO} times its size; it is refused.")
+
+    def read(self, name: str, limit: int, missing: str) -> tuple[IO[bytes], int]:
+        """Entry `name` in a temporary file, and its size; refused past `limit` bytes."""
+        try:
+            entry = self.archive.getinfo(name)
+        except KeyError:
+            raise ValidationError(missing) from None
+        if entry.file_size > limit:
+            raise ValidationError(f"{name} unpacks to {entry.file_size:,} bytes; at most {limit:,} are allowed.")
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - handed to the caller
+        size = 0
+        with self.archive.open(entry) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                self.allowance -= len(chunk)
+                if size > limit or self.allowance < 0:
+                    raise ValidationError(f"{name} unpacks to more than its header says; the export is refused.")
+                spool.write(chunk)
+        spool.seek(0)
+        return spool, size
 
 
-def _import(user: User, source: IO[bytes], saved: list[str]) -> dict[str, int]:
-    try:
-        archive = zipfile.ZipFile(source)
-        info = archive.getinfo("quillium.json")
-    except (zipfile.BadZipFile, KeyError):
-        raise ValidationError("This is not a Quillium export (a zip with quillium.json).") from None
-    if info.file_size > MAX_MANIFEST_BYTES:
-        raise ValidationError("The export's quillium.json is too large.")
-    manifest = json.loads(archive.read(info))
-    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise ValidationError(
-            f"Unsupported export format {manifest.get('format')!r} version {manifest.get('version')!r}."
-        )
+def _import(user: User, source: IO[bytes]) -> dict[str, int]:
+    unpacker = _Unpacker(source)
+    manifest = _manifest(unpacker)
+    upload_limit = site_settings.get("upload_max_bytes")
     counts = {"memos": 0, "revisions": 0, "files": 0, "diaries": 0}
     for item in manifest["memos"]:
-        memo = Memo.objects.create(
-            owner=user,
-            content=item["content"],
-            tags=item["tags"],
-            pinned=item["pinned"],
-            is_archived=item["is_archived"],
-            is_deleted=item["is_deleted"],
-            deleted_at=_datetime(item["deleted_at"]),
-            diary_date=date.fromisoformat(item["diary_date"]) if item["diary_date"] else None,
-            revision_count=item["revision_count"],
-        )
-        # auto_now(_add) fields take "now" on create; keep the original dates.
-        Memo.objects.filter(pk=memo.pk).update(
-            created_at=_datetime(item["created_at"]), updated_at=_datetime(item["updated_at"])
-        )
-        revisions = MemoRevision.objects.bulk_create(
-            MemoRevision(
-                memo=memo,
-                user=user,
-                revision_number=revision["revision_number"],
-                content=revision["content"],
-                tags=revision["tags"],
-                ai_summary=revision["ai_summary"],
-                is_deleted=revision["is_deleted"],
+        attachments = item.pop("resources")
+        memo = services.memo_import(owner=user, tags_given=item.pop("tags"), **item)
+        for data in attachments:
+            spool, size = unpacker.read(
+                f"files/{data['id']}", upload_limit, f"The export lacks the file of attachment {data['filename']!r}."
             )
-            for revision in item["revisions"]
-        )
-        # bulk_update writes the values as given (no auto_now_add), in one statement.
-        for revision, data in zip(revisions, item["revisions"], strict=True):
-            revision.created_at = _datetime(data["created_at"])
-        MemoRevision.objects.bulk_update(revisions, ["created_at"])
-        for data in item["resources"]:
-            _import_file(user, memo, archive, data, saved)
+            content = File(spool, name=data["filename"])
+            content.size = size
+            services.resource_import(
+                owner=user, memo=memo, filename=data["filename"], content=content, metadata=data["metadata"]
+            )
             counts["files"] += 1
         counts["memos"] += 1
-        counts["revisions"] += len(revisions)
+        counts["revisions"] += len(item["revisions"]) or 1
     for data in manifest["diaries"]:
-        values = {key: data[key] for key in DIARY_FIELDS}
-        Diary.objects.update_or_create(owner=user, date=date.fromisoformat(data["date"]), defaults=values)
+        services.diary_import(owner=user, day=data.pop("date"), **data)
         counts["diaries"] += 1
     return counts
 
 
-def _import_file(user: User, memo: Memo, archive: zipfile.ZipFile, data: dict[str, Any], saved: list[str]) -> None:
+def _manifest(unpacker: _Unpacker) -> dict[str, Any]:
+    missing = "This is not a Quillium export (a zip with quillium.json)."
+    spool, _ = unpacker.read("quillium.json", MAX_MANIFEST_BYTES, missing)
     try:
-        content = archive.read(f"files/{data['id']}")
-    except KeyError:
-        raise ValidationError(f"The export lacks the file of attachment {data['filename']!r}.") from None
-    detected = file_types.detect(content[: file_types.SNIFF_BYTES], io.BytesIO(content))
-    resource = Resource(
-        owner=user,
-        memo=memo,
-        filename=data["filename"],
-        resource_type=detected.kind,
-        mime_type=detected.mime_type,
-        file_size=len(content),
-        storage_type=storage_type(),
-        metadata=detected.metadata or data.get("metadata") or {},
-        is_deleted=memo.is_deleted,
-    )
-    resource.file.save(data["filename"], ContentFile(content), save=False)
-    resource.save()
-    saved.append(resource.file.name)
-
-
-def _datetime(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+        data = json.load(spool)
+    except (ValueError, RecursionError):
+        raise ValidationError("The export's quillium.json is not valid JSON.") from None
+    if json_depth_exceeds(data):
+        raise ValidationError("The export's quillium.json nests too deep.")
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        found = (data.get("format"), data.get("version")) if isinstance(data, dict) else (None, None)
+        raise ValidationError(f"Unsupported export format {found[0]!r} version {found[1]!r}.")
+    shape = ManifestShape(data=data)
+    if not shape.is_valid():
+        raise ValidationError(f"The export is invalid at {first_error(shape.errors)}")
+    return shape.validated_data

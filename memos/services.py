@@ -3,13 +3,15 @@ a revision, and restoring an old revision adds another."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts import site_settings
-from memos import files, signals, sync_triggers, tags
+from memos import file_transactions, files, signals, sync_triggers, tags
 from memos.models import Diary, Memo, MemoEmbedding, MemoRevision, Resource, SyncHorizon, SyncTombstone
 
 if TYPE_CHECKING:
@@ -56,9 +58,13 @@ def _record(memo: Memo, user: User) -> MemoRevision:
         tags=memo.tags,
         is_deleted=memo.is_deleted,
     )
+    _announce(memo, user)
+    return revision
+
+
+def _announce(memo: Memo, user: User) -> None:
     transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo.pk, user_id=user.pk))
     transaction.on_commit(lambda: _enqueue_embedding(memo.pk))
-    return revision
 
 
 def _lock(memo_id: uuid.UUID, owner_id: int) -> Memo:
@@ -210,6 +216,67 @@ def trash_purge_expired(now: Any = None) -> int:
 
 
 @transaction.atomic
+def memo_import(
+    *,
+    owner: User,
+    content: str,
+    tags_given: list[str],
+    revisions: list[dict[str, Any]],
+    created_at: datetime,
+    updated_at: datetime,
+    pinned: bool = False,
+    is_archived: bool = False,
+    is_deleted: bool = False,
+    deleted_at: datetime | None = None,
+    diary_date: date | None = None,
+) -> Memo:
+    """A memo from an export, with its history and original dates, under a new id. Held to the same limits as
+    a new memo, then embedded, announced and (if trashed) scheduled for purging like any other."""
+    content = _clean_content(content)
+    numbers = [revision["revision_number"] for revision in revisions]
+    if len(numbers) != len(set(numbers)) or any(number < 1 for number in numbers):
+        raise ValidationError({"revisions": "Revision numbers must be distinct whole numbers from 1."})
+    for revision in revisions:
+        if len(revision["content"]) > MAX_CONTENT_CHARS:
+            raise ValidationError({"revisions": f"Revisions are limited to {MAX_CONTENT_CHARS:,} characters."})
+    memo = Memo.objects.create(
+        owner=owner,
+        content=content,
+        tags=tags.merge(tags_given, content),
+        pinned=pinned,
+        is_archived=is_archived,
+        is_deleted=is_deleted,
+        deleted_at=(deleted_at or timezone.now()) if is_deleted else None,
+        diary_date=diary_date,
+        revision_count=max(numbers, default=1),
+    )
+    # auto_now(_add) fields take "now" on create; keep the original dates.
+    Memo.objects.filter(pk=memo.pk).update(created_at=created_at, updated_at=updated_at)
+    history = [
+        MemoRevision(
+            memo=memo,
+            user=owner,
+            revision_number=revision["revision_number"],
+            content=revision["content"],
+            tags=[tags.normalize(tag) for tag in revision["tags"]],
+            ai_summary=revision.get("ai_summary", ""),
+            is_deleted=revision["is_deleted"],
+        )
+        for revision in revisions
+    ] or [MemoRevision(memo=memo, user=owner, revision_number=1, content=content, tags=memo.tags)]
+    MemoRevision.objects.bulk_create(history)
+    dates = [revision.get("created_at") or created_at for revision in revisions] or [created_at]
+    for revision, when in zip(history, dates, strict=True):
+        revision.created_at = when
+    MemoRevision.objects.bulk_update(history, ["created_at"])  # one statement, values as given
+    memo.refresh_from_db()
+    _announce(memo, owner)
+    if memo.is_deleted:
+        _schedule_purge(memo)
+    return memo
+
+
+@transaction.atomic
 def revision_restore(revision: MemoRevision, *, user: User) -> Memo:
     """Make an old revision current again, as a new revision (history is never rewritten)."""
     memo = _lock(revision.memo_id, revision.memo.owner_id)
@@ -245,6 +312,27 @@ def diary_write(
     return diary
 
 
+def diary_import(
+    *,
+    owner: User,
+    day: date,
+    summary: str,
+    mood_key: str,
+    mood_score: int | None,
+    generation_source: str,
+    auto_generation_locked: bool,
+    is_deleted: bool,
+) -> Diary:
+    """A diary from an export: kept as it was (its source and lock too), replacing the user's entry for that day."""
+    diary, _ = Diary.objects.get_or_create(owner=owner, date=day)
+    diary.summary, diary.mood_key, diary.mood_score = summary, mood_key, mood_score
+    diary.generation_source, diary.auto_generation_locked = generation_source, auto_generation_locked
+    diary.is_deleted = is_deleted
+    diary.full_clean()
+    diary.save()
+    return diary
+
+
 def diary_delete(diary: Diary) -> None:
     """Soft-delete a diary entry (it stays restorable by writing the day again)."""
     diary.is_deleted = True
@@ -260,11 +348,7 @@ class UploadRefused(ValidationError):
 
 def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = None) -> Resource:
     """Store an uploaded file; its type is detected from its bytes, never taken from the client."""
-    limit = site_settings.get("upload_max_bytes")
-    if upload.size > limit:
-        raise UploadRefused({"file": f"Files may be at most {limit:,} bytes; this one has {upload.size:,}."})
-    if upload.size == 0:
-        raise UploadRefused({"file": "The file is empty."})
+    _check_size(upload.size)
     if memo is not None and memo.owner_id != owner.pk:
         raise ValidationError({"memo": "No such memo."})
     upload.seek(0)
@@ -273,20 +357,51 @@ def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = No
         raise UploadRefused(
             {"file": f"The file says it is {upload.content_type} but its content is {detected.mime_type}."}
         )
+    return _resource_store(owner, memo, upload.name or "", upload, upload.size, detected)
+
+
+def resource_import(*, owner: User, memo: Memo, filename: str, content: File, metadata: dict[str, Any]) -> Resource:
+    """Store an attachment from an export: held to the upload limit, its type detected from its bytes (the
+    export's metadata only fills in what detection can't tell)."""
+    _check_size(content.size)
+    content.seek(0)
+    detected = files.detect(content.read(files.SNIFF_BYTES), content)
+    if not detected.metadata and metadata:
+        detected = dataclasses.replace(detected, metadata=metadata)
+    return _resource_store(owner, memo, filename, content, content.size, detected)
+
+
+def _check_size(size: int) -> None:
+    limit = site_settings.get("upload_max_bytes")
+    if size > limit:
+        raise UploadRefused({"file": f"Files may be at most {limit:,} bytes; this one has {size:,}."})
+    if size == 0:
+        raise UploadRefused({"file": "The file is empty."})
+
+
+def _resource_store(
+    owner: User, memo: Memo | None, filename: str, content: File, size: int, detected: files.Detected
+) -> Resource:
     resource = Resource(
         owner=owner,
         memo=memo,
-        filename=get_valid_filename(upload.name)[:255] or "file",
+        filename=get_valid_filename(filename)[:255] or "file",
         resource_type=detected.kind,
         mime_type=detected.mime_type,
-        file_size=upload.size,
+        file_size=size,
         storage_type=storage_type(),
         metadata=detected.metadata,
         is_deleted=bool(memo and memo.is_deleted),
     )
-    upload.seek(0)
-    resource.file.save(resource.filename, upload, save=False)
-    resource.save()
+    content.seek(0)
+    resource.file.save(resource.filename, content, save=False)
+    file_transactions.remember(resource.file.name)
+    try:
+        with transaction.atomic():
+            resource.save()
+    except BaseException:
+        default_storage.delete(resource.file.name)  # the row never existed: neither may its file
+        raise
     return resource
 
 

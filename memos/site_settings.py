@@ -30,3 +30,13 @@ register(
         "longer downloads everything again (`manage.py prune_sync_tombstones`).",
     )
 )
+register(
+    Definition(
+        key="import_max_bytes",
+        kind=int,
+        default=1024 * 1024 * 1024,
+        minimum=1024 * 1024,
+        help="Most bytes an imported export may unpack to, all files together (each file is also held to "
+        "upload_max_bytes).",
+    )
+)

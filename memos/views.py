@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
-from memos import diff, embeddings, portability, search, selectors, services, sync, tags
+from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -57,7 +56,7 @@ def memo_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return timeline(request, form, status=400)
     try:
-        with transaction.atomic():
+        with file_transactions.atomic_with_files():
             memo = services.memo_create(
                 owner=request.user, content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
             )
@@ -110,7 +109,7 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         return memo_detail(request, pk, form, status=400)
     try:
-        with transaction.atomic():
+        with file_transactions.atomic_with_files():
             services.memo_update(
                 memo,
                 user=request.user,
