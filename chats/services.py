@@ -202,7 +202,7 @@ def reply_finish(
     if status == Message.Status.COMPLETE and chat.title_source == Chat.TitleSource.DEFAULT:
         from chats.tasks import generate_title
 
-        transaction.on_commit(lambda: generate_title.enqueue(chat.pk))
+        generate_title.enqueue(chat.pk)  # in the reply's transaction: committed together or not at all
     return reply
 
 

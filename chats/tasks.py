@@ -1,4 +1,4 @@
-"""Background work of chats (run by `manage.py db_worker`)."""
+"""Background work of chats (run by `manage.py worker`)."""
 
 from __future__ import annotations
 

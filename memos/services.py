@@ -63,8 +63,11 @@ def _record(memo: Memo, user: User) -> MemoRevision:
 
 
 def _announce(memo: Memo, user: User) -> None:
-    transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo.pk, user_id=user.pk))
-    transaction.on_commit(lambda: _enqueue_embedding(memo.pk))
+    # The task row is written in the memo's own transaction (the queue lives in the same database), so a
+    # committed memo always has its embedding task; listeners hear of it only once it is committed, and one
+    # failing there is logged (robust) rather than turning a saved memo into a 500.
+    _enqueue_embedding(memo.pk)
+    transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo.pk, user_id=user.pk), robust=True)
 
 
 def _lock(memo_id: uuid.UUID, owner_id: int) -> Memo:
@@ -178,7 +181,7 @@ def _schedule_purge(memo: Memo) -> None:
     from memos.tasks import purge_if_expired
 
     due = memo.deleted_at + timedelta(days=site_settings.get("trash_retention_days"))
-    transaction.on_commit(lambda: purge_if_expired.using(run_after=due).enqueue(str(memo.pk)))
+    purge_if_expired.using(run_after=due).enqueue(str(memo.pk))  # in the transaction, like the embedding task
 
 
 @transaction.atomic
@@ -196,7 +199,7 @@ def memo_purge(memo: Memo) -> None:
             default_storage.delete(name)
         signals.memo_changed.send(sender=Memo, memo_id=memo_id, user_id=user_id)
 
-    transaction.on_commit(after_commit)
+    transaction.on_commit(after_commit, robust=True)
 
 
 def memo_delete_for_good(memo: Memo, *, user: User) -> None:
@@ -425,7 +428,7 @@ def resource_delete(resource: Resource) -> None:
     """Delete an attachment and its file for good."""
     name = resource.file.name
     resource.delete()
-    transaction.on_commit(lambda: default_storage.delete(name))
+    transaction.on_commit(lambda: default_storage.delete(name), robust=True)
 
 
 def resource_signed_token(resource: Resource) -> str:

@@ -1,9 +1,10 @@
-"""Background work of memos (run by `manage.py db_worker`)."""
+"""Background work of memos (run by `manage.py worker`; periodic ones scheduled by `manage.py scheduler`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
@@ -35,3 +36,33 @@ def embed_memo(memo_id: str) -> str:
     from memos.embeddings import embed_memo as run
 
     return run(memo_id)
+
+
+SWEEP_BATCH = 500
+
+
+@cron("*/10 * * * *")
+@task()
+def embed_sweep() -> int:
+    """Embed memos whose text has no embedding yet: those whose task failed (provider down, database restarted)
+    or never ran. At most SWEEP_BATCH per run, so a long backlog is spread over runs."""
+    pending = Memo.objects.filter(is_deleted=False).order_by("-updated_at")
+    done = 0
+    for done, _ in services.embeddings_catch_up(pending, batch=64):
+        if done >= SWEEP_BATCH:
+            break
+    return done
+
+
+@cron("17 * * * *")
+@task()
+def purge_expired_trash() -> int:
+    """Hourly catch-up for `purge_if_expired` (a purge whose deferred task was lost still happens)."""
+    return services.trash_purge_expired()
+
+
+@cron("43 3 * * *")
+@task()
+def prune_sync_tombstones() -> int:
+    """Daily: forget deletions older than the `sync_tombstone_days` site setting."""
+    return services.sync_tombstones_prune(site_settings.get("sync_tombstone_days"))

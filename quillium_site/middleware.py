@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 NUL = "\x00"
 NUL_MESSAGE = "The address contains a NUL character, which no field can hold."
+UNAVAILABLE = "The database is unavailable for a moment; try again in a few seconds."
+
+logger = logging.getLogger("quillium.requests")
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -37,6 +42,18 @@ class RequestGuardMiddleware:
         response = self.get_response(request)
         if _is_api(request) and response.status_code >= 400 and not _is_json(response):
             return _as_json(response)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """The database is down or restarting: say so (503, try again shortly) instead of a bare 500."""
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
+        if _is_api(request):
+            response: HttpResponse = JsonResponse({"detail": UNAVAILABLE, "code": "unavailable"}, status=503)
+        else:
+            response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
         return response
 
 

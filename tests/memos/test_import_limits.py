@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import site_settings
 from memos import services
-from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.models import Diary, Memo, Resource
 from memos.portability import import_user
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Serve the site (uvicorn, ASGI) with the task worker beside it."""
+"""Serve the site (uvicorn, ASGI) with the task worker and the scheduler beside it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Quillium on HOST:PORT with uvicorn and run the background-task worker beside it; Ctrl-C stops both."
+    help = "Serve Quillium on HOST:PORT with uvicorn, the task worker and the scheduler beside it; Ctrl-C stops all."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=settings.HOST, help="Address to listen on (default: HOST).")
@@ -24,14 +24,17 @@ class Command(BaseCommand):
             default=int(os.environ.get("WEB_CONCURRENCY") or 1),
             help="Web server processes (default: WEB_CONCURRENCY, else 1); about one per core in production.",
         )
-        parser.add_argument("--no-worker", action="store_true", help="Don't start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Don't start the task worker and the scheduler beside the site."
+        )
 
     def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
-        worker = None
+        helpers: list[subprocess.Popen] = []
         if not no_worker:
-            command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker", "--no-reload"]
-            worker = subprocess.Popen(command)
-            self.stdout.write(f"Task worker started (pid {worker.pid}).")
+            manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+            helpers.append(subprocess.Popen([*manage, "worker", "--no-reload"]))
+            helpers.append(subprocess.Popen([*manage, "scheduler"]))
+            self.stdout.write(f"Task worker (pid {helpers[0].pid}) and scheduler (pid {helpers[1].pid}) started.")
         self.stdout.write(self.style.SUCCESS(f"Quillium is at http://{host}:{port}/ (admin: /admin/, API: /api/docs/)"))
         try:
             uvicorn.run(
@@ -44,9 +47,10 @@ class Command(BaseCommand):
                 log_level="info",
             )
         finally:
-            if worker is not None:
-                worker.terminate()
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
                 try:
-                    worker.wait(timeout=10)
+                    helper.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    helper.kill()
