@@ -12,7 +12,9 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py serve
 
 test: $(VENV)/.installed-dev lint
+	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from accounts import services, site_settings
 from accounts.forms import AdminPasswordChangeForm
 from accounts.models import ApiKey, Role, SiteSetting, User, UserSettings
+from accounts.querysets import ApiKeyQuerySet
 
 
 class UserSettingsInline(admin.StackedInline):
@@ -38,8 +39,7 @@ def _role_action(role: Role):
         modeladmin.message_user(request, f"{queryset.count()} user(s) now {role.label.lower()}.", messages.SUCCESS)
 
     action.__name__ = f"make_{role.value}"
-    action.short_description = f"Make selected users {role.label.lower()}s"
-    return action
+    return admin.action(description=f"Make selected users {role.label.lower()}s")(action)
 
 
 @admin.register(User)
@@ -100,7 +100,7 @@ class RevokedFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> QuerySet[ApiKey]:
         if self.value() == "active":
-            return queryset.usable()
+            return cast(ApiKeyQuerySet, queryset).usable()
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
@@ -115,8 +115,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    fields = ["user", "name", "prefix", "scope", "created_at", "last_used_at", "expires_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "name", "prefix", "scope", "created_at", "last_used_at", "expires_at", "revoked_at")
+    fields = readonly_fields
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -138,12 +138,12 @@ class SiteSettingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(key, key) for key in sorted(site_settings.DEFINITIONS)]
+        cast(forms.ChoiceField, self.fields["key"]).choices = [(key, key) for key in sorted(site_settings.DEFINITIONS)]
         helps = "; ".join(f"{d.key}: {d.help}" for d in site_settings.DEFINITIONS.values())
         self.fields["value"].help_text = f"JSON. {helps}"
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         key = data.get("key") or self.instance.key
         if key and "value" in data:
             try:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 from rest_framework_simplejwt import authentication as jwt
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -22,7 +23,7 @@ KEYWORD = "Api-Key"
 class JWTAuthentication(jwt.JWTAuthentication):
     """simplejwt's Bearer authentication, loading the user with what every request reads in one query."""
 
-    def get_user(self, validated_token: Any) -> User:
+    def get_user(self, validated_token: Any) -> User:  # type: ignore[override]  # AuthUser is User here
         try:
             user_id = validated_token[jwt_settings.USER_ID_CLAIM]
         except KeyError:
@@ -46,7 +47,7 @@ class EmailBackend(ModelBackend):
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """Authenticates with an API key; `request.auth` is the ApiKey, so permissions can read its scope."""
 
-    def authenticate(self, request: HttpRequest) -> tuple[User, ApiKey] | None:
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode(errors="replace").split()
         if not header or header[0].lower() != KEYWORD.lower():
             return None
@@ -79,4 +80,4 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 class JWTScheme(SimpleJWTScheme):
     """Documents our JWTAuthentication exactly like simplejwt's (`jwtAuth`, Bearer)."""
 
-    target_class = JWTAuthentication
+    target_class = JWTAuthentication  # type: ignore[assignment]  # drf-spectacular takes a class or a path

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.principals import signed_in
 from accounts.services import GUEST_READ_ONLY
 
 
@@ -19,7 +20,7 @@ def writer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST" and request.user.is_guest:
+        if request.method == "POST" and signed_in(request).is_guest:
             return render(request, "accounts/read_only.html", {"message": GUEST_READ_ONLY}, status=403)
         return view(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -35,7 +36,7 @@ class RegisterForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data
@@ -49,7 +50,7 @@ class ProfileForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
-    language = forms.ChoiceField(choices=UserSettings._meta.get_field("language").choices)
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
     timezone = forms.CharField(max_length=64, widget=forms.TextInput(attrs={"list": "timezones"}))
     notifications_enabled = forms.BooleanField(label="Notifications", required=False)
 

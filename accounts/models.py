@@ -64,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Sessions carry this hash; folding the generation in lets "sign out everywhere" end them all
         # without a password change (generation 0 keeps the hashes of sessions made before it existed).
-        hashed = super()._get_session_auth_hash(secret=secret)
+        hashed = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # private, so not in the stubs
         if not self.session_generation:
             return hashed
         from django.utils.crypto import salted_hmac
@@ -76,8 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def is_guest(self) -> bool:
         """Guests may read but never write (known without a query when loaded by `objects.for_request()`)."""
-        if "guest_flag" in self.__dict__:
-            return self.guest_flag
+        if "guest_flag" in self.__dict__:  # annotated by the query (see `objects.for_request()`)
+            return bool(self.__dict__["guest_flag"])
         return self.groups.filter(name=Role.GUEST).exists()
 
 

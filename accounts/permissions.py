@@ -8,6 +8,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from accounts.models import ApiKey
+from accounts.principals import signed_in
 from accounts.services import GUEST_READ_ONLY
 
 
@@ -32,7 +33,7 @@ class IsAuthenticatedAndMayWrite(permissions.IsAuthenticated):
             self.message = "This API key is read-only."
             return False
         self.message = GUEST_READ_ONLY
-        return not request.user.is_guest
+        return not signed_in(request).is_guest
 
 
 class NotWithApiKey(permissions.BasePermission):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import ApiKey, User  # noqa: F401 - ApiKey is named in the QuerySet["…"] generic
 
 
 class UserManager(BaseUserManager["User"]):
@@ -53,17 +53,17 @@ def guest_exists(user_ref: OuterRef) -> Exists:
     return Exists(User.groups.through.objects.filter(user_id=user_ref, group__name=Role.GUEST))
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> ApiKeyQuerySet:
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def visible_to(self, user: User) -> Self:
         """Keys of this user only: nobody sees another person's keys."""
         return self.filter(user=user)
 
-    def with_request_user(self) -> ApiKeyQuerySet:
+    def with_request_user(self) -> Self:
         """Keys with their user loaded as `User.objects.for_request()` would (see there)."""
         related = ["user", *(f"user__{name}" for name in settings.USER_RELATED_FOR_REQUESTS)]
         return self.select_related(*related).annotate(user_guest_flag=guest_exists(OuterRef("user_id")))
 
-    def usable(self) -> ApiKeyQuerySet:
+    def usable(self) -> Self:
         """Neither revoked nor expired."""
         return self.filter(revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())

@@ -178,7 +178,7 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
     now = timezone.now()
     if api_key is None or not api_key.is_usable(now) or not api_key.user.is_active:
         return None
-    api_key.user.guest_flag = api_key.user_guest_flag
+    api_key.user.__dict__["guest_flag"] = api_key.__dict__["user_guest_flag"]  # see ApiKeyQuerySet.with_request_user
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         # At most one write a minute per key, and none when another request just did it.
         ApiKey.objects.filter(pk=api_key.pk).exclude(last_used_at__gt=now - LAST_USED_RESOLUTION).update(
@@ -194,7 +194,7 @@ def refresh_token_revoke(raw_refresh: str, *, everywhere: bool = False) -> None:
     from rest_framework_simplejwt.tokens import RefreshToken
 
     try:
-        token = RefreshToken(raw_refresh)
+        token = RefreshToken(raw_refresh)  # type: ignore[arg-type]  # simplejwt annotates only Token, takes str
     except TokenError as exc:
         raise ValidationError({"refresh": f"This refresh token can't be used: {exc}"}) from None
     token.blacklist()

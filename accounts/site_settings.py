@@ -43,7 +43,7 @@ class Definition:
         # bool is an int in Python; keep them apart so `true` is not a valid number of days.
         if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
             raise ValidationError(f"{self.key} must be a {self.kind.__name__}, not {value!r}.")
-        if self.minimum is not None and value < self.minimum:
+        if self.minimum is not None and isinstance(value, int) and value < self.minimum:
             raise ValidationError(f"{self.key} must be at least {self.minimum}.")
         if self.check:
             self.check(value)

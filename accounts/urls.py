@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
-from accounts.decorators import writer_required
 
 app_name = "accounts"
 
@@ -14,7 +13,7 @@ urlpatterns = [
     path("settings/profile/", views.profile_update, name="profile"),
     path("settings/preferences/", views.preferences_update, name="preferences"),
     path("settings/theme/", views.theme_update, name="theme"),
-    path("settings/password/", writer_required(views.PasswordChangeView.as_view()), name="password"),
+    path("settings/password/", views.password_change, name="password"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("settings/api-keys/", views.api_key_create, name="api-key-create"),
     path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),

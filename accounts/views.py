@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -28,6 +28,7 @@ from accounts.forms import (
     timezone_names,
 )
 from accounts.models import ApiKey
+from accounts.principals import signed_in
 from accounts.throttling import LoginRateThrottle
 
 
@@ -40,7 +41,7 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):
+        if not throttle.allow_request(request, self):  # type: ignore[arg-type]  # reads only META and the view
             wait = int(throttle.wait() or 60)
             form = self.get_form()
             form.is_bound = False
@@ -73,8 +74,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _settings_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
-    user = request.user
-    preferences = request.user_settings
+    user = signed_in(request)
+    preferences = services.user_settings_for(user)
     context = {
         "profile_form": forms.get("profile_form")
         or ProfileForm(initial={"name": user.name, "email": user.email, "avatar_url": user.avatar_url}),
@@ -117,7 +118,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
-            services.user_update(request.user, **form.cleaned_data)
+            services.user_update(signed_in(request), **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -131,7 +132,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
 def preferences_update(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST)
     if form.is_valid():
-        services.user_settings_update(request.user_settings, **form.cleaned_data)
+        services.user_settings_update(services.user_settings_for(signed_in(request)), **form.cleaned_data)
         messages.success(request, "Preferences saved.")
         return redirect("accounts:settings")
     return _settings_page(request, status=400, preferences_form=form)
@@ -143,10 +144,10 @@ def theme_update(request: HttpRequest) -> HttpResponse:
     """The theme switch in the header: change the theme and go back where the user was."""
     form = ThemeForm(request.POST)
     if form.is_valid():
-        services.user_settings_update(request.user_settings, theme=form.cleaned_data["theme"])
+        services.user_settings_update(services.user_settings_for(signed_in(request)), theme=form.cleaned_data["theme"])
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse_lazy("home")
+        target = reverse("home")
     return redirect(target)
 
 
@@ -158,7 +159,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             api_key, raw_key = services.api_key_create(
-                user=request.user,
+                user=signed_in(request),
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
@@ -177,7 +178,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 @writer_required
 def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes."""
-    api_key = get_object_or_404(ApiKey.objects.visible_to(request.user), pk=pk)
+    api_key = get_object_or_404(ApiKey.objects.visible_to(signed_in(request)), pk=pk)
     if request.method == "POST":
         services.api_key_revoke(api_key)
         messages.success(request, f"API key “{api_key.name}” revoked.")
@@ -195,6 +196,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, "Password changed.")
         return super().form_valid(form)
+
+
+password_change = writer_required(PasswordChangeView.as_view())  # type: ignore[arg-type]  # as_view: HttpResponseBase
 
 
 @require_POST

@@ -11,7 +11,7 @@ import asyncio
 import math
 import re
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,7 +207,7 @@ async def complete(endpoint: Endpoint, messages: list[dict[str, str]], *, model:
 
 async def stream(
     endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None
-) -> AsyncIterator[str | Usage]:
+) -> AsyncGenerator[str | Usage]:
     """Yield the reply's text pieces as they arrive, then one Usage (the provider's, or an estimate).
 
     Raises ProviderError(INTERRUPTED) when the stream ends without the provider saying the reply is finished.
@@ -227,7 +227,8 @@ async def stream(
                 "/chat/completions", body=body, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
             ),
         )
-        async for chunk in response:
+        async for raw in response:
+            chunk: dict[str, Any] = raw if isinstance(raw, dict) else {}
             if chunk.get("usage"):
                 usage = Usage(chunk["usage"].get("prompt_tokens") or 0, chunk["usage"].get("completion_tokens") or 0)
             for choice in chunk.get("choices") or ():

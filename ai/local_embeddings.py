@@ -60,7 +60,8 @@ class MiniLM:
         ids = self.tokenizer.encode(text or "", add_special_tokens=False).ids
         window = MAX_TOKENS - 2
         pieces = [ids[start : start + window] for start in range(0, len(ids), window)] or [[]]
-        return [[self.cls_id, *piece, self.sep_id] for piece in pieces]
+        cls_id, sep_id = int(self.cls_id or 0), int(self.sep_id or 0)
+        return [[cls_id, *piece, sep_id] for piece in pieces]
 
     # -- forward pass -------------------------------------------------------------------------------------
 

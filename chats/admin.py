@@ -17,7 +17,7 @@ CHAT_EDITABLE = ["title", "model", "system_prompt", "folder", "pinned"]
 
 class MessageInline(admin.TabularInline):
     model = Message
-    fields = [
+    readonly_fields = (
         "role",
         "status",
         "content",
@@ -27,8 +27,8 @@ class MessageInline(admin.TabularInline):
         "tokens_estimated",
         "error",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     extra = 0
     can_delete = False
     show_change_link = True
@@ -75,11 +75,11 @@ class ChatAdmin(ServiceRulesAdmin, admin.ModelAdmin):
 
     @admin.display(description="messages", ordering="message_total")
     def messages(self, obj: Chat) -> int:
-        return obj.message_total
+        return getattr(obj, "message_total", 0)  # annotated by get_queryset
 
     @admin.display(description="tokens", ordering="token_total")
     def tokens(self, obj: Chat) -> int:
-        return obj.token_total or 0
+        return getattr(obj, "token_total", None) or 0
 
 
 @admin.register(Message)

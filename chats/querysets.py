@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from chats.models import Chat, Folder  # noqa: F401 - named in the QuerySet["…"] generics
 
 
-class ChatQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> ChatQuerySet:
+class ChatQuerySet(models.QuerySet["Chat"]):
+    def visible_to(self, user: User) -> Self:
         """Chats are private: only their owner ever sees them."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
 
-    def search(self, text: str) -> ChatQuerySet:
+    def search(self, text: str) -> Self:
         """Chats whose title or any message contains `text` (case-insensitive)."""
         from chats.models import Message
 
@@ -29,8 +30,8 @@ class ChatQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Exists(in_messages))
 
 
-class FolderQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> FolderQuerySet:
+class FolderQuerySet(models.QuerySet["Folder"]):
+    def visible_to(self, user: User) -> Self:
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)

@@ -20,7 +20,7 @@ def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:
         .search(search)
         .select_related("folder")
         .annotate(message_count=Count("messages"))
-        .order_by(*Chat._meta.ordering)
+        .order_by(*(Chat._meta.ordering or ()))
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
+from accounts.principals import signed_in
 from ai.services import QuotaExceeded
 from chats import selectors, services
 from chats.forms import ChatSettingsForm, MessageForm
@@ -23,13 +24,15 @@ PAGE_SIZE = 30
 
 
 def _own_chat(request: HttpRequest, pk: int) -> Chat:
-    return get_object_or_404(Chat.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Chat.objects.visible_to(signed_in(request)), pk=pk)
 
 
 @login_required
 def chat_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.chat_list(request.user, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.chat_list(signed_in(request), search=search), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     params = f"{urlencode({'q': search})}&" if search else ""
     return render(request, "chats/list.html", {"page": page, "search": search, "pager_params": params})
 
@@ -37,7 +40,7 @@ def chat_list(request: HttpRequest) -> HttpResponse:
 @writer_required
 @require_POST
 def chat_new(request: HttpRequest) -> HttpResponse:
-    chat = services.chat_create(owner=request.user)
+    chat = services.chat_create(owner=signed_in(request))
     return redirect("chats:detail", pk=chat.pk)
 
 

@@ -17,9 +17,9 @@ from quillium_site.admin_mixins import ServiceRulesAdmin
 
 class GameStatsInline(admin.TabularInline):
     model = GameStats
-    fields = ["game_type", "games_played", "games_won", "games_lost", "best_score", "average_score",
-              "current_streak", "best_streak", "achievements", "last_played_at"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = ("game_type", "games_played", "games_won", "games_lost", "best_score", "average_score",
+                       "current_streak", "best_streak", "achievements", "last_played_at")  # fmt: skip
+    fields = readonly_fields
     extra = 0
     can_delete = False
 
@@ -29,9 +29,9 @@ class GameStatsInline(admin.TabularInline):
 
 class ApiUsageInline(admin.TabularInline):
     model = ApiUsage
-    fields = ["api_name", "daily_usage_count", "daily_reset_date", "usage_count", "success_count", "error_count",
-              "last_used_at"]  # fmt: skip
-    readonly_fields = fields  # counted by gamestats.quotas only
+    readonly_fields = ("api_name", "daily_usage_count", "daily_reset_date", "usage_count", "success_count",
+                       "error_count", "last_used_at")  # fmt: skip  # counted by gamestats.quotas only
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

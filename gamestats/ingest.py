@@ -93,8 +93,8 @@ def parse(events: Any) -> list[CommandEvent]:
     for index, event in enumerate(parsed):
         for name in ("user_id", "guild_id"):
             value = getattr(event, name)
-            if value and (error := snowflake_error(value)):
-                errors[f"events[{index}].{name}"].append(error)
+            if value and (wrong := snowflake_error(value)):
+                errors[f"events[{index}].{name}"].append(wrong)
         if event.ip_address and not _is_ip(event.ip_address):
             errors[f"events[{index}].ip_address"].append("Not an IPv4 or IPv6 address.")
         if event.executed_at and event.executed_at > latest:

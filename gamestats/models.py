@@ -7,6 +7,7 @@ never needs our primary keys and ingest can write logs without looking ids up.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from gamestats.rules import ACHIEVEMENT_TITLES
 from gamestats.snowflakes import validate_snowflake
 
 
-def _discord_id(**kwargs: object) -> models.CharField:
+def _discord_id(**kwargs: Any) -> models.CharField:
     return models.CharField(max_length=20, validators=[validate_snowflake], **kwargs)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import F
@@ -63,7 +64,13 @@ def consume(*, user_id: str, api_name: str, endpoint: str = "", guild_id: str | 
         services.ensure_guild(guild_id)
     limit, today, resets_at = daily_limit(api_name), clock.today(), clock.next_midnight()
     if limit > 0:
-        params = {"user": user_id, "api": api_name, "endpoint": endpoint, "now": timezone.now(), "today": today}
+        params: dict[str, Any] = {
+            "user": user_id,
+            "api": api_name,
+            "endpoint": endpoint,
+            "now": timezone.now(),
+            "today": today,
+        }
         with connection.cursor() as cursor:
             cursor.execute(_TAKE_SQL, {**params, "limit": limit})
             row = cursor.fetchone()
@@ -91,7 +98,7 @@ def allowances(rows: Iterable[ApiUsage]) -> list[Allowance]:
 
 
 def used_today(user_id: str, api_name: str) -> int:
-    usage = ApiUsage.objects.filter(user_id=user_id, api_name=api_name, daily_reset_date=clock.today()).first()
+    usage = ApiUsage.objects.filter(user_id=user_id, api_name=api_name, daily_reset_date=clock.today()).first()  # type: ignore[misc]  # to_field FK: compared by Discord id
     return usage.daily_usage_count if usage else 0
 
 
@@ -99,7 +106,7 @@ def record_outcome(*, user_id: str, api_name: str, success: bool) -> bool:
     """Count how a call the user made went; False when the user never took a unit of that API."""
     counter = "success_count" if success else "error_count"
     return bool(
-        ApiUsage.objects.filter(user_id=user_id, api_name=api_name).update(
+        ApiUsage.objects.filter(user_id=user_id, api_name=api_name).update(  # type: ignore[misc]  # to_field FK: compared by Discord id
             **{counter: F(counter) + 1}, updated_at=timezone.now()
         )
     )

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from gamestats.models import GameStats
+
+class Counts(Protocol):
+    """What an achievement looks at: a player's GameStats row (a protocol, as models imports this module)."""
+
+    games_played: int
+    games_won: int
+    current_streak: int
+
+    @property
+    def achievement_keys(self) -> set[str]: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class Achievement:
     key: str
     title: str
     description: str
-    earned: Callable[[GameStats, Result, GameType], bool]  # judged on the stats after the result is counted
+    earned: Callable[[Counts, Result, GameType], bool]  # judged on the stats after the result is counted
 
 
 ACHIEVEMENTS: tuple[Achievement, ...] = (
@@ -73,7 +81,7 @@ def game_type(key: str) -> GameType | None:
     return GAME_TYPES.get(key)
 
 
-def newly_earned(stats: GameStats, result: Result, game: GameType) -> list[Achievement]:
+def newly_earned(stats: Counts, result: Result, game: GameType) -> list[Achievement]:
     """Achievements this result earns that the player doesn't hold yet."""
     held = stats.achievement_keys
     return [a for a in ACHIEVEMENTS if a.key not in held and a.earned(stats, result, game)]

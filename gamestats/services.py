@@ -77,9 +77,9 @@ def game_record(
     ensure_user(user_id, username, seen_at=played_at)
     if guild_id:
         ensure_guild(guild_id)
-        GuildMember.objects.get_or_create(guild_id=guild_id, user_id=user_id, defaults={"first_seen_at": played_at})
-    GameStats.objects.get_or_create(user_id=user_id, game_type=game_type)
-    stats = GameStats.objects.select_for_update().get(user_id=user_id, game_type=game_type)
+        GuildMember.objects.get_or_create(guild_id=guild_id, user_id=user_id, defaults={"first_seen_at": played_at})  # type: ignore[misc]  # to_field FK: compared by Discord id
+    GameStats.objects.get_or_create(user_id=user_id, game_type=game_type)  # type: ignore[misc]  # to_field FK: compared by Discord id
+    stats = GameStats.objects.select_for_update().get(user_id=user_id, game_type=game_type)  # type: ignore[misc]  # to_field FK: compared by Discord id
     result = rules.Result(won=won, score=score, playtime_seconds=playtime_seconds)
     _count(stats, result, played_at)
     unlocked = rules.newly_earned(stats, result, game)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Aggregate, Avg, Count, FloatField, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -20,7 +22,7 @@ class Percentile(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
-    def __init__(self, expression: str, fraction: float, **extra: object) -> None:
+    def __init__(self, expression: str, fraction: float, **extra: Any) -> None:
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
@@ -48,11 +50,16 @@ def per_day(guild_id: str | None = None, days: int = 30) -> list[Day]:
     }
     today = clock.today()
     span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    return [Day(d, counted.get(d, {}).get("total", 0), counted.get(d, {}).get("errors", 0)) for d in span]
+    empty = {"total": 0, "errors": 0}
+    return [Day(d, counted.get(d, empty)["total"], counted.get(d, empty)["errors"]) for d in span]
+
+
+def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in rows]
 
 
 def slowest_commands(guild_id: str | None = None, days: int = 30, limit: int = 10) -> list[dict]:
-    return list(
+    return _dicts(
         logs(guild_id, days)
         .filter(execution_time_ms__isnull=False)
         .values("command_name")
@@ -62,7 +69,7 @@ def slowest_commands(guild_id: str | None = None, days: int = 30, limit: int = 1
 
 
 def top_commands(guild_id: str | None = None, days: int = 30, limit: int = 10) -> list[dict]:
-    return list(
+    return _dicts(
         logs(guild_id, days)
         .values("command_name")
         .annotate(uses=Count("id"), errors=Count("id", filter=Q(success=False)))
@@ -77,7 +84,7 @@ def error_rate(days_counted: list[Day]) -> float:
 
 def most_active_members(guild_id: str, days: int = 30, limit: int = 20) -> list[dict]:
     """Who used the bot most in the guild lately, with how often and when last."""
-    return list(
+    return _dicts(
         logs(guild_id, days)
         .values("user_id", "user__username")
         .annotate(uses=Count("id"), last_seen_at=Max("executed_at"))

@@ -157,7 +157,7 @@ def _board(request: HttpRequest, game: str):
 def leaderboard(request: HttpRequest, game: str) -> HttpResponse:
     form, rows = _board(request, game)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if rows is not None else None
-    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
+    kept: dict[str, str] = {key: str(value) for key, value in request.GET.items() if key != "page" and value}
     context = {
         "game": rules.GAME_TYPES[game],
         "games": rules.GAME_TYPES.values(),

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.principals import signed_in
 from memos import services
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncHorizon, SyncTombstone
 from quillium_site.admin_mixins import ServiceRulesAdmin
@@ -16,8 +17,8 @@ from quillium_site.admin_mixins import ServiceRulesAdmin
 
 class RevisionInline(admin.TabularInline):
     model = MemoRevision
-    fields = ["revision_number", "content", "tags", "is_deleted", "created_at", "user"]
-    readonly_fields = fields
+    readonly_fields = ("revision_number", "content", "tags", "is_deleted", "created_at", "user")
+    fields = readonly_fields
     extra = 0
     can_delete = False
     ordering = ["-revision_number"]
@@ -49,18 +50,18 @@ class MemoAdmin(ServiceRulesAdmin, admin.ModelAdmin):
         flags = {name: form.cleaned_data[name] for name in ("pinned", "is_archived", "diary_date")}
         flags = {name: value for name, value in flags.items() if name in form.changed_data}
         if flags:
-            memo = services.memo_update(memo, user=request.user, base_revision=None, **flags)
+            memo = services.memo_update(memo, user=signed_in(request), base_revision=None, **flags)
         if "is_deleted" in form.changed_data:
             move = services.memo_trash if form.cleaned_data["is_deleted"] else services.memo_restore
-            move(memo, user=request.user)
+            move(memo, user=signed_in(request))
         obj.refresh_from_db()
 
     def delete_model(self, request: HttpRequest, obj: Memo) -> None:
-        services.memo_delete_for_good(obj, user=request.user)
+        services.memo_delete_for_good(obj, user=signed_in(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Memo]) -> None:
         for memo in queryset:
-            services.memo_delete_for_good(memo, user=request.user)
+            services.memo_delete_for_good(memo, user=signed_in(request))
 
 
 @admin.register(Diary)

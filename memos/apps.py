@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 
 
 class MemosConfig(AppConfig):
@@ -9,11 +12,12 @@ class MemosConfig(AppConfig):
     nav_label = "Memos"
     nav_url_name = "memos:timeline"
 
-    def settings_section(self, request: object) -> dict[str, object]:
+    def settings_section(self, request: HttpRequest) -> dict[str, object]:
         """Export and import of the user's notes, and the devices that sync them, on the account settings page."""
+        from accounts.principals import signed_in
         from memos import sync
 
-        return {"template": "memos/settings_section.html", "context": {"devices": sync.devices(request.user)}}
+        return {"template": "memos/settings_section.html", "context": {"devices": sync.devices(signed_in(request))}}
 
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

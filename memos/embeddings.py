@@ -4,6 +4,7 @@ config's endpoint), and nearest-neighbour search over one user's memos through a
 from __future__ import annotations
 
 import html
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -14,6 +15,8 @@ from memos.models import Memo, MemoEmbedding
 from memos.search import Hit
 
 if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
     from accounts.models import User
 
 _indexed_dimensions: set[int] = {384}  # made by migration 0003
@@ -32,7 +35,7 @@ def ensure_index(dimensions: int) -> None:
     _indexed_dimensions.add(n)
 
 
-def embed_memo(memo_id: object) -> str:
+def embed_memo(memo_id: uuid.UUID | str) -> str:
     """Bring one memo's embedding up to date: `embedded`, `unchanged`, or `removed` (memo gone)."""
     memo = Memo.objects.filter(pk=memo_id).first()
     if memo is None:
@@ -92,7 +95,7 @@ def nearest_sql(dims: int, *, exact: bool = False) -> str:
 EF_SEARCH = 200  # candidates the HNSW walk keeps: 40 (the default) and 100 fell below 0.95 recall@10 in the bench
 
 
-def tune(cursor: object) -> None:
+def tune(cursor: CursorWrapper) -> None:
     """Per-transaction search settings: a wider walk, and pgvector 0.8's iterative scan (strict order) so the
     per-user filter can't leave a query short of results."""
     cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
@@ -104,7 +107,7 @@ def own_count(owner: int, dims: int) -> int:
     return MemoEmbedding.objects.filter(owner_id=owner, dimensions=dims)[:EXACT_BELOW].count()
 
 
-def _params(vector: object, owner: int, dims: int, model: str, limit: int) -> dict[str, object]:
+def _params(vector: object, owner: int, dims: int, model: str, limit: int) -> dict[str, str | int]:
     return {"vector": str(vector), "owner": owner, "dims": dims, "model": model, "limit": limit}
 
 

@@ -3,8 +3,8 @@ their size in pixels."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
+from typing import IO
 
 import puremagic
 from PIL import Image, UnidentifiedImageError
@@ -21,7 +21,7 @@ class Detected:
     metadata: dict = field(default_factory=dict)
 
 
-def detect(head: bytes, stream: io.IOBase | None = None) -> Detected:
+def detect(head: bytes, stream: IO[bytes] | None = None) -> Detected:
     """The type of a file from its first bytes (`head`); `stream` (seekable) lets images be measured."""
     if stream is not None:
         image = _image(stream)
@@ -36,7 +36,7 @@ def detect(head: bytes, stream: io.IOBase | None = None) -> Detected:
     return Detected(mime_type=mime, kind=kind_of(mime))
 
 
-def _image(stream: io.IOBase) -> Detected | None:
+def _image(stream: IO[bytes]) -> Detected | None:
     stream.seek(0)
     try:
         with Image.open(stream) as image:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from memos.models import Diary
@@ -24,7 +26,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input (Django's documented pattern)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
@@ -40,7 +42,7 @@ class MemoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write in Markdown… #tags work anywhere"}),
     )
     tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated, besides the #tags in the text.")
-    files = MultipleFileField(required=False, label="Attachments")
+    files = MultipleFileField(required=False, label="Attachments")  # type: ignore[assignment]  # a field, not form.files
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_tags(self) -> list[str]:

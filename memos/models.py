@@ -170,7 +170,7 @@ class Resource(models.Model):
     @property
     def storage_path(self) -> str:
         """Where the storage keeps the file (Mosaic's storage_path)."""
-        return self.file.name
+        return self.file.name or ""
 
 
 class Diary(models.Model):

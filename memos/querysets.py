@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from memos.models import Diary, Memo  # noqa: F401 - named in the QuerySet["…"] generics
 
 
-class MemoQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> MemoQuerySet:
+class MemoQuerySet(models.QuerySet["Memo"]):
+    def visible_to(self, user: User) -> Self:
         """Memos are private: only their owner sees them, whatever their state."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
 
-    def active(self) -> MemoQuerySet:
+    def active(self) -> Self:
         """Not in the trash and not archived: the timeline."""
         return self.filter(is_deleted=False, is_archived=False)
 
-    def archived(self) -> MemoQuerySet:
+    def archived(self) -> Self:
         return self.filter(is_deleted=False, is_archived=True)
 
-    def trashed(self) -> MemoQuerySet:
+    def trashed(self) -> Self:
         return self.filter(is_deleted=True)
 
-    def tagged(self, tag: str) -> MemoQuerySet:
+    def tagged(self, tag: str) -> Self:
         return self.filter(tags__contains=[tag.strip().lstrip("#").casefold()])
 
-    def created_between(self, start: date | None, end: date | None) -> MemoQuerySet:
+    def created_between(self, start: date | None, end: date | None) -> Self:
         """Memos created on days from `start` to `end` inclusive (either may be open)."""
         memos = self
         if start:
@@ -41,8 +42,8 @@ class MemoQuerySet(models.QuerySet):
         return memos
 
 
-class DiaryQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> DiaryQuerySet:
+class DiaryQuerySet(models.QuerySet["Diary"]):
+    def visible_to(self, user: User) -> Self:
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)

@@ -75,7 +75,7 @@ def month_calendar(user: User, year: int, month: int) -> list[list[dict[str, obj
     ):
         local = timezone.localtime(created, zone).date()
         counts[local] = counts.get(local, 0) + 1
-    weeks = []
+    weeks: list[list[dict[str, object] | None]] = []
     for week in calendar.Calendar().monthdatescalendar(year, month):
         weeks.append(
             [

@@ -180,7 +180,7 @@ def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
 def _schedule_purge(memo: Memo) -> None:
     from memos.tasks import purge_if_expired
 
-    due = memo.deleted_at + timedelta(days=site_settings.get("trash_retention_days"))
+    due = (memo.deleted_at or timezone.now()) + timedelta(days=site_settings.get("trash_retention_days"))
     purge_if_expired.using(run_after=due).enqueue(str(memo.pk))  # in the transaction, like the embedding task
 
 
@@ -268,9 +268,9 @@ def memo_import(
         for revision in revisions
     ] or [MemoRevision(memo=memo, user=owner, revision_number=1, content=content, tags=memo.tags)]
     MemoRevision.objects.bulk_create(history)
-    dates = [revision.get("created_at") or created_at for revision in revisions] or [created_at]
-    for revision, when in zip(history, dates, strict=True):
-        revision.created_at = when
+    dates = [given.get("created_at") or created_at for given in revisions] or [created_at]
+    for row, when in zip(history, dates, strict=True):
+        row.created_at = when
     MemoRevision.objects.bulk_update(history, ["created_at"])  # one statement, values as given
     memo.refresh_from_db()
     _announce(memo, owner)
@@ -351,7 +351,8 @@ class UploadRefused(ValidationError):
 
 def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = None) -> Resource:
     """Store an uploaded file; its type is detected from its bytes, never taken from the client."""
-    _check_size(upload.size)
+    size = upload.size or 0
+    _check_size(size)
     if memo is not None and memo.owner_id != owner.pk:
         raise ValidationError({"memo": "No such memo."})
     upload.seek(0)
@@ -360,18 +361,19 @@ def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = No
         raise UploadRefused(
             {"file": f"The file says it is {upload.content_type} but its content is {detected.mime_type}."}
         )
-    return _resource_store(owner, memo, upload.name or "", upload, upload.size, detected)
+    return _resource_store(owner, memo, upload.name or "", upload, size, detected)
 
 
 def resource_import(*, owner: User, memo: Memo, filename: str, content: File, metadata: dict[str, Any]) -> Resource:
     """Store an attachment from an export: held to the upload limit, its type detected from its bytes (the
     export's metadata only fills in what detection can't tell)."""
-    _check_size(content.size)
+    size = content.size or 0
+    _check_size(size)
     content.seek(0)
     detected = files.detect(content.read(files.SNIFF_BYTES), content)
     if not detected.metadata and metadata:
         detected = dataclasses.replace(detected, metadata=metadata)
-    return _resource_store(owner, memo, filename, content, content.size, detected)
+    return _resource_store(owner, memo, filename, content, size, detected)
 
 
 def _check_size(size: int) -> None:
@@ -398,12 +400,13 @@ def _resource_store(
     )
     content.seek(0)
     resource.file.save(resource.filename, content, save=False)
-    file_transactions.remember(resource.file.name)
+    name = resource.file.name or ""
+    file_transactions.remember(name)
     try:
         with transaction.atomic():
             resource.save()
     except BaseException:
-        default_storage.delete(resource.file.name)  # the row never existed: neither may its file
+        default_storage.delete(name)  # the row never existed: neither may its file
         raise
     return resource
 
@@ -426,7 +429,7 @@ def resource_attach(resource: Resource, memo: Memo) -> Resource:
 
 def resource_delete(resource: Resource) -> None:
     """Delete an attachment and its file for good."""
-    name = resource.file.name
+    name = resource.file.name or ""
     resource.delete()
     transaction.on_commit(lambda: default_storage.delete(name), robust=True)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -71,6 +71,10 @@ def _rows(entity_type: str, user: User) -> QuerySet:
     return Diary.objects.filter(owner=user)
 
 
+def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in rows]
+
+
 def device_id(entity_type: str, obj: Any) -> str:
     """The id a device knows a row by: a diary is known by its date (one per day), the rest by their UUID."""
     return obj.date.isoformat() if entity_type == SyncEntity.DIARY else str(obj.pk)
@@ -115,7 +119,7 @@ def acknowledge(user: User, client_id: str, entity_types: Sequence[str], cursor:
 def devices(user: User) -> list[dict[str, Any]]:
     """The user's devices that have synced, latest first: `client_id`, `last_sync_at`, `position` (the earliest
     of its cursors)."""
-    return list(
+    return _dicts(
         SyncCursor.objects.filter(user=user)
         .values("client_id")
         .annotate(last_sync_at=Max("last_sync_at"), position=Min("last_seq"))

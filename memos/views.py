@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
+from accounts.principals import signed_in
 from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
@@ -27,7 +28,7 @@ PAGE_SIZE = 20
 
 
 def _own_memo(request: HttpRequest, pk: str) -> Memo:
-    return get_object_or_404(Memo.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=pk)
 
 
 def _page(request: HttpRequest, memos) -> object:
@@ -39,9 +40,9 @@ def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 2
     tag = request.GET.get("tag", "").strip()
     context = {
         "form": form or MemoForm(),
-        "page": _page(request, selectors.timeline(request.user, tag=tag)),
+        "page": _page(request, selectors.timeline(signed_in(request), tag=tag)),
         "tag": tag,
-        "tags": selectors.tag_counts(request.user),
+        "tags": selectors.tag_counts(signed_in(request)),
         "view": "timeline",
         "pager_params": f"{urlencode({'tag': tag})}&" if tag else "",
     }
@@ -58,10 +59,10 @@ def memo_new(request: HttpRequest) -> HttpResponse:
     try:
         with file_transactions.atomic_with_files():
             memo = services.memo_create(
-                owner=request.user, content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
+                owner=signed_in(request), content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
             )
             for upload in form.cleaned_data["files"]:
-                services.resource_upload(owner=request.user, upload=upload, memo=memo)
+                services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return timeline(request, form, status=400)
@@ -71,13 +72,13 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def archive(request: HttpRequest) -> HttpResponse:
-    memos = selectors.with_files(Memo.objects.visible_to(request.user).archived())
+    memos = selectors.with_files(Memo.objects.visible_to(signed_in(request)).archived())
     return render(request, "memos/list.html", {"page": _page(request, memos), "view": "archive"})
 
 
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
-    memos = selectors.with_files(Memo.objects.visible_to(request.user).trashed().order_by("-deleted_at"))
+    memos = selectors.with_files(Memo.objects.visible_to(signed_in(request)).trashed().order_by("-deleted_at"))
     return render(request, "memos/list.html", {"page": _page(request, memos), "view": "trash"})
 
 
@@ -112,13 +113,13 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
         with file_transactions.atomic_with_files():
             services.memo_update(
                 memo,
-                user=request.user,
+                user=signed_in(request),
                 base_revision=form.cleaned_data["revision"],
                 content=form.cleaned_data["content"],
                 tags_given=form.cleaned_data["tags"],
             )
             for upload in form.cleaned_data["files"]:
-                services.resource_upload(owner=request.user, upload=upload, memo=memo)
+                services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
     except services.StaleRevision as exc:
         form.add_error(None, str(exc))
         return memo_detail(request, pk, form, status=409)
@@ -135,15 +136,15 @@ def memo_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
     """Pin, unpin, archive, unarchive, trash or restore."""
     memo = _own_memo(request, pk)
     if action in {"pin", "unpin"}:
-        services.memo_update(memo, user=request.user, base_revision=None, pinned=action == "pin")
+        services.memo_update(memo, user=signed_in(request), base_revision=None, pinned=action == "pin")
     elif action in {"archive", "unarchive"}:
-        services.memo_update(memo, user=request.user, base_revision=None, is_archived=action == "archive")
+        services.memo_update(memo, user=signed_in(request), base_revision=None, is_archived=action == "archive")
     elif action == "trash":
-        services.memo_trash(memo, user=request.user)
+        services.memo_trash(memo, user=signed_in(request))
         messages.success(request, "Moved to the trash.")
         return redirect("memos:timeline")
     elif action == "restore":
-        services.memo_restore(memo, user=request.user)
+        services.memo_restore(memo, user=signed_in(request))
         messages.success(request, "Restored from the trash.")
     else:
         raise Http404
@@ -177,7 +178,7 @@ def revision_detail(request: HttpRequest, pk: str, number: int) -> HttpResponse:
 @require_POST
 def revision_restore(request: HttpRequest, pk: str, number: int) -> HttpResponse:
     memo = _own_memo(request, pk)
-    services.revision_restore(get_object_or_404(memo.revisions, revision_number=number), user=request.user)
+    services.revision_restore(get_object_or_404(memo.revisions, revision_number=number), user=signed_in(request))
     messages.success(request, f"Revision {number} is the current text again (as a new revision).")
     return redirect("memos:detail", pk=memo.pk)
 
@@ -189,11 +190,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         text, mode = form.cleaned_data["q"], form.cleaned_data["mode"] or "keyword"
         if mode == "semantic":
-            hits = embeddings.semantic_search(request.user, text, limit=20)
+            hits = embeddings.semantic_search(signed_in(request), text, limit=20)
         elif mode == "hybrid":
-            hits = search.hybrid_search(request.user, text, limit=20)
+            hits = search.hybrid_search(signed_in(request), text, limit=20)
         else:
-            hits = search.keyword_search(request.user, text, tag=form.cleaned_data["tag"] or None)
+            hits = search.keyword_search(signed_in(request), text, tag=form.cleaned_data["tag"] or None)
     return render(request, "memos/search.html", {"form": form, "hits": hits, "view": "search"})
 
 
@@ -209,7 +210,7 @@ def diary_month(request: HttpRequest) -> HttpResponse:
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     context = {
         "month": first,
-        "weeks": selectors.month_calendar(request.user, first.year, first.month),
+        "weeks": selectors.month_calendar(signed_in(request), first.year, first.month),
         "previous": previous,
         "next": following,
         "today": today,
@@ -225,27 +226,32 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
         the_day = date.fromisoformat(day)
     except ValueError:
         raise Http404("No such day.") from None
-    diary = Diary.objects.visible_to(request.user).filter(date=the_day, is_deleted=False).first()
+    diary = Diary.objects.visible_to(signed_in(request)).filter(date=the_day, is_deleted=False).first()
     form = DiaryForm(request.POST or None, instance=diary)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.diary_write(owner=request.user, day=the_day, **form.cleaned_data)
+            services.diary_write(owner=signed_in(request), day=the_day, **form.cleaned_data)
             messages.success(request, "Diary saved.")
             return redirect("memos:diary-day", day=day)
         status = 400
-    context = {"day": the_day, "form": form, "diary": diary, "memos": selectors.memos_of_day(request.user, the_day)}
+    context = {
+        "day": the_day,
+        "form": form,
+        "diary": diary,
+        "memos": selectors.memos_of_day(signed_in(request), the_day),
+    }
     return render(request, "memos/diary_day.html", context, status=status)
 
 
 @login_required
-def memo_file(request: HttpRequest, pk: str, resource_pk: str) -> HttpResponse:
+def memo_file(request: HttpRequest, pk: str, resource_pk: str) -> HttpResponseBase:
     """An attachment of one of the user's memos (images are shown inline on the memo's card)."""
     memo = _own_memo(request, pk)
     return resource_response(get_object_or_404(Resource, pk=resource_pk, memo=memo, is_deleted=False))
 
 
-def signed_file(request: HttpRequest, token: str) -> HttpResponse:
+def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     """Download through a signed, expiring link (no sign-in needed)."""
     resource = resource_from_token(token)
     if resource is None:
@@ -254,10 +260,10 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: HttpRequest) -> HttpResponseBase:
     """All of the user's notes as a zip (the same as `manage.py export_user`)."""
     spool = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)
-    portability.export_user(request.user, spool)
+    portability.export_user(signed_in(request), spool)
     spool.seek(0)
     name = f"quillium-memos-{timezone.localdate():%Y-%m-%d}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
@@ -272,7 +278,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an export zip to import.")
         return redirect("accounts:settings")
     try:
-        counts = portability.import_user(request.user, upload)
+        counts = portability.import_user(signed_in(request), upload)
     except ValidationError as exc:
         messages.error(request, "Nothing was imported: " + " ".join(exc.messages))
     else:
@@ -287,7 +293,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def device_forget(request: HttpRequest) -> HttpResponse:
     """Forget where a synced device got to (it starts over at its next pull); its data isn't touched."""
     client_id = request.POST.get("client_id", "")
-    if sync.forget(request.user, client_id):
+    if sync.forget(signed_in(request), client_id):
         messages.success(request, f"Forgot {client_id}: its next sync starts from the beginning.")
     else:
         messages.error(request, "No such device.")

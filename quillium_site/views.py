@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
 from django.views import defaults
@@ -28,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:
-    return json_not_found(request)
+    return json_not_found(request) or defaults.page_not_found(request, Http404())
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -40,6 +42,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 # Swagger UI (its script comes from a URL, not inline) sets inline styles as it draws; only its page allows them.
-api_docs = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
-    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
-)
+DOCS_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+api_docs = csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -9,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -16,6 +19,7 @@ from accounts import services
 from accounts.api import serializers
 from accounts.models import ApiKey, UserSettings
 from accounts.permissions import IsAuthenticatedAndMayWrite, NotWithApiKey
+from accounts.principals import signed_in
 from accounts.throttling import LoginRateThrottle
 
 
@@ -69,7 +73,7 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         data = serializers.MeInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = services.user_update(request.user, **data.validated_data)
+        user = services.user_update(signed_in(request), **data.validated_data)
         return Response(serializers.UserOutput(user).data)
 
 
@@ -80,10 +84,11 @@ class MySettingsView(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> UserSettings:
-        return services.user_settings_for(self.request.user)
+        return services.user_settings_for(signed_in(self.request))
 
-    def perform_update(self, serializer: serializers.UserSettingsSerializer) -> None:
-        serializer.instance = services.user_settings_update(serializer.instance, **serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        preferences = cast(UserSettings, serializer.instance)
+        serializer.instance = services.user_settings_update(preferences, **serializer.validated_data)
 
 
 class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -95,14 +100,14 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self) -> QuerySet[ApiKey]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ApiKey.objects.none()
-        return ApiKey.objects.visible_to(self.request.user)
+        return ApiKey.objects.visible_to(signed_in(self.request))
 
     @extend_schema(request=serializers.ApiKeyCreateInput, responses={201: serializers.ApiKeyCreatedOutput})
     def create(self, request: Request) -> Response:
         data = serializers.ApiKeyCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        api_key, raw_key = services.api_key_create(user=request.user, **data.validated_data)
-        api_key.key = raw_key
+        api_key, raw_key = services.api_key_create(user=signed_in(request), **data.validated_data)
+        api_key.key = raw_key  # type: ignore[attr-defined]  # for this one response; never stored
         return Response(serializers.ApiKeyCreatedOutput(api_key).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=serializers.ApiKeyOutput)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -9,8 +11,10 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.principals import signed_in
 from ai import client, services
 from ai.api import serializers
 from ai.client import ProviderError
@@ -45,17 +49,18 @@ class AIConfigViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[AIConfig]:
         return AIConfig.objects.all()
 
-    def perform_create(self, serializer: serializers.AIConfigSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         api_key = data.pop("api_key", "")
         serializer.instance = services.ai_config_save(AIConfig(**data), api_key=api_key)
 
-    def perform_update(self, serializer: serializers.AIConfigSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         api_key = data.pop("api_key", None)
+        config = cast(AIConfig, serializer.instance)
         for field, value in data.items():
-            setattr(serializer.instance, field, value)
-        services.ai_config_save(serializer.instance, api_key=api_key)
+            setattr(config, field, value)
+        services.ai_config_save(config, api_key=api_key)
 
     def perform_destroy(self, instance: AIConfig) -> None:
         services.ai_config_delete(instance)
@@ -79,7 +84,8 @@ class UsageView(APIView):
 
     @extend_schema(responses=serializers.UsageOutput)
     def get(self, request: Request) -> Response:
-        summary = services.quota_summary(request.user)
-        days = TokenUsage.objects.filter(user=request.user).order_by("-day", "model", "feature")[: USAGE_DAYS * 10]
+        user = signed_in(request)
+        summary = services.quota_summary(user)
+        days = TokenUsage.objects.filter(user=user).order_by("-day", "model", "feature")[: USAGE_DAYS * 10]
         summary["days"] = serializers.UsageRowSerializer(days, many=True).data
         return Response(serializers.UsageOutput(summary).data)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from asgiref.sync import async_to_sync
 from django.db.models import Count, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, pagination, status, viewsets
@@ -12,7 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
+from accounts.principals import signed_in
 from ai.client import ProviderError
 from ai.services import QuotaExceeded
 from chats import export, services
@@ -50,16 +55,17 @@ class ChatViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Chat]:
         if getattr(self, "swagger_fake_view", False):
             return Chat.objects.none()
-        chats = Chat.objects.visible_to(self.request.user).annotate(message_count=Count("messages"))
+        chats = Chat.objects.visible_to(signed_in(self.request)).annotate(message_count=Count("messages"))
         # Meta.ordering doesn't apply to GROUP BY queries, so say it again.
-        return chats.search(self.request.query_params.get("search", "")).order_by(*Chat._meta.ordering)
+        return chats.search(self.request.query_params.get("search", "")).order_by(*(Chat._meta.ordering or ()))
 
-    def perform_create(self, serializer: serializers.ChatSerializer) -> None:
-        serializer.instance = services.chat_create(owner=self.request.user, **serializer.validated_data)
-        serializer.instance.message_count = 0
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        chat = services.chat_create(owner=signed_in(self.request), **serializer.validated_data)
+        chat.message_count = 0  # type: ignore[attr-defined]  # what the list's annotation adds
+        serializer.instance = chat
 
-    def perform_update(self, serializer: serializers.ChatSerializer) -> None:
-        services.chat_update(serializer.instance, **serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        services.chat_update(cast(Chat, serializer.instance), **serializer.validated_data)
 
     def perform_destroy(self, instance: Chat) -> None:
         services.chat_delete(instance)
@@ -84,7 +90,7 @@ class ChatViewSet(viewsets.ModelViewSet):
         return export.download(chat, kind)
 
 
-class ReplyStreamingMixin:
+class ReplyStreamingMixin(APIView):
     """Answer with SSE when the client asks for text/event-stream, else with JSON after the reply is done."""
 
     renderer_classes = [JSONRenderer, EventStreamRenderer]
@@ -102,7 +108,7 @@ class ReplyStreamingMixin:
             exc = Conflict(str(exc))
         return super().handle_exception(exc)
 
-    def reply_response(self, question: Message | None, reply: Message) -> HttpResponse:
+    def reply_response(self, question: Message | None, reply: Message) -> HttpResponseBase:
         if self.wants_stream(self.request):
             start = Event("start", {"question": question.pk if question else None, "reply": reply.pk})
             prompt = services.prompt_for(reply)  # here, while this request's thread holds a connection
@@ -139,7 +145,7 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
     pagination_class = MessageCursor
 
     def chat(self) -> Chat:
-        return get_object_or_404(Chat.objects.visible_to(self.request.user), pk=self.kwargs["chat_pk"])
+        return get_object_or_404(Chat.objects.visible_to(signed_in(self.request)), pk=self.kwargs["chat_pk"])
 
     def get_queryset(self) -> QuerySet[Message]:
         if getattr(self, "swagger_fake_view", False):
@@ -153,7 +159,7 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
         "Server-Sent Events: `start` (ids), `delta` (text pieces), then `done`, `stopped` or `error` carrying the "
         "saved message with its token counts.",
     )
-    def create(self, request: Request, chat_pk: str) -> HttpResponse:
+    def create(self, request: Request, chat_pk: str) -> HttpResponseBase:
         chat = self.chat()
         data = serializers.MessageInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -162,7 +168,7 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
 
     @extend_schema(request=None, responses={201: serializers.ExchangeOutput})
     @action(detail=False, methods=["post"])
-    def regenerate(self, request: Request, chat_pk: str) -> HttpResponse:
+    def regenerate(self, request: Request, chat_pk: str) -> HttpResponseBase:
         """Answer the last question again (also the way to retry a failed reply)."""
         reply = services.reply_regenerate(self.chat())
         return self.reply_response(None, reply)
@@ -177,13 +183,14 @@ class FolderViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Folder]:
         if getattr(self, "swagger_fake_view", False):
             return Folder.objects.none()
-        return Folder.objects.visible_to(self.request.user)
+        return Folder.objects.visible_to(signed_in(self.request))
 
-    def perform_create(self, serializer: serializers.FolderSerializer) -> None:
-        serializer.instance = services.folder_create(owner=self.request.user, **serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        serializer.instance = services.folder_create(owner=signed_in(self.request), **serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.FolderSerializer) -> None:
-        services.folder_rename(serializer.instance, serializer.validated_data.get("name", serializer.instance.name))
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        folder = cast(Folder, serializer.instance)
+        services.folder_rename(folder, serializer.validated_data.get("name", folder.name))
 
     def perform_destroy(self, instance: Folder) -> None:
         services.folder_delete(instance)

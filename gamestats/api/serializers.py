@@ -52,7 +52,7 @@ class GameOutcomeSerializer(serializers.Serializer):
 
 class GameTypeSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API's field; shadows Field.label
     max_score = serializers.IntegerField()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -11,6 +11,7 @@ from rest_framework import exceptions, filters, mixins, serializers, status, vie
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAuthenticatedAndMayWrite
@@ -113,8 +114,9 @@ class DiscordUserViewSet(DiscordViewSet):
     ordering_fields = ["last_seen_at", "total_commands_used", "first_seen_at", "username"]
     ordering = ["-last_seen_at"]
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
-        serializer.instance = services.discord_user_update(serializer.instance, **serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        user = cast(DiscordUser, serializer.instance)
+        serializer.instance = services.discord_user_update(user, **serializer.validated_data)
 
     def get_queryset(self) -> QuerySet[DiscordUser]:
         users = selectors.find_users(self.request.query_params.get("q", ""))
@@ -142,8 +144,8 @@ class GuildViewSet(DiscordViewSet):
     ordering_fields = ["name", "member_count", "joined_at", "members_seen"]
     ordering = ["name"]
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
-        serializer.instance = services.guild_update(serializer.instance, **serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        serializer.instance = services.guild_update(cast(Guild, serializer.instance), **serializer.validated_data)
 
     def get_queryset(self) -> QuerySet[Guild]:
         return selectors.find_guilds(self.request.query_params.get("q", ""))

@@ -81,7 +81,7 @@ class ChangeSerializer(serializers.Serializer):
     id = serializers.CharField(source="entity_id", help_text="A UUID; for diaries, the day (YYYY-MM-DD).")
     seq = serializers.IntegerField()
     deleted = serializers.BooleanField(help_text="Deleted for good: forget it (a memo takes its revisions along).")
-    data = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()  # type: ignore[assignment]  # the API's field; shadows .data
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_data(self, change: sync.Change) -> dict[str, Any] | None:
@@ -150,9 +150,11 @@ class OutcomeSerializer(serializers.Serializer):
     id = serializers.CharField(source="entity_id")
     status = serializers.ChoiceField(choices=["applied", "conflict", "invalid"])
     seq = serializers.SerializerMethodField()
-    data = serializers.SerializerMethodField(help_text="The server's version: after the change, or the one in the way.")
+    data = serializers.SerializerMethodField(  # type: ignore[assignment]  # the API's field; shadows .data
+        help_text="The server's version: after the change, or the one in the way."
+    )
     message = serializers.CharField()
-    errors = serializers.DictField()
+    errors = serializers.DictField()  # type: ignore[assignment]  # the API's field; shadows .errors
 
     def get_seq(self, outcome: sync.Outcome) -> int | None:
         return outcome.obj.change_seq if outcome.obj is not None else None

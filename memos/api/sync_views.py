@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import may_write
+from accounts.principals import signed_in
 from memos import sync
 from memos.api import sync_serializers as shapes
 from memos.models import SyncEntity
@@ -36,7 +37,7 @@ class SyncView(APIView):
         params.is_valid(raise_exception=True)
         try:
             page = sync.pull(
-                request.user,
+                signed_in(request),
                 params.validated_data["client_id"],
                 entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
                 cursor=params.validated_data.get("cursor"),
@@ -56,16 +57,16 @@ class SyncView(APIView):
             outcome = self._apply(request, raw)
             outcome.index = index
             outcomes.append(outcome)
-        sync.seen(request.user, batch.validated_data["client_id"])
+        sync.seen(signed_in(request), batch.validated_data["client_id"])
         return Response(shapes.PushOutput({"results": outcomes}).data)
 
     def _apply(self, request: Request, raw: dict) -> sync.Outcome:
         kind = raw.get("type")
-        shape = shapes.CHANGE_INPUTS.get(kind)
+        shape = shapes.CHANGE_INPUTS.get(str(kind))
         if shape is None:
             choices = f"{SyncEntity.MEMO} or {SyncEntity.DIARY}"
             return sync.Outcome(str(kind or ""), sync.item_id(raw), "invalid", errors={"type": [f"Push {choices}."]})
         change = shape(data=raw)
         if not change.is_valid():
-            return sync.Outcome(kind, sync.item_id(raw), "invalid", errors=change.errors)
-        return sync.apply(request.user, change.validated_data)
+            return sync.Outcome(str(kind), sync.item_id(raw), "invalid", errors=change.errors)
+        return sync.apply(signed_in(request), change.validated_data)

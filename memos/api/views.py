@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -17,10 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.principals import signed_in
 from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
 from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.querysets import MemoQuerySet
 from quillium_site.api.parsers import JSONParser
 
 
@@ -47,7 +50,7 @@ class MemoFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_tag(self, queryset: QuerySet[Memo], name: str, value: str) -> QuerySet[Memo]:
-        return queryset.tagged(value)
+        return cast(MemoQuerySet, queryset).tagged(value)
 
 
 class Conflict(exceptions.APIException):
@@ -66,7 +69,7 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     def get_queryset(self) -> QuerySet[Memo]:
         if getattr(self, "swagger_fake_view", False):
             return Memo.objects.none()
-        memos = Memo.objects.visible_to(self.request.user)
+        memos = Memo.objects.visible_to(signed_in(self.request))
         if self.action == "list":
             params = self.request.query_params
             if "deleted" not in params:
@@ -88,7 +91,7 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         data.is_valid(raise_exception=True)
         values = data.validated_data
         memo = services.memo_create(
-            owner=request.user,
+            owner=signed_in(request),
             content=values["content"],
             tags_given=values["tags"],
             pinned=values["pinned"],
@@ -108,7 +111,7 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         values = dict(data.validated_data)
         memo = services.memo_update(
             memo,
-            user=request.user,
+            user=signed_in(request),
             base_revision=values.pop("revision", None),
             content=values.pop("content", None),
             tags_given=values.pop("tags", None),
@@ -117,13 +120,15 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return Response(serializers.MemoSerializer(memo).data)
 
     def perform_destroy(self, instance: Memo) -> None:
-        services.memo_trash(instance, user=self.request.user)
+        services.memo_trash(instance, user=signed_in(self.request))
 
     @extend_schema(request=None, responses=serializers.MemoSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
         """Take the memo out of the trash."""
-        return Response(serializers.MemoSerializer(services.memo_restore(self.get_object(), user=request.user)).data)
+        return Response(
+            serializers.MemoSerializer(services.memo_restore(self.get_object(), user=signed_in(request))).data
+        )
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Deleted for good.")})
     @action(detail=True, methods=["post"])
@@ -140,7 +145,7 @@ class RevisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def memo(self) -> Memo:
-        return get_object_or_404(Memo.objects.visible_to(self.request.user), pk=self.kwargs["memo_pk"])
+        return get_object_or_404(Memo.objects.visible_to(signed_in(self.request)), pk=self.kwargs["memo_pk"])
 
     def get_queryset(self) -> QuerySet[MemoRevision]:
         if getattr(self, "swagger_fake_view", False):
@@ -165,7 +170,7 @@ class RevisionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Make this revision's text and tags current again, as a new revision."""
-        memo = services.revision_restore(self.get_object(), user=request.user)
+        memo = services.revision_restore(self.get_object(), user=signed_in(request))
         return Response(serializers.MemoSerializer(memo).data)
 
 
@@ -174,7 +179,7 @@ class TagsView(APIView):
 
     @extend_schema(responses=serializers.TagCountSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows = selectors.tag_counts(request.user)
+        rows = selectors.tag_counts(signed_in(request))
         return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
 
 
@@ -199,11 +204,11 @@ class SearchView(APIView):
         values = params.validated_data
         if values["mode"] in {"semantic", "hybrid"}:
             find = embeddings.semantic_search if values["mode"] == "semantic" else search.hybrid_search
-            hits = find(request.user, values["q"], limit=values["limit"])
+            hits = find(signed_in(request), values["q"], limit=values["limit"])
             results = serializers.SearchHitSerializer(hits, many=True).data
             return Response({"count": len(results), "next": None, "previous": None, "results": results})
         hits = search.keyword_search(
-            request.user,
+            signed_in(request),
             values["q"],
             tag=values.get("tag"),
             start=values.get("start"),
@@ -225,7 +230,7 @@ class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     def get_queryset(self) -> QuerySet[Diary]:
         if getattr(self, "swagger_fake_view", False):
             return Diary.objects.none()
-        diaries = Diary.objects.visible_to(self.request.user).filter(is_deleted=False)
+        diaries = Diary.objects.visible_to(signed_in(self.request)).filter(is_deleted=False)
         dates = serializers.DateRangeInput(data=self.request.query_params)
         dates.is_valid(raise_exception=True)
         if dates.validated_data.get("start"):
@@ -248,7 +253,7 @@ class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     def update(self, request: Request, date: str) -> Response:
         data = serializers.DiarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        diary = services.diary_write(owner=request.user, day=self.day(), **data.validated_data)
+        diary = services.diary_write(owner=signed_in(request), day=self.day(), **data.validated_data)
         return Response(serializers.DiarySerializer(diary).data)
 
     def destroy(self, request: Request, date: str) -> Response:
@@ -269,7 +274,7 @@ class ResourceViewSet(
     def get_queryset(self) -> QuerySet[Resource]:
         if getattr(self, "swagger_fake_view", False):
             return Resource.objects.none()
-        return Resource.objects.filter(owner=self.request.user, is_deleted=False)
+        return Resource.objects.filter(owner=signed_in(self.request), is_deleted=False)
 
     @extend_schema(
         request={"multipart/form-data": serializers.ResourceUploadInput},
@@ -279,8 +284,8 @@ class ResourceViewSet(
         data = serializers.ResourceUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         memo_id = data.validated_data.get("memo")
-        memo = get_object_or_404(Memo.objects.visible_to(request.user), pk=memo_id) if memo_id else None
-        resource = services.resource_upload(owner=request.user, upload=data.validated_data["file"], memo=memo)
+        memo = get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=memo_id) if memo_id else None
+        resource = services.resource_upload(owner=signed_in(request), upload=data.validated_data["file"], memo=memo)
         return Response(serializers.ResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Resource) -> None:

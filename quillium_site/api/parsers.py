@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rest_framework import parsers
@@ -12,9 +13,10 @@ MAX_JSON_DEPTH = 64
 
 def json_depth_exceeds(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether `data` nests lists/objects deeper than `limit` (walked without recursion)."""
-    stack = [(data, 1)]
+    stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -30,7 +32,7 @@ def json_depth_exceeds(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
 class JSONParser(parsers.JSONParser):
     """DRF's parser, answering 400 instead of 500 when the body nests too deep for Python's json module."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         too_deep = ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
         try:
             data = super().parse(stream, media_type, parser_context)

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
             if generated:
-                password_file.write_text(password + "\n")
+                password_file.write_text(f"{password}\n")
                 password_file.chmod(0o600)
             self.stdout.write(self.style.SUCCESS(f"Created the administrator {email}."))
         else:

@@ -61,8 +61,8 @@ class Command(db_worker.Command):
 
     def handle(self, *args: Any, **options: Any) -> None:
         original = db_worker.Worker
-        db_worker.Worker = ResilientWorker  # the parent's handle() builds the worker by this name
+        db_worker.Worker = ResilientWorker  # type: ignore[misc]  # the parent's handle() builds it by this name
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original
+            db_worker.Worker = original  # type: ignore[misc]
