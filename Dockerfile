@@ -25,4 +25,4 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec uvicorn quillium_site.asgi:application --host 0.0.0.0 --port ${PORT} --lifespan off --proxy-headers"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec uvicorn quillium_site.asgi:application --host 0.0.0.0 --port ${PORT} --lifespan off --no-proxy-headers"]
