@@ -183,5 +183,9 @@ def test_a_database_restart_loses_no_acknowledged_write(site):
         if pending == 0:
             break
         time.sleep(1)
-    assert pending == 0
+    assert pending == 0, rows(
+        dsn,
+        "SELECT status, worker_ids, enqueued_at, started_at FROM django_tasks_database_dbtaskresult "
+        "WHERE status IN ('READY', 'RUNNING')",
+    )
     assert rows(dsn, "SELECT count(*) FROM memos_memoembedding WHERE memo_id = %s", [last])[0][0] == 1

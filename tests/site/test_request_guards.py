@@ -92,10 +92,15 @@ def test_json_depth_limit_is_exact():
     assert json_depth_exceeds(nested(MAX_JSON_DEPTH + 1))
 
 
-def test_api_404_is_json_with_debug_on(settings, alice):
+def debug_client(settings, user) -> Client:
     settings.DEBUG = True
-    client = Client()
-    client.force_login(alice)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def test_api_404_is_json_with_debug_on(settings, alice):
+    client = debug_client(settings, alice)
 
     response = client.get("/api/v1/no-such-thing/")
 
@@ -110,9 +115,7 @@ def test_api_500_is_json_with_debug_on(settings, alice, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views.TagsView, "get", explode)
-    settings.DEBUG = True
-    client = Client(raise_request_exception=False)
-    client.force_login(alice)
+    client = debug_client(settings, alice)
 
     response = client.get("/api/v1/tags/")
 
@@ -122,9 +125,7 @@ def test_api_500_is_json_with_debug_on(settings, alice, monkeypatch):
 
 
 def test_pages_keep_djangos_debug_404_with_debug_on(settings, alice):
-    settings.DEBUG = True
-    client = Client()
-    client.force_login(alice)
+    client = debug_client(settings, alice)
 
     response = client.get("/memos/no-such-page/")
 

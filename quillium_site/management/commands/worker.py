@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -26,23 +26,23 @@ class ResilientWorker(db_worker.Worker):
 
     def run(self) -> None:
         wait = FIRST_WAIT
+        interrupted = False
         while True:
             try:
+                if interrupted:  # the database answers again (or this raises and we wait some more)
+                    self.requeue_interrupted()
+                    interrupted = False
+                    wait = FIRST_WAIT
+                    logger.info("Database is back; the worker carries on.")
                 super().run()
                 return  # --batch or --max-tasks said stop
             except OUTAGE as error:
+                interrupted = True
                 self.running_task = False
                 logger.warning("Database unavailable (%s); the worker retries in %.1f s.", _first_line(error), wait)
-            connections.close_all()
-            time.sleep(wait)
-            try:
-                self.requeue_interrupted()
-            except DatabaseError:
                 connections.close_all()
+                time.sleep(wait)
                 wait = min(wait * 2, LONGEST_WAIT)
-                continue
-            logger.info("Database is back; the worker carries on.")
-            wait = FIRST_WAIT
 
     def requeue_interrupted(self) -> int:
         """Return the tasks this worker was running when the database went away to the queue."""
