@@ -4,6 +4,7 @@ a revision, and restoring an old revision adds another."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 MAX_CONTENT_CHARS = 200_000
+logger = logging.getLogger(__name__)
 
 
 class StaleRevision(Exception):
@@ -62,11 +64,16 @@ def _record(memo: Memo, user: User) -> MemoRevision:
     return revision
 
 
-def _announce(memo: Memo, user: User) -> None:
+def _announce(memo: Memo, user: User, *, imported: bool = False) -> None:
     # The task row is written in the memo's own transaction (the queue lives in the same database), so a
     # committed memo always has its embedding task; listeners hear of it only once it is committed, and one
     # failing there is logged (robust) rather than turning a saved memo into a 500.
     _enqueue_embedding(memo.pk)
+    for receiver, failure in signals.memo_written.send_robust(
+        sender=Memo, memo_id=memo.pk, user_id=user.pk, imported=imported
+    ):
+        if isinstance(failure, Exception):
+            logger.error("memo_written receiver %r failed: %s", receiver, failure)
     transaction.on_commit(lambda: signals.memo_changed.send(sender=Memo, memo_id=memo.pk, user_id=user.pk), robust=True)
 
 
@@ -273,7 +280,7 @@ def memo_import(
         row.created_at = when
     MemoRevision.objects.bulk_update(history, ["created_at"])  # one statement, values as given
     memo.refresh_from_db()
-    _announce(memo, owner)
+    _announce(memo, owner, imported=True)
     if memo.is_deleted:
         _schedule_purge(memo)
     return memo
@@ -331,6 +338,25 @@ def diary_import(
     diary.summary, diary.mood_key, diary.mood_score = summary, mood_key, mood_score
     diary.generation_source, diary.auto_generation_locked = generation_source, auto_generation_locked
     diary.is_deleted = is_deleted
+    diary.full_clean()
+    diary.save()
+    return diary
+
+
+@transaction.atomic
+def diary_generate(
+    *, owner: User, day: date, summary: str, mood_key: str, mood_score: int | None, memo_ids: list[Any]
+) -> Diary | None:
+    """Write the AI's diary of a day, unless the user wrote or edited that day's diary (then it is locked and
+    this returns None: a person's words are never overwritten)."""
+    diary = Diary.objects.select_for_update().filter(owner=owner, date=day).first()
+    if diary is not None and diary.auto_generation_locked and not diary.is_deleted:
+        return None
+    diary = diary or Diary(owner=owner, date=day)
+    diary.summary, diary.mood_key, diary.mood_score = summary.strip(), mood_key.strip(), mood_score
+    diary.generation_source, diary.auto_generation_locked = Diary.Source.AI, False
+    diary.generated_from_memo_ids = [str(pk) for pk in memo_ids]
+    diary.is_deleted = False
     diary.full_clean()
     diary.save()
     return diary

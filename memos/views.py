@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date, timedelta
+from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -98,8 +100,14 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
         ),
         "revisions": memo.revisions.order_by("-revision_number")[:50],
         "related": embeddings.related(memo),
+        "sections": _memo_sections(request, memo),
     }
     return render(request, "memos/detail.html", context, status=status)
+
+
+def _memo_sections(request: HttpRequest, memo: Memo) -> list[dict[str, Any]]:
+    """Sections other apps add under a memo through `AppConfig.memo_section(request, memo)` (the bots' thread)."""
+    return [config.memo_section(request, memo) for config in apps.get_app_configs() if hasattr(config, "memo_section")]
 
 
 @writer_required

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "chats",
     "memos",
     "gamestats",
+    "bots",
 ]
 
 MIDDLEWARE = [

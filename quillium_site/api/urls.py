@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("chats.api.urls")),
     path("", include("memos.api.urls")),
     path("", include("gamestats.api.urls")),
+    path("", include("bots.api.urls")),
 ]

@@ -1,0 +1,90 @@
+"""Admin for bots: who has which companions, what they answered, and how the nightly diaries went."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from bots import services
+from bots.models import AIDiaryJob, Bot, BotReply
+from quillium_site.admin_mixins import ServiceRulesAdmin
+
+
+@admin.register(Bot)
+class BotAdmin(ServiceRulesAdmin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "owner",
+        "tags",
+        "auto_reply",
+        "ai_config",
+        "model",
+        "sort_order",
+        "is_deleted",
+        "created_at",
+    ]
+    list_filter = ["auto_reply", "is_deleted", "ai_config"]
+    search_fields = ["name", "owner__email", "description"]
+    list_select_related = ["owner", "ai_config"]
+    readonly_fields = ("owner", "avatar", "sort_order", "is_deleted", "created_at", "updated_at")
+    fields = ("owner", "name", "description", "tags", "auto_reply", "avatar_url", "avatar", "ai_config", "model",
+              "sort_order", "is_deleted", "created_at", "updated_at")  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # bots are made by their owners
+
+    def save_model(self, request: HttpRequest, obj: Bot, form: Any, change: bool) -> None:
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in services.EDITABLE}
+        services.bot_update(Bot.objects.get(pk=obj.pk), **changes)
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Bot) -> None:
+        services.bot_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Bot]) -> None:
+        for bot in queryset:
+            services.bot_delete(bot)
+
+
+@admin.register(BotReply)
+class BotReplyAdmin(admin.ModelAdmin):
+    """Read-only but for regenerating: replies are written by the bots."""
+
+    list_display = ["bot", "owner", "memo", "status", "model", "prompt_tokens", "completion_tokens", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["content", "user_question", "owner__email", "bot__name"]
+    list_select_related = ["bot", "owner"]
+    date_hierarchy = "created_at"
+    actions = ["regenerate"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: BotReply | None = None) -> bool:
+        return False
+
+    @admin.action(description="Write the selected replies again")
+    def regenerate(self, request: HttpRequest, queryset: QuerySet[BotReply]) -> None:
+        done = 0
+        for reply in queryset.exclude(status__in=[BotReply.Status.PENDING, BotReply.Status.RUNNING]):
+            services.reply_regenerate(reply)
+            done += 1
+        self.message_user(request, f"{done} repl{'y' if done == 1 else 'ies'} queued again.", messages.SUCCESS)
+
+
+@admin.register(AIDiaryJob)
+class AIDiaryJobAdmin(admin.ModelAdmin):
+    list_display = ["target_date", "owner", "status", "outcome", "attempts", "run_after", "updated_at"]
+    list_filter = ["status", "target_date"]
+    search_fields = ["owner__email", "last_error", "outcome"]
+    list_select_related = ["owner"]
+    date_hierarchy = "target_date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AIDiaryJob | None = None) -> bool:
+        return False

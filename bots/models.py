@@ -1,0 +1,165 @@
+"""Companions that answer inside notes (Mosaic `bots`, `bot_replies`, `bot_reply_resources`) and the nightly
+AI diaries (`ai_diary_jobs`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from bots.querysets import BotQuerySet, ReplyQuerySet
+
+NAME_PATTERN = r"^[\w-]{1,40}$"  # what `@name` can mention: letters of any script, digits, _ and -
+
+
+class Bot(models.Model):
+    """A companion with a persona; it answers memos that carry one of its tags, mention `@name`, or all of them
+    (`auto_reply`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bots")
+    name = models.CharField(
+        max_length=40,
+        validators=[RegexValidator(NAME_PATTERN, "Letters, digits, _ and - only (it is how @name mentions it).")],
+    )
+    avatar_url = models.URLField("avatar URL", max_length=500, blank=True)
+    avatar = models.ImageField(
+        upload_to="bots/avatars/", blank=True, help_text="An uploaded picture wins over the URL."
+    )
+    description = models.TextField(blank=True, help_text="Its persona: who it is and how it answers.")
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True, help_text="Memos with these tags.")
+    auto_reply = models.BooleanField(default=False, help_text="Answer every new memo.")
+    sort_order = models.PositiveIntegerField(default=0)
+    ai_config = models.ForeignKey(
+        "ai.AIConfig",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bots",
+        help_text="Its own provider; empty: the `bot` config, else the `chat` one.",
+    )
+    model = models.CharField(max_length=200, blank=True, help_text="Empty: the config's model.")
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "owner", Lower("name"), condition=Q(is_deleted=False), name="bots_unique_live_name_per_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BotReply(models.Model):
+    """One answer of a bot under a memo: to the memo itself, or to a follow-up question in its thread."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Writing"
+        COMPLETE = "complete", "Done"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bot_replies")
+    memo = models.ForeignKey("memos.Memo", on_delete=models.CASCADE, related_name="bot_replies")
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="replies")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups")
+    user_question = models.TextField(blank=True, help_text="The follow-up this reply answers (empty: the memo).")
+    revision = models.ForeignKey(
+        "memos.MemoRevision", on_delete=models.SET_NULL, null=True, blank=True, help_text="The revision it answered."
+    )
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    model = models.CharField(max_length=200, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    cited_memo_ids = models.JSONField(default=list, blank=True, help_text="Memos its memory brought in.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "bot replies"
+        constraints = [
+            # A memo gets at most one unasked reply from each bot, however often it is saved.
+            models.UniqueConstraint(
+                "memo", "bot", condition=Q(parent__isnull=True, user_question=""), name="bots_one_reply_per_memo"
+            ),
+        ]
+        indexes = [models.Index(fields=["memo", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bot} on {self.memo_id}"
+
+
+class BotReplyResource(models.Model):
+    """An attachment of the memo a reply cites (images go to vision-capable models as inputs)."""
+
+    reply = models.ForeignKey(BotReply, on_delete=models.CASCADE, related_name="cited_resources")
+    resource = models.ForeignKey("memos.Resource", on_delete=models.CASCADE, related_name="bot_citations")
+    sort_order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+        constraints = [models.UniqueConstraint(fields=["reply", "resource"], name="bots_reply_resource_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} cites {self.resource_id}"
+
+
+class DiaryPreference(models.Model):
+    """Whether the user wants a diary written from each day's memos (off until they opt in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="diary_preference"
+    )
+    enabled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: AI diaries {'on' if self.enabled else 'off'}"
+
+
+class AIDiaryJob(models.Model):
+    """Writing one user's diary for one day, due after their local midnight (Mosaic `ai_diary_jobs`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_diary_jobs")
+    target_date = models.DateField()
+    run_after = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    outcome = models.CharField(max_length=200, blank=True, help_text="What the run did (written, skipped: why).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-target_date"]
+        constraints = [models.UniqueConstraint(fields=["owner", "target_date"], name="bots_one_diary_job_per_day")]
+        indexes = [models.Index(fields=["status", "run_after"], name="bots_diary_job_due")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.target_date}"

@@ -1,0 +1,80 @@
+"""What a bot is told: its persona, the memo, the thread so far, and what it remembers of the user's notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from bots.models import BotReply
+from memos.embeddings import semantic_search
+from memos.models import Diary, Memo
+
+MEMORY_SIZE = 4
+# Cosine similarity (the local MiniLM model) under which a memo is not "related" at all: without a cut-off, the
+# nearest memos of a small journal would be cited however unrelated they are.
+MEMORY_MIN_SIMILARITY = 0.35
+EXCERPT_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Remembered:
+    memo: Memo
+    similarity: float
+
+    @property
+    def link(self) -> str:
+        return reverse("memos:detail", args=[self.memo.pk])
+
+
+def memory(memo: Memo, *, limit: int = MEMORY_SIZE) -> list[Remembered]:
+    """The owner's memos most related to this one (never anyone else's), above the relevance cut-off."""
+    hits = semantic_search(memo.owner, memo.content, limit=limit + 1)
+    return [
+        Remembered(hit.memo, hit.rank)
+        for hit in hits
+        if hit.memo.pk != memo.pk and hit.memo.owner_id == memo.owner_id and hit.rank >= MEMORY_MIN_SIMILARITY
+    ][:limit]
+
+
+def _persona(reply: BotReply) -> str:
+    bot = reply.bot
+    persona = bot.description.strip() or "A thoughtful companion who reads the user's notes."
+    return (
+        f"You are {bot.name}, answering inside the user's personal notes. {persona}\n"
+        "Answer in the language of the note, briefly and kindly, in Markdown. When something you remember from "
+        "the user's other notes helps, cite it with its link, like [a few words](/memos/…/)."
+    )
+
+
+def _remembered_block(remembered: list[Remembered], diary: Diary | None) -> str:
+    lines = []
+    for item in remembered:
+        lines.append(f"- [{item.memo.title}]({item.link}): {item.memo.content[:EXCERPT_CHARS]}")
+    if diary is not None and diary.summary:
+        lines.append(f"- The user's diary of {diary.date:%Y-%m-%d}: {diary.summary[:EXCERPT_CHARS]}")
+    return "What you remember from the user's notes:\n" + "\n".join(lines) if lines else ""
+
+
+def build(reply: BotReply, remembered: list[Remembered]) -> list[dict[str, str]]:
+    """The messages for the model: persona, memo (with what it remembers), then the thread up to this reply."""
+    memo = reply.memo
+    day = memo.diary_date or memo.created_at.date()
+    diary = Diary.objects.filter(owner=memo.owner, date=day, is_deleted=False).first()
+    context = _remembered_block(remembered, diary)
+    note = f"The note:\n\n{memo.content}" + (f"\n\n{context}" if context else "")
+    messages = [{"role": "system", "content": _persona(reply)}, {"role": "user", "content": note}]
+    if reply.user_question:
+        earlier = (
+            BotReply.objects.filter(
+                memo=memo, bot=reply.bot, status=BotReply.Status.COMPLETE, created_at__lt=reply.created_at
+            )
+            .order_by("created_at")
+            .values_list("user_question", "content")
+        )
+        for question, answer in list(earlier)[-10:]:
+            if question:
+                messages.append({"role": "user", "content": question})
+            messages.append({"role": "assistant", "content": answer})
+        messages.append({"role": "user", "content": reply.user_question})
+    return messages

@@ -1,0 +1,30 @@
+// While a bot is writing, poll the memo's replies and show the text as it grows; reload once all are done
+// (so the final Markdown is rendered by the server, the same way as everywhere else).
+(function () {
+  const thread = document.querySelector(".bot-thread[data-busy]");
+  if (!thread) return;
+  const url = thread.dataset.repliesUrl;
+  async function poll() {
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (response.ok) {
+        const replies = await response.json();
+        let busy = false;
+        for (const reply of replies) {
+          const article = thread.querySelector(`[data-reply="${reply.id}"]`);
+          if (!article) { window.location.reload(); return; }  // a bot has started answering
+          if (reply.status === "pending" || reply.status === "running") {
+            busy = true;
+            if (reply.content) article.querySelector("[data-content]").textContent = reply.content;
+          } else if (!article.classList.contains(reply.status)) {
+            window.location.reload();
+            return;
+          }
+        }
+        if (!busy) { window.location.reload(); return; }
+      }
+    } catch (error) { /* the next poll tries again */ }
+    window.setTimeout(poll, 1000);
+  }
+  window.setTimeout(poll, 1000);
+})();

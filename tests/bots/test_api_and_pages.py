@@ -1,0 +1,168 @@
+"""The bots API and pages: create, edit, reorder, delete; the thread under a memo; privacy and read-only guests."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from bots import services, tasks
+from bots.models import Bot, BotReply, DiaryPreference
+from memos import services as memo_services
+
+pytestmark = pytest.mark.django_db
+
+BOTS = "/api/v1/bots/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
+    return SimpleUploadedFile("face.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_create_list_update_and_delete_a_bot(alice_api):
+    created = alice_api.post(BOTS, {"name": "Sage", "tags": ["#Garden", "garden"], "description": "Calm."})
+    bot_id = created.json()["id"]
+    updated = alice_api.patch(f"{BOTS}{bot_id}/", {"auto_reply": True}, format="json")
+    listed = alice_api.get(BOTS)
+    deleted = alice_api.delete(f"{BOTS}{bot_id}/")
+
+    assert created.status_code == 201 and created.json()["tags"] == ["garden"]
+    assert updated.json()["auto_reply"] is True
+    assert [bot["name"] for bot in listed.json()] == ["Sage"]
+    assert deleted.status_code == 204
+    assert alice_api.get(BOTS).json() == [] and Bot.objects.get().is_deleted
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"name": ""}, {"name": "two words"}, {"name": "x" * 41}, {"name": "ok", "tags": "notalist"}, {"name": "a\x00b"}],
+)
+def test_bad_bots_are_a_400(alice_api, payload):
+    assert alice_api.post(BOTS, payload, format="json").status_code == 400
+
+
+def test_names_are_unique_per_user_case_insensitively(alice_api, bob_api):
+    assert alice_api.post(BOTS, {"name": "Sage"}).status_code == 201
+    assert alice_api.post(BOTS, {"name": "sage"}).status_code == 400
+    assert bob_api.post(BOTS, {"name": "Sage"}).status_code == 201
+
+
+def test_reorder(alice_api, alice):
+    ids = [alice_api.post(BOTS, {"name": name}).json()["id"] for name in ("A", "B", "C")]
+
+    response = alice_api.post(f"{BOTS}reorder/", {"order": [ids[2], ids[0]]}, format="json")
+
+    assert [bot["name"] for bot in response.json()] == ["C", "A", "B"]
+    assert alice_api.post(f"{BOTS}reorder/", {"order": [ids[0], ids[0]]}, format="json").status_code == 400
+
+
+def test_avatar_upload_takes_images_only(alice_api):
+    bot_id = alice_api.post(BOTS, {"name": "Sage"}).json()["id"]
+
+    good = alice_api.post(f"{BOTS}{bot_id}/avatar/", {"avatar": png()}, format="multipart")
+    bad = alice_api.post(
+        f"{BOTS}{bot_id}/avatar/", {"avatar": SimpleUploadedFile("x.png", b"not an image")}, format="multipart"
+    )
+
+    assert good.status_code == 200 and good.json()["avatar"].endswith(".png")
+    assert bad.status_code == 400
+
+
+def test_another_users_bots_and_replies_are_invisible(alice, bob_api, fake_llm):
+    bot = services.bot_create(owner=alice, name="Sage", tags=["garden"])
+    memo = memo_services.memo_create(owner=alice, content="Roses #garden")
+    services.replies_for_memo(memo.pk)
+    reply = BotReply.objects.get()
+
+    assert bob_api.get(f"{BOTS}{bot.pk}/").status_code == 404
+    assert bob_api.patch(f"{BOTS}{bot.pk}/", {"name": "Mine"}).status_code == 404
+    assert bob_api.get(f"/api/v1/bot-replies/{reply.pk}/").status_code == 404
+    assert bob_api.get(f"/api/v1/memos/{memo.pk}/bot-replies/").status_code == 404
+    assert (
+        bob_api.post(f"/api/v1/memos/{memo.pk}/bot-replies/", {"bot": str(bot.pk), "question": "hi"}).status_code == 404
+    )
+
+
+def test_ask_a_follow_up_through_the_api(alice_api, alice, fake_llm):
+    bot = services.bot_create(owner=alice, name="Sage")
+    memo = memo_services.memo_create(owner=alice, content="Roses")
+    url = f"/api/v1/memos/{memo.pk}/bot-replies/"
+
+    asked = alice_api.post(url, {"bot": str(bot.pk), "question": "When to prune?"})
+    tasks.write_reply.call(asked.json()["id"])
+    thread = alice_api.get(url).json()
+
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    assert thread[0]["status"] == "complete" and thread[0]["user_question"] == "When to prune?"
+    assert alice_api.post(url, {"bot": str(bot.pk), "question": ""}).status_code == 400
+    assert alice_api.post(url, {"bot": "00000000-0000-0000-0000-000000000000", "question": "x"}).status_code == 404
+
+
+def test_guests_read_but_cannot_make_bots(guest_api):
+    assert guest_api.get(BOTS).status_code == 200
+    assert guest_api.post(BOTS, {"name": "Sage"}).status_code == 403
+
+
+def test_diary_settings_and_generate_through_the_api(alice_api, alice, fake_llm):
+    assert alice_api.get("/api/v1/ai-diaries/settings/").json()["enabled"] is False
+    assert alice_api.put("/api/v1/ai-diaries/settings/", {"enabled": True}).json()["enabled"] is True
+    assert DiaryPreference.objects.get(user=alice).enabled
+    assert alice_api.put("/api/v1/ai-diaries/settings/", {}).status_code == 400  # found by the fuzzer
+
+    assert alice_api.post("/api/v1/ai-diaries/2026-11-20/generate/").status_code == 202
+    assert alice_api.post("/api/v1/ai-diaries/yesterday/generate/").status_code == 404
+
+
+def test_the_pages_create_edit_reorder_and_delete(client, alice):
+    client.force_login(alice)
+
+    assert client.get("/bots/").status_code == 200
+    assert client.post("/bots/new/", {"name": "Sage", "tags": "garden, roses", "avatar": png()}).status_code == 302
+    assert client.post("/bots/new/", {"name": "two words"}).status_code == 400
+    client.post("/bots/new/", {"name": "Oak"})
+    sage, oak = Bot.objects.order_by("sort_order")
+    client.post(f"/bots/{oak.pk}/move/up/")
+    assert list(Bot.objects.order_by("sort_order").values_list("name", flat=True)) == ["Oak", "Sage"]
+    edited = client.post(f"/bots/{sage.pk}/edit/", {"name": "Sage", "description": "Wise.", "tags": "garden, roses"})
+    assert edited.status_code == 302
+    assert client.get(f"/bots/{sage.pk}/delete/").status_code == 200
+    client.post(f"/bots/{sage.pk}/delete/")
+    sage.refresh_from_db()
+    assert sage.description == "Wise." and sage.is_deleted and sage.tags == ["garden", "roses"] and sage.avatar
+
+
+def test_the_memo_page_shows_the_thread_and_takes_questions(client, alice, fake_llm, django_assert_max_num_queries):
+    bot = services.bot_create(owner=alice, name="Sage", tags=["garden"])
+    memo = memo_services.memo_create(owner=alice, content="Roses #garden")
+    fake_llm.script(reply="**Prune** in March.")
+    services.replies_for_memo(memo.pk)
+    tasks.write_reply.call(str(BotReply.objects.get().pk))
+    client.force_login(alice)
+
+    page = client.get(f"/memos/{memo.pk}/")
+    asked = client.post(f"/bots/memos/{memo.pk}/ask/", {"bot": str(bot.pk), "question": "And tulips?"})
+
+    assert "<strong>Prune</strong> in March." in page.content.decode()
+    assert asked.status_code == 302 and BotReply.objects.filter(user_question="And tulips?").exists()
+    for n in range(3):
+        services.reply_ask(memo=memo, bot=bot, question=f"q{n}", user=alice)
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/memos/{memo.pk}/").status_code == 200
+
+
+def test_opting_in_to_diaries_on_the_settings_page(client, alice):
+    client.force_login(alice)
+
+    assert "AI diaries" in client.get("/accounts/settings/").content.decode()
+    client.post("/bots/diaries/", {"enabled": "on"})
+
+    assert DiaryPreference.objects.get(user=alice).enabled

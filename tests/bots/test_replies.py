@@ -1,0 +1,182 @@
+"""Bots answer memos that call them (tag, @mention, auto-reply), remember related notes, follow a thread, and fail
+gracefully; against the loopback OpenAI fake and the real embedding model."""
+
+from __future__ import annotations
+
+import pytest
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from ai import services as ai_services
+from bots import prompts, services, tasks
+from bots.models import Bot, BotReply
+from memos import services as memo_services
+from memos.embeddings import embed_memo
+from memos.models import Memo
+
+pytestmark = pytest.mark.django_db
+
+
+def make_bot(owner, name="Sage", **fields) -> Bot:
+    return services.bot_create(owner=owner, name=name, description="A calm gardener.", **fields)
+
+
+def save_memo(owner, content: str) -> Memo:
+    memo = memo_services.memo_create(owner=owner, content=content)
+    embed_memo(memo.pk)
+    return memo
+
+
+def run_reactions(memo: Memo) -> list[BotReply]:
+    """What the worker does after a save: react to the memo, then write each reply."""
+    tasks.react_to_memo.call(str(memo.pk))
+    for reply in BotReply.objects.filter(memo=memo, status=BotReply.Status.PENDING):
+        tasks.write_reply.call(str(reply.pk))
+    return list(BotReply.objects.filter(memo=memo).order_by("created_at"))
+
+
+def prompt_text(fake) -> str:
+    chat_requests = [r for r in fake.requests if r["path"].endswith("/chat/completions")]
+    assert chat_requests, "the provider was never asked"
+    return "\n".join(message["content"] for message in chat_requests[-1]["body"]["messages"])
+
+
+@pytest.mark.parametrize(
+    ("bot_fields", "content"),
+    [
+        ({"tags": ["garden"]}, "Planted tomatoes today #garden"),
+        ({}, "What should I plant next, @sage?"),
+        ({"auto_reply": True}, "Nothing special today."),
+    ],
+    ids=["tag", "mention", "auto-reply"],
+)
+def test_a_memo_that_calls_a_bot_gets_its_reply(alice, fake_llm, bot_fields, content):
+    fake_llm.script(reply="Water them at dawn.")
+    make_bot(alice, **bot_fields)
+
+    (reply,) = run_reactions(save_memo(alice, content))
+
+    assert (reply.status, reply.content) == (BotReply.Status.COMPLETE, "Water them at dawn.")
+    assert reply.revision.revision_number == 1
+    assert "You are Sage" in prompt_text(fake_llm) and content in prompt_text(fake_llm)
+
+
+def test_a_memo_that_calls_no_bot_gets_none(alice, fake_llm):
+    make_bot(alice, tags=["garden"])
+
+    assert run_reactions(save_memo(alice, "Groceries: milk, eggs #shopping")) == []
+    assert fake_llm.requests == []
+
+
+def test_saving_a_memo_queues_the_reaction_in_its_own_transaction(alice, fake_llm):
+    make_bot(alice, tags=["garden"])
+
+    memo_services.memo_create(owner=alice, content="Roses #garden")
+
+    assert DBTaskResult.objects.filter(task_path="bots.tasks.react_to_memo").count() == 1
+
+
+def test_a_bot_answers_a_memo_once_however_often_it_is_saved(alice, fake_llm):
+    make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    run_reactions(memo)
+    memo_services.memo_update(memo, user=alice, base_revision=1, content="Roses and tulips #garden")
+
+    assert len(run_reactions(memo)) == 1
+
+
+def test_memory_brings_the_related_memo_and_cites_it(alice, bob, fake_llm):
+    related = save_memo(alice, "My cat Miso loves sleeping on the piano.")
+    save_memo(alice, "Quarterly tax forms are due in April.")
+    save_memo(bob, "My cat Pepper sleeps on the piano too.")
+    bot = make_bot(alice, tags=["cats"])
+    memo = save_memo(alice, "Where does my cat like to nap? #cats")
+    fake_llm.script(reply=f"On the piano, as you wrote in [your note](/memos/{related.pk}/).")
+
+    (reply,) = run_reactions(memo)
+
+    prompt = prompt_text(fake_llm)
+    assert f"/memos/{related.pk}/" in prompt
+    assert "tax forms" not in prompt  # below the relevance cut-off
+    assert "Pepper" not in prompt  # never another user's notes
+    assert reply.cited_memo_ids == [str(related.pk)]
+    assert [item.memo for item in prompts.memory(memo)] == [related]
+    assert bot.pk == reply.bot_id
+
+
+def test_a_follow_up_carries_the_thread(alice, fake_llm):
+    bot = make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    fake_llm.script(reply="Prune them in March.")
+    (first,) = run_reactions(memo)
+    fake_llm.script(reply="Just above an outward bud.")
+
+    follow_up = services.reply_ask(memo=memo, bot=bot, question="Where do I cut?", user=alice, parent=first)
+    tasks.write_reply.call(str(follow_up.pk))
+
+    follow_up.refresh_from_db()
+    messages = [r for r in fake_llm.requests if r["path"].endswith("/chat/completions")][-1]["body"]["messages"]
+    assert [m["content"] for m in messages[-2:]] == ["Prune them in March.", "Where do I cut?"]
+    assert follow_up.content == "Just above an outward bud." and follow_up.parent == first
+
+
+def test_past_the_daily_quota_the_reply_fails_without_asking_the_provider(alice, fake_llm):
+    ai_services.user_token_limit_set(alice, 10)
+    ai_services.usage_record(user=alice, model="fake-small", feature="chat", usage=ai_services.Usage(8, 8))
+    make_bot(alice, tags=["garden"])
+
+    (reply,) = run_reactions(save_memo(alice, "Roses #garden"))
+
+    assert reply.status == BotReply.Status.FAILED and "tokens for today" in reply.error
+    assert not [r for r in fake_llm.requests if r["path"].endswith("/chat/completions")]
+
+
+def test_provider_failures_retry_with_backoff_then_fail(alice, fake_llm):
+    fake_llm.script(status=500, error="upstream exploded")
+    make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    tasks.react_to_memo.call(str(memo.pk))
+    reply = BotReply.objects.get(memo=memo)
+
+    outcomes = [tasks.write_reply.call(str(reply.pk)) for _ in range(tasks.MAX_ATTEMPTS)]
+
+    reply.refresh_from_db()
+    assert outcomes == ["retrying", "retrying", "failed"]
+    assert reply.status == BotReply.Status.FAILED and reply.attempts == tasks.MAX_ATTEMPTS
+    retries = DBTaskResult.objects.filter(task_path="bots.tasks.write_reply", status=TaskResultStatus.READY)
+    assert retries.exclude(run_after=None).count() >= 2  # each retry was scheduled later, not at once
+    assert Memo.objects.get(pk=memo.pk).content == "Roses #garden"  # the memo is untouched
+
+
+def test_regenerate_writes_the_reply_again(alice, fake_llm):
+    make_bot(alice, tags=["garden"])
+    (reply,) = run_reactions(save_memo(alice, "Roses #garden"))
+    fake_llm.script(reply="A second thought.")
+
+    services.reply_regenerate(reply)
+    tasks.write_reply.call(str(reply.pk))
+
+    reply.refresh_from_db()
+    assert reply.content == "A second thought."
+
+
+def test_a_deleted_bot_answers_nothing(alice, fake_llm):
+    services.bot_delete(make_bot(alice, auto_reply=True))
+
+    assert run_reactions(save_memo(alice, "Anything")) == []
+
+
+def test_an_import_does_not_call_the_bots(alice, fake_llm):
+    make_bot(alice, auto_reply=True)
+
+    memo_services.memo_import(
+        owner=alice, content="Old note", tags_given=[], revisions=[], created_at=fake_now(), updated_at=fake_now()
+    )
+
+    assert not DBTaskResult.objects.filter(task_path="bots.tasks.react_to_memo").exists()
+
+
+def fake_now():
+    from django.utils import timezone
+
+    return timezone.now()
