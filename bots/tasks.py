@@ -70,6 +70,11 @@ def write_reply(reply_id: str) -> str:
             return "retrying"
         services.reply_fail(reply, error.message)
         return "failed"
+    except Exception:
+        # Never leave a reply "writing" forever: say it failed (Regenerate tries again) and let the task fail too.
+        logger.exception("Bot reply %s failed unexpectedly", reply.pk)
+        services.reply_fail(reply, "Something went wrong while writing this reply; try Regenerate.")
+        raise
     ai_services.usage_record(user=reply.owner, model=model, feature=TokenUsage.Feature.BOT, usage=usage)
     services.reply_finish(
         reply,

@@ -180,3 +180,20 @@ def fake_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_an_unexpected_error_never_leaves_a_reply_writing_forever(alice, fake_llm, monkeypatch):
+    make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    tasks.react_to_memo.call(str(memo.pk))
+    reply = BotReply.objects.get(memo=memo)
+
+    def broken(memo):
+        raise RuntimeError("memory exploded")
+
+    monkeypatch.setattr(prompts, "memory", broken)
+    with pytest.raises(RuntimeError):
+        tasks.write_reply.call(str(reply.pk))
+
+    reply.refresh_from_db()
+    assert reply.status == BotReply.Status.FAILED and "Regenerate" in reply.error
