@@ -87,8 +87,21 @@ def estimate_tokens(text: str) -> int:
     return wide + math.ceil((len(text) - wide) / 4)
 
 
-def estimate_usage(messages: list[dict[str, str]], reply: str) -> Usage:
-    prompt = sum(estimate_tokens(message["content"]) + 4 for message in messages)
+# A message's content: text, or (for vision-capable models) a list of parts, text and images.
+Messages = list[dict[str, Any]]
+IMAGE_TOKENS = 765  # what OpenAI charges a high-detail 512 px tile image; estimates only
+
+
+def _content_tokens(content: str | list[dict[str, Any]]) -> int:
+    if isinstance(content, str):
+        return estimate_tokens(content)
+    return sum(
+        estimate_tokens(part.get("text", "")) if part.get("type") == "text" else IMAGE_TOKENS for part in content
+    )
+
+
+def estimate_usage(messages: Messages, reply: str) -> Usage:
+    prompt = sum(_content_tokens(message["content"]) + 4 for message in messages)
     return Usage(prompt_tokens=prompt, completion_tokens=estimate_tokens(reply), estimated=True)
 
 
@@ -181,7 +194,7 @@ async def list_models(endpoint: Endpoint) -> list[str]:
     return sorted(model.id for model in page.data)
 
 
-def _params(endpoint: Endpoint, messages: list[dict[str, str]], model: str | None) -> dict[str, Any]:
+def _params(endpoint: Endpoint, messages: Messages, model: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": model or endpoint.model,
         "messages": messages,
@@ -192,7 +205,7 @@ def _params(endpoint: Endpoint, messages: list[dict[str, str]], model: str | Non
     return params
 
 
-async def complete(endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None) -> Completion:
+async def complete(endpoint: Endpoint, messages: Messages, *, model: str | None = None) -> Completion:
     """A whole reply at once."""
 
     client = _client(endpoint)
@@ -205,9 +218,7 @@ async def complete(endpoint: Endpoint, messages: list[dict[str, str]], *, model:
     return Completion(content=content, usage=usage)
 
 
-async def stream(
-    endpoint: Endpoint, messages: list[dict[str, str]], *, model: str | None = None
-) -> AsyncGenerator[str | Usage]:
+async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = None) -> AsyncGenerator[str | Usage]:
     """Yield the reply's text pieces as they arrive, then one Usage (the provider's, or an estimate).
 
     Raises ProviderError(INTERRUPTED) when the stream ends without the provider saying the reply is finished.

@@ -96,8 +96,10 @@ def main() -> None:
         saved = time.perf_counter() - started
         while True:
             now = counts()
-            if now.get("complete", 0) + now.get("failed", 0) >= options.memos and not now.get("pending") and not now.get(
-                "running"
+            if (
+                now.get("complete", 0) + now.get("failed", 0) >= options.memos
+                and not now.get("pending")
+                and not now.get("running")
             ):
                 break
             if time.perf_counter() - started > 600:

@@ -23,6 +23,7 @@ class BotForm(forms.Form):
         empty_label="Default (bot, else chat)",
     )  # fmt: skip
     model = forms.CharField(required=False, max_length=200, help_text="Empty: the config's model.")
+    vision = forms.BooleanField(required=False, label="Its model reads images (the memo's pictures go along)")
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]

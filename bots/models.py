@@ -44,6 +44,9 @@ class Bot(models.Model):
         help_text="Its own provider; empty: the `bot` config, else the `chat` one.",
     )
     model = models.CharField(max_length=200, blank=True, help_text="Empty: the config's model.")
+    vision = models.BooleanField(
+        default=False, help_text="Its model reads images: the memo's pictures go along with the text."
+    )
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

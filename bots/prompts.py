@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
+from ai.client import Messages
 from bots.models import BotReply
 from memos.embeddings import semantic_search
 from memos.models import Diary, Memo
@@ -56,14 +59,34 @@ def _remembered_block(remembered: list[Remembered], diary: Diary | None) -> str:
     return "What you remember from the user's notes:\n" + "\n".join(lines) if lines else ""
 
 
-def build(reply: BotReply, remembered: list[Remembered]) -> list[dict[str, str]]:
+IMAGES_PER_PROMPT = 4
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _images(memo: Memo) -> list[dict[str, Any]]:
+    """The memo's pictures as image parts (data URLs: the provider can't fetch our private files)."""
+    parts = []
+    for resource in memo.resources.filter(is_deleted=False, resource_type="image").order_by("created_at"):
+        if resource.file_size > IMAGE_MAX_BYTES or resource.mime_type == "image/svg+xml":
+            continue
+        with resource.file.open("rb") as stored:
+            data = base64.b64encode(stored.read()).decode()
+        parts.append({"type": "image_url", "image_url": {"url": f"data:{resource.mime_type};base64,{data}"}})
+        if len(parts) == IMAGES_PER_PROMPT:
+            break
+    return parts
+
+
+def build(reply: BotReply, remembered: list[Remembered]) -> Messages:
     """The messages for the model: persona, memo (with what it remembers), then the thread up to this reply."""
     memo = reply.memo
     day = memo.diary_date or memo.created_at.date()
     diary = Diary.objects.filter(owner=memo.owner, date=day, is_deleted=False).first()
     context = _remembered_block(remembered, diary)
     note = f"The note:\n\n{memo.content}" + (f"\n\n{context}" if context else "")
-    messages = [{"role": "system", "content": _persona(reply)}, {"role": "user", "content": note}]
+    images = _images(memo) if reply.bot.vision else []
+    content: str | list[dict[str, Any]] = [{"type": "text", "text": note}, *images] if images else note
+    messages: Messages = [{"role": "system", "content": _persona(reply)}, {"role": "user", "content": content}]
     if reply.user_question:
         earlier = (
             BotReply.objects.filter(

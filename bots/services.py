@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 MAX_QUESTION_CHARS = 4_000
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
-EDITABLE = {"name", "description", "tags", "auto_reply", "avatar_url", "ai_config", "model"}
+EDITABLE = {"name", "description", "tags", "auto_reply", "avatar_url", "ai_config", "model", "vision"}
 
 
 def _writer(user: User) -> None:

@@ -88,7 +88,7 @@ def write_reply(reply_id: str) -> str:
 
 
 async def _stream(
-    reply: BotReply, endpoint: client.Endpoint, messages: list[dict[str, str]], model: str
+    reply: BotReply, endpoint: client.Endpoint, messages: client.Messages, model: str
 ) -> tuple[str, Usage]:
     from asgiref.sync import sync_to_async
 

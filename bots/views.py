@@ -58,7 +58,7 @@ def bot_edit(request: HttpRequest, pk: str) -> HttpResponse:
     bot = _own_bot(request, pk)
     initial = {"name": bot.name, "description": bot.description, "tags": ", ".join(bot.tags),
                "auto_reply": bot.auto_reply, "avatar_url": bot.avatar_url, "ai_config": bot.ai_config,
-               "model": bot.model}  # fmt: skip
+               "model": bot.model, "vision": bot.vision}  # fmt: skip
     form = BotForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

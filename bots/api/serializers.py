@@ -20,7 +20,7 @@ class BotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bot
         fields = ["id", "name", "description", "tags", "auto_reply", "avatar_url", "avatar", "ai_config", "model",
-                  "sort_order", "created_at", "updated_at"]  # fmt: skip
+                  "vision", "sort_order", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["id", "avatar", "sort_order", "created_at", "updated_at"]
 
     def get_avatar(self, bot: Bot) -> str:

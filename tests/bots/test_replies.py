@@ -197,3 +197,35 @@ def test_an_unexpected_error_never_leaves_a_reply_writing_forever(alice, fake_ll
 
     reply.refresh_from_db()
     assert reply.status == BotReply.Status.FAILED and "Regenerate" in reply.error
+
+
+def test_a_vision_bot_gets_the_memos_pictures_and_cites_them(alice, fake_llm, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    make_bot(alice, tags=["garden"], vision=True)
+    blind = make_bot(alice, name="Blind", tags=["garden"])
+    memo = save_memo(alice, "What is wrong with this leaf? #garden")
+    memo_services.resource_upload(
+        owner=alice, upload=SimpleUploadedFile("leaf.png", buffer.getvalue(), "image/png"), memo=memo
+    )
+
+    replies = run_reactions(memo)
+
+    contents = [
+        message["content"]
+        for request in fake_llm.requests
+        if request["path"].endswith("/chat/completions")
+        for message in request["body"]["messages"]
+        if message["role"] == "user"
+    ]
+    parts = [content for content in contents if isinstance(content, list)]
+    assert len(parts) == 1 and parts[0][1]["image_url"]["url"].startswith("data:image/png;base64,")
+    assert all(reply.status == BotReply.Status.COMPLETE for reply in replies)
+    assert all(reply.cited_resources.count() == 1 for reply in replies)
+    assert blind.vision is False
