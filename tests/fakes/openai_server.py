@@ -122,7 +122,12 @@ class FakeOpenAI:
 
     @staticmethod
     def _usage(body: dict, reply: str) -> dict[str, int]:
-        prompt = sum(len(message["content"].split()) for message in body["messages"])
+        def words(content: str | list) -> int:  # text, or a vision message's parts (an image counts as 85)
+            if isinstance(content, str):
+                return len(content.split())
+            return sum(len(part.get("text", "").split()) if part.get("type") == "text" else 85 for part in content)
+
+        prompt = sum(words(message["content"]) for message in body["messages"])
         completion = len(reply.split())
         return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
