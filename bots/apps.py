@@ -25,6 +25,14 @@ class BotsConfig(AppConfig):
             "context": {"diaries_on": bool(preference and preference.enabled)},
         }
 
+    def diary_section(self, request: HttpRequest, day: Any) -> dict[str, object]:
+        """Writing a day's diary with AI, on the diary page."""
+        from accounts.principals import signed_in
+        from bots.models import AIDiaryJob
+
+        job = AIDiaryJob.objects.filter(owner=signed_in(request), target_date=day).first()
+        return {"template": "bots/diary_section.html", "context": {"day": day, "job": job}}
+
     def memo_section(self, request: HttpRequest, memo: Any) -> dict[str, object]:
         """The bots' thread under a memo on its page."""
         from bots import selectors

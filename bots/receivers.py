@@ -16,11 +16,13 @@ def memo_written(sender: Any, memo_id: Any, user_id: int, imported: bool = False
     """Queue the bots' reaction in the memo's own transaction (committed together), never failing the memo."""
     if imported:  # old notes brought in by an import don't call the bots
         return
+    from bots.models import Bot
     from bots.tasks import react_to_memo
 
     try:
         with transaction.atomic():  # a savepoint: a failure here can't poison the memo's transaction
-            react_to_memo.enqueue(str(memo_id))
+            if Bot.objects.filter(owner_id=user_id, is_deleted=False).exists():  # most saves call no bot
+                react_to_memo.enqueue(str(memo_id))
     except DatabaseError:
         logger.exception("Bots could not be told about memo %s; the memo is saved.", memo_id)
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("memos/<uuid:memo_pk>/ask/", views.reply_ask, name="ask"),
     path("replies/<uuid:pk>/<str:action>/", views.reply_action, name="reply-action"),
     path("diaries/", views.diary_settings, name="diary-settings"),
+    path("diaries/<str:day>/write/", views.diary_write, name="diary-write"),
 ]

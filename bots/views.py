@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -144,3 +145,19 @@ def diary_settings(request: HttpRequest) -> HttpResponse:
     services.diary_preference_set(signed_in(request), enabled=enabled)
     messages.success(request, "Diaries will be written each night." if enabled else "No more AI diaries.")
     return redirect("accounts:settings")
+
+
+@writer_required
+@require_POST
+def diary_write(request: HttpRequest, day: str) -> HttpResponse:
+    """Write (or rewrite) a day's diary with AI now; a diary written by hand stays as it is."""
+    from bots.tasks import write_diary
+
+    try:
+        target = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    job = services.diary_job_request(signed_in(request), target)
+    write_diary.enqueue(job.pk)
+    messages.success(request, "The diary is being written; reload in a moment.")
+    return redirect("memos:diary-day", day=day)

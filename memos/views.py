@@ -248,6 +248,11 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
         "form": form,
         "diary": diary,
         "memos": selectors.memos_of_day(signed_in(request), the_day),
+        "sections": [
+            config.diary_section(request, the_day)
+            for config in apps.get_app_configs()
+            if hasattr(config, "diary_section")
+        ],
     }
     return render(request, "memos/diary_day.html", context, status=status)
 

@@ -166,3 +166,30 @@ def test_opting_in_to_diaries_on_the_settings_page(client, alice):
     client.post("/bots/diaries/", {"enabled": "on"})
 
     assert DiaryPreference.objects.get(user=alice).enabled
+
+
+def test_the_diary_page_writes_a_day_with_ai(client, alice, fake_llm):
+    from datetime import date
+
+    from bots.models import AIDiaryJob
+    from memos.models import Diary
+
+    fake_llm.script(reply='{"summary": "A quiet day.", "mood_key": "calm", "mood_score": 3}')
+    memo_services.memo_create(owner=alice, content="Read a book.")
+    today = date.today()
+    client.force_login(alice)
+
+    assert "Write this day's diary" in client.get(f"/memos/diary/{today}/").content.decode()
+    assert client.post(f"/bots/diaries/{today}/write/").status_code == 302
+    tasks.write_diary.call(AIDiaryJob.objects.get().pk)
+
+    assert Diary.objects.get(owner=alice, date=today).summary == "A quiet day."
+    assert client.post("/bots/diaries/not-a-day/write/").status_code == 404
+
+
+def test_saving_memos_of_a_user_without_bots_queues_nothing_for_bots(alice):
+    from django_tasks_db.models import DBTaskResult
+
+    memo_services.memo_create(owner=alice, content="No bots here")
+
+    assert not DBTaskResult.objects.filter(task_path="bots.tasks.react_to_memo").exists()
