@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the AI config keys, whether a config or a bot names one.
+    "ENUM_NAME_OVERRIDES": {"AIConfigKeyEnum": "ai.models.AIConfig.Key"},
 }
 
 LOGGING = {
