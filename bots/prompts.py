@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from ai.client import Messages
 from bots.models import BotReply
@@ -50,13 +52,18 @@ def _persona(reply: BotReply) -> str:
     )
 
 
-def _remembered_block(remembered: list[Remembered], diary: Diary | None) -> str:
-    lines = []
-    for item in remembered:
-        lines.append(f"- [{item.memo.title}]({item.link}): {item.memo.content[:EXCERPT_CHARS]}")
-    if diary is not None and diary.summary:
-        lines.append(f"- The user's diary of {diary.date:%Y-%m-%d}: {diary.summary[:EXCERPT_CHARS]}")
+def _remembered_block(remembered: list[Remembered], diaries: list[Diary]) -> str:
+    lines = [f"- [{item.memo.title}]({item.link}): {item.memo.content[:EXCERPT_CHARS]}" for item in remembered]
+    lines += [
+        f"- The user's diary of {diary.date:%Y-%m-%d}: {diary.summary[:EXCERPT_CHARS]}"
+        for diary in diaries
+        if diary.summary
+    ]
     return "What you remember from the user's notes:\n" + "\n".join(lines) if lines else ""
+
+
+def _days(memo: Memo) -> set[date]:
+    return {memo.diary_date or timezone.localtime(memo.created_at).date()}
 
 
 IMAGES_PER_PROMPT = 4
@@ -80,9 +87,10 @@ def _images(memo: Memo) -> list[dict[str, Any]]:
 def build(reply: BotReply, remembered: list[Remembered]) -> Messages:
     """The messages for the model: persona, memo (with what it remembers), then the thread up to this reply."""
     memo = reply.memo
-    day = memo.diary_date or memo.created_at.date()
-    diary = Diary.objects.filter(owner=memo.owner, date=day, is_deleted=False).first()
-    context = _remembered_block(remembered, diary)
+    # The diaries of the memo's day and of the days of the related memos: what the user felt around them.
+    days = _days(memo).union(*(_days(item.memo) for item in remembered))
+    diaries = list(Diary.objects.filter(owner=memo.owner, date__in=days, is_deleted=False).order_by("date")[:5])
+    context = _remembered_block(remembered, diaries)
     note = f"The note:\n\n{memo.content}" + (f"\n\n{context}" if context else "")
     images = _images(memo) if reply.bot.vision else []
     content: str | list[dict[str, Any]] = [{"type": "text", "text": note}, *images] if images else note

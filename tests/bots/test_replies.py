@@ -229,3 +229,31 @@ def test_a_vision_bot_gets_the_memos_pictures_and_cites_them(alice, fake_llm, se
     assert all(reply.status == BotReply.Status.COMPLETE for reply in replies)
     assert all(reply.cited_resources.count() == 1 for reply in replies)
     assert blind.vision is False
+
+
+def test_memory_brings_the_diaries_around_related_memos(alice, fake_llm):
+    related = save_memo(alice, "My cat Miso loves sleeping on the piano.")
+    day = related.created_at.date()
+    memo_services.diary_write(owner=alice, day=day, summary="A sleepy, cozy day with Miso.")
+    make_bot(alice, tags=["cats"])
+
+    run_reactions(save_memo(alice, "Where does my cat like to nap? #cats"))
+
+    assert "A sleepy, cozy day with Miso." in prompt_text(fake_llm)
+
+
+def test_a_failing_bot_never_blocks_a_memo(alice_api, alice, monkeypatch):
+    from django.db import connection
+
+    make_bot(alice, auto_reply=True)
+
+    class BrokenQueue:
+        def enqueue(self, *args, **kwargs):
+            with connection.cursor() as cursor:  # a real failing statement: it aborts the transaction it runs in
+                cursor.execute("SELECT * FROM queue_table_that_is_gone")
+
+    monkeypatch.setattr(tasks, "react_to_memo", BrokenQueue())
+    response = alice_api.post("/api/v1/memos/", {"content": "Saved anyway"}, format="json")
+
+    assert response.status_code == 201
+    assert Memo.objects.get(owner=alice).content == "Saved anyway"
