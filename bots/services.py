@@ -287,7 +287,7 @@ def diary_jobs_schedule(day_for: Any, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def diary_job_request(user: User, day: date) -> AIDiaryJob:
-    """Write (or rewrite) the diary of `day` now, on the user's request."""
+    """Write (or rewrite) the diary of `day` now, on the user's request (its task is queued with the job)."""
     _writer(user)
     job, created = AIDiaryJob.objects.select_for_update().get_or_create(
         owner=user, target_date=day, defaults={"run_after": timezone.now()}
@@ -301,6 +301,9 @@ def diary_job_request(user: User, day: date) -> AIDiaryJob:
             "",
         )
         job.save()
+    from bots.tasks import write_diary
+
+    write_diary.enqueue(job.pk)
     return job
 
 

@@ -151,13 +151,10 @@ def diary_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def diary_write(request: HttpRequest, day: str) -> HttpResponse:
     """Write (or rewrite) a day's diary with AI now; a diary written by hand stays as it is."""
-    from bots.tasks import write_diary
-
     try:
         target = date.fromisoformat(day)
     except ValueError:
         raise Http404("No such day.") from None
-    job = services.diary_job_request(signed_in(request), target)
-    write_diary.enqueue(job.pk)
+    services.diary_job_request(signed_in(request), target)
     messages.success(request, "The diary is being written; reload in a moment.")
     return redirect("memos:diary-day", day=day)

@@ -137,8 +137,5 @@ class DiaryGenerateView(APIView):
             target = date.fromisoformat(day)
         except ValueError:
             raise NotFound("Not a date (YYYY-MM-DD).") from None
-        from bots.tasks import write_diary
-
         job = services.diary_job_request(signed_in(request), target)
-        write_diary.enqueue(job.pk)
         return Response({"job": job.pk, "status": job.status, "target_date": str(job.target_date)}, status=202)

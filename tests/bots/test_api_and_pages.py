@@ -119,6 +119,9 @@ def test_diary_settings_and_generate_through_the_api(alice_api, alice, fake_llm)
     assert alice_api.put("/api/v1/ai-diaries/settings/", {}).status_code == 400  # found by the fuzzer
 
     assert alice_api.post("/api/v1/ai-diaries/2026-11-20/generate/").status_code == 202
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path="bots.tasks.write_diary").count() == 1  # queued with its job
     assert alice_api.post("/api/v1/ai-diaries/yesterday/generate/").status_code == 404
 
 
