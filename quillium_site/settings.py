@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "memos",
     "gamestats",
     "bots",
+    "library",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 AI_BASE_URL = env.str("AI_BASE_URL", default="")
 AI_API_KEY = env.str("AI_API_KEY", default="")
 AI_CHAT_MODEL = env.str("AI_CHAT_MODEL", default="")
+
+# Library roots as `name=/path,other=/path` (more can be added in the admin).
+LIBRARY_ROOTS: dict[str, str] = {}
+for _entry in env.list("LIBRARY_ROOTS", default=[]):
+    _name, _, _path = _entry.partition("=")
+    if not _name.strip() or not _path.strip():
+        raise ImproperlyConfigured(f"LIBRARY_ROOTS entries look like name=/path, not {_entry!r}.")
+    LIBRARY_ROOTS[_name.strip()] = _path.strip()
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

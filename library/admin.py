@@ -1,0 +1,88 @@
+"""Admin for the library: roots, works (staff edits are kept by rescans), reviews and scans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from library import services
+from library.models import Circle, Review, Root, Scan, Tag, Track, VoiceActor, Work
+from quillium_site.admin_mixins import ServiceRulesAdmin
+
+
+@admin.register(Root)
+class RootAdmin(ServiceRulesAdmin, admin.ModelAdmin):
+    list_display = ["name", "path", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: Root, form: Any, change: bool) -> None:
+        services.root_save(obj)
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    readonly_fields = ("sort_order", "path", "title", "duration_seconds", "mime_type", "size", "lyrics")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # found by the scan
+
+
+@admin.register(Work)
+class WorkAdmin(ServiceRulesAdmin, admin.ModelAdmin):
+    list_display = ["code", "title", "circle", "release", "dl_count", "price", "rate_average_2dp", "nsfw", "available"]
+    list_filter = ["available", "nsfw", "root", "release"]
+    search_fields = ["code", "title", "circle__name", "tags__name", "vas__name"]
+    list_select_related = ["circle", "root"]
+    autocomplete_fields = ["tags", "vas"]
+    readonly_fields = ("code", "root", "dir", "available", "edited_fields", "folder_mtime_ns", "folder_size",
+                       "scanned_at", "created_at", "updated_at")  # fmt: skip
+    inlines = [TrackInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # works come from the scan
+
+    def save_model(self, request: HttpRequest, obj: Work, form: Any, change: bool) -> None:
+        editable = services.STAFF_EDITABLE - {"tags", "vas"}
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in editable}
+        if changes:
+            services.work_edit(Work.objects.get(pk=obj.pk), **changes)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        related = {field: form.cleaned_data[field] for field in ("tags", "vas") if field in form.changed_data}
+        if related:
+            services.work_edit(form.instance, **related)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+
+@admin.register(Circle, Tag, VoiceActor)
+class NamedAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    list_display = ["name"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["work", "user", "rating", "progress", "updated_at"]
+    list_filter = ["progress", "rating"]
+    search_fields = ["work__code", "work__title", "user__email"]
+    list_select_related = ["work", "user"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        return False  # each person's own
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "status", "dry_run", "folders_done", "folders_total", "added", "changed", "missing"]
+    list_filter = ["status", "dry_run"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Scan | None = None) -> bool:
+        return False

@@ -1,0 +1,194 @@
+"""The household's audio-work library (kikoeru): works found on disk under named roots, their circles, tags and
+voice actors, the tracks in them, and each person's review and listening progress."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+# kikoeru derives a voice actor's id from the name (UUID v5), so the same person gets the same id on every server.
+VA_NAMESPACE = uuid.UUID("699d9c07-b965-4399-bafd-18a3cacf073c")
+
+
+def va_id(name: str) -> uuid.UUID:
+    return uuid.uuid5(VA_NAMESPACE, name)
+
+
+class Root(models.Model):
+    """A named folder the scanner walks (kikoeru `root_folder`); from the admin or LIBRARY_ROOTS."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    path = models.CharField(max_length=1000, help_text="Absolute path on the server.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.path})"
+
+
+class Circle(models.Model):
+    """A circle (the studio or group behind works), kikoeru `t_circle`."""
+
+    name = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """kikoeru `t_tag`."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoiceActor(models.Model):
+    """kikoeru `t_va`: the id is the UUID v5 of the name."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    name = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Work(models.Model):
+    """One audio work: a folder under a root (kikoeru `t_work`), with what the store says about it."""
+
+    code = models.CharField(
+        max_length=20, unique=True, help_text="RJ/VJ/BJ code, or LOCAL-<hash> for a work with a sidecar only."
+    )
+    root = models.ForeignKey(Root, on_delete=models.PROTECT, related_name="works")
+    dir = models.CharField(max_length=1000, help_text="The folder, relative to its root.")
+    title = models.CharField(max_length=500)
+    circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="works")
+    nsfw = models.BooleanField(default=False)
+    release = models.DateField(null=True, blank=True)
+    dl_count = models.PositiveIntegerField(default=0)
+    price = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    rate_count = models.PositiveIntegerField(default=0)
+    rate_average_2dp = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    rate_count_detail = models.JSONField(default=list, blank=True)
+    rank = models.JSONField(null=True, blank=True, help_text="Historic sales ranking, as the store gives it.")
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    vas = models.ManyToManyField(VoiceActor, related_name="works", blank=True, verbose_name="voice actors")
+    cover = models.CharField(max_length=1000, blank=True, help_text="Cover image, relative to the work's folder.")
+    available = models.BooleanField(default=True, help_text="Off while its folder is missing (reviews are kept).")
+    edited_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields staff changed by hand: a rescan never overwrites them."
+    )
+    folder_mtime_ns = models.BigIntegerField(default=0, help_text="What the last scan saw, to skip unchanged ones.")
+    folder_size = models.BigIntegerField(default=0)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-release", "code"]
+        indexes = [
+            # The seed's index: the grid filters by circle and sorts by these.
+            models.Index(
+                fields=["circle", "release", "dl_count", "review_count", "price", "rate_average_2dp"],
+                name="library_work_grid",
+            ),
+            models.Index(fields=["release"], name="library_work_release"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["root", "dir"], name="library_work_one_per_folder")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Track(models.Model):
+    """An audio file of a work, with what mutagen read from it; lyrics beside it when there are any."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks")
+    path = models.CharField(max_length=1000, help_text="Relative to the work's folder.")
+    title = models.CharField(max_length=500)
+    duration_seconds = models.FloatField(default=0)
+    mime_type = models.CharField(max_length=100)
+    size = models.BigIntegerField(default=0)
+    lyrics = models.CharField(max_length=1000, blank=True, help_text="A .lrc/.vtt/.srt file, relative to the work.")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["work", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["work", "path"], name="library_track_once")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Review(models.Model):
+    """One person's rating, words and listening progress for a work (kikoeru `t_review`)."""
+
+    class Progress(models.TextChoices):
+        MARKED = "marked", "Want to listen"
+        LISTENING = "listening", "Listening"
+        LISTENED = "listened", "Listened"
+        POSTPONED = "postponed", "Postponed"
+        DROPPED = "dropped", "Dropped"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_reviews")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    review_text = models.TextField(blank=True)
+    progress = models.CharField(max_length=10, choices=Progress.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "work"], name="library_one_review_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.work_id}"
+
+
+class Scan(models.Model):
+    """One run of the scanner: what it found, and how far it got (the staff page shows its progress)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        ABORTED = "aborted", "Aborted"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    dry_run = models.BooleanField(default=False)
+    folders_total = models.PositiveIntegerField(default=0)
+    folders_done = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Scan {self.pk} ({self.status})"
