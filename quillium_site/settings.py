@@ -263,6 +263,12 @@ for _entry in env.list("LIBRARY_ROOTS", default=[]):
     if not _name.strip() or not _path.strip():
         raise ImproperlyConfigured(f"LIBRARY_ROOTS entries look like name=/path, not {_entry!r}.")
     LIBRARY_ROOTS[_name.strip()] = _path.strip()
+# Let the web server send audio: "nginx" (X-Accel-Redirect to LIBRARY_ACCEL_PREFIX/<root>/<path>) or "apache"
+# (X-Sendfile); empty: Quillium streams it.
+LIBRARY_SENDFILE = env.str("LIBRARY_SENDFILE", default="")
+if LIBRARY_SENDFILE not in {"", "nginx", "apache"}:
+    raise ImproperlyConfigured("LIBRARY_SENDFILE must be empty, nginx or apache.")
+LIBRARY_ACCEL_PREFIX = env.str("LIBRARY_ACCEL_PREFIX", default="/library-files")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

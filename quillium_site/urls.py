@@ -17,6 +17,7 @@ urlpatterns = [
     path("memos/", include("memos.urls")),
     path("gamestats/", include("gamestats.urls")),
     path("bots/", include("bots.urls")),
+    path("library/", include("library.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("quillium_site.api.urls", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

@@ -162,21 +162,31 @@ def test_links_out_of_the_root_are_not_followed(library_root, tmp_path):
 
 
 def test_one_scan_at_a_time(library_root):
-    import psycopg
+    import threading
+
     from django.db import connection
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    other = psycopg.connect(**params, autocommit=True)  # another process's scan, holding the lock
+    holding, release = threading.Event(), threading.Event()
+
+    def another_scan() -> None:  # its own thread, so its own database session, as another process would have
+        try:
+            with scanner._only_scan():
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=another_scan)
+    other.start()
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [scanner.LOCK_KEY])
+        assert holding.wait(timeout=30)
         with pytest.raises(scanner.ScanRunning):
             scanner.scan()
         with pytest.raises(CommandError, match="Another scan is running"):
             call_command("scan_library")
     finally:
-        other.close()
+        release.set()
+        other.join(timeout=30)
     assert scanner.scan().status == Scan.Status.DONE  # free again once it is gone
 
 
