@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("memos.api.urls")),
     path("", include("gamestats.api.urls")),
     path("", include("bots.api.urls")),
+    path("", include("library.api.urls")),
 ]
