@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -30,6 +29,7 @@ from accounts.forms import (
 from accounts.models import ApiKey
 from accounts.principals import signed_in
 from accounts.throttling import LoginRateThrottle
+from quillium_site.sections import app_sections
 
 
 class SignInView(auth_views.LoginView):
@@ -94,16 +94,9 @@ def _settings_page(request: HttpRequest, status: int = 200, **forms: Any) -> Htt
         "timezones": timezone_names(),
         "is_guest": user.is_guest,
         "max_key_days": site_settings.get("api_key_max_lifetime_days"),
-        "sections": _app_sections(request),
+        "sections": app_sections("settings_section", request),
     }
     return render(request, "accounts/settings.html", context, status=status)
-
-
-def _app_sections(request: HttpRequest) -> list[dict[str, Any]]:
-    """Sections other apps add to the settings page through `AppConfig.settings_section(request)`."""
-    return [
-        config.settings_section(request) for config in apps.get_app_configs() if hasattr(config, "settings_section")
-    ]
 
 
 @writer_required

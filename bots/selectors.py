@@ -32,12 +32,8 @@ def memo_thread(memo: Any) -> dict[str, Any]:
     replies = list(replies_of(memo))
     writing = any(reply.status in (BotReply.Status.PENDING, BotReply.Status.RUNNING) for reply in replies)
     answered = {reply.bot_id for reply in replies if not reply.user_question}
+    bots = list(Bot.objects.visible_to(memo.owner))
     waiting = timezone.now() - memo.updated_at < JUST_SAVED and any(
-        bot.pk not in answered for bot in triggered_bots(memo)
+        bot.pk not in answered for bot in triggered_bots(memo, bots)
     )
-    return {
-        "memo": memo,
-        "replies": replies,
-        "bots": list(Bot.objects.visible_to(memo.owner)),
-        "busy": writing or waiting,
-    }
+    return {"memo": memo, "replies": replies, "bots": bots, "busy": writing or waiting}

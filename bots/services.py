@@ -116,6 +116,16 @@ def bots_reorder(owner: User, ordered_ids: list[Any]) -> list[Bot]:
     return sorted(bots.values(), key=lambda bot: bot.sort_order)
 
 
+def bot_move(bot: Bot, *, up: bool) -> list[Bot]:
+    """Swap a bot with its neighbour above (or below); at the end of the list nothing moves."""
+    order = [str(pk) for pk in Bot.objects.visible_to(bot.owner).values_list("pk", flat=True)]
+    index = order.index(str(bot.pk))
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    return bots_reorder(bot.owner, order)
+
+
 # -- which bot answers what -----------------------------------------------------------------------------
 
 
@@ -124,13 +134,14 @@ def mentions(content: str) -> set[str]:
     return {name.casefold() for name in re.findall(r"(?<![\w.@])@([\w-]{1,40})", content)}
 
 
-def triggered_bots(memo: Memo) -> list[Bot]:
-    """The owner's bots this memo calls: by one of their tags, by `@name`, or because they answer everything."""
+def triggered_bots(memo: Memo, bots: Iterable[Bot] | None = None) -> list[Bot]:
+    """The owner's bots (or these of them) this memo calls: by one of their tags, by `@name`, or because they
+    answer everything."""
     called = mentions(memo.content)
     memo_tags = set(memo.tags)
     return [
         bot
-        for bot in Bot.objects.visible_to(memo.owner)
+        for bot in (Bot.objects.visible_to(memo.owner) if bots is None else bots)
         if bot.auto_reply or bot.name.casefold() in called or memo_tags & set(bot.tags)
     ]
 
@@ -293,13 +304,8 @@ def diary_job_request(user: User, day: date) -> AIDiaryJob:
         owner=user, target_date=day, defaults={"run_after": timezone.now()}
     )
     if not created and job.status != AIDiaryJob.Status.RUNNING:
-        job.status, job.run_after, job.attempts, job.last_error, job.outcome = (
-            AIDiaryJob.Status.PENDING,
-            timezone.now(),
-            0,
-            "",
-            "",
-        )
+        job.status, job.run_after, job.attempts = AIDiaryJob.Status.PENDING, timezone.now(), 0
+        job.last_error = job.outcome = ""
         job.save()
     from bots.tasks import write_diary
 

@@ -88,13 +88,7 @@ def bot_delete(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def bot_move(request: HttpRequest, pk: str, direction: str) -> HttpResponse:
     """Move a bot one place up or down the list."""
-    user = signed_in(request)
-    order = [str(bot.pk) for bot in Bot.objects.visible_to(user)]
-    index = order.index(str(_own_bot(request, pk).pk))
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(order):
-        order[index], order[other] = order[other], order[index]
-        services.bots_reorder(user, order)
+    services.bot_move(_own_bot(request, pk), up=direction == "up")
     return redirect("bots:list")
 
 

@@ -101,6 +101,11 @@ def _release(value: Any) -> date | None:
         return None
 
 
+def _count(value: Any) -> int:
+    """A whole number from a sidecar, 0 for anything else (a sidecar is hand-written and may say anything)."""
+    return int(value) if str(value).isdigit() else 0
+
+
 def _tag_text(tags: Any, *keys: str) -> str:
     """The first non-empty text among these tag keys (ID3 frames, Vorbis comments and MP4 atoms differ)."""
     for key in keys:
@@ -135,8 +140,8 @@ def read(root: Path, folder: Path) -> FolderInfo:
         vas=[str(va)[:255] for va in sidecar.get("vas", []) if str(va).strip()][:50],
         release=_release(sidecar.get("release")),
         nsfw=bool(sidecar.get("nsfw", False)),
-        price=int(sidecar.get("price") or 0) if str(sidecar.get("price") or "0").isdigit() else 0,
-        dl_count=int(sidecar.get("dl_count") or 0) if str(sidecar.get("dl_count") or "0").isdigit() else 0,
+        price=_count(sidecar.get("price")),
+        dl_count=_count(sidecar.get("dl_count")),
     )
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     names = {p.relative_to(folder).as_posix() for p in files}

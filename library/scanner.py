@@ -83,8 +83,8 @@ def _scan(record: Scan, roots: list[Root], dry_run: bool, max_missing: float, pr
         base = Path(root.path).resolve()
         work = known.get((root.pk, str(folder.relative_to(base))))
         try:
-            print_ = folders.fingerprint(folder)
-            if work is not None and (work.folder_mtime_ns, work.folder_size) == print_:
+            stamp = folders.fingerprint(folder)
+            if work is not None and (work.folder_mtime_ns, work.folder_size) == stamp:
                 counts["unchanged"] += 1
                 if not work.available:
                     counts["restored"] += 1
@@ -93,7 +93,7 @@ def _scan(record: Scan, roots: list[Root], dry_run: bool, max_missing: float, pr
             elif dry_run:
                 counts["added" if work is None else "changed"] += 1
             else:
-                stored, created = services.work_store(root, folders.read(base, folder), print_)
+                _, created = services.work_store(root, folders.read(base, folder), stamp)
                 counts["added" if created else "changed"] += 1
                 if work is not None and not work.available:
                     counts["restored"] += 1

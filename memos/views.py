@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date, timedelta
-from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
 from memos.services import resource_from_token
+from quillium_site.sections import app_sections
 
 PAGE_SIZE = 20
 
@@ -100,14 +99,9 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
         ),
         "revisions": memo.revisions.order_by("-revision_number")[:50],
         "related": embeddings.related(memo),
-        "sections": _memo_sections(request, memo),
+        "sections": app_sections("memo_section", request, memo),
     }
     return render(request, "memos/detail.html", context, status=status)
-
-
-def _memo_sections(request: HttpRequest, memo: Memo) -> list[dict[str, Any]]:
-    """Sections other apps add under a memo through `AppConfig.memo_section(request, memo)` (the bots' thread)."""
-    return [config.memo_section(request, memo) for config in apps.get_app_configs() if hasattr(config, "memo_section")]
 
 
 @writer_required
@@ -248,11 +242,7 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
         "form": form,
         "diary": diary,
         "memos": selectors.memos_of_day(signed_in(request), the_day),
-        "sections": [
-            config.diary_section(request, the_day)
-            for config in apps.get_app_configs()
-            if hasattr(config, "diary_section")
-        ],
+        "sections": app_sections("diary_section", request, the_day),
     }
     return render(request, "memos/diary_day.html", context, status=status)
 

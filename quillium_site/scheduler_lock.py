@@ -18,6 +18,15 @@ logger = logging.getLogger("quillium.scheduler")
 LOCK_KEY = 0x5155494C4C  # "QUILL": any constant the rest of the site never uses for an advisory lock
 
 
+def connect_outside_pool(alias: str = "default", **options: Any) -> psycopg.Connection:
+    """A psycopg connection of its own (autocommit) to Django's database: a session lock held on a pooled
+    connection would outlive its holder."""
+    params = connections[alias].get_connection_params()
+    params.pop("cursor_factory", None)  # Django's own wrappers, meaningless here
+    params.pop("context", None)
+    return psycopg.connect(**params, autocommit=True, **options)
+
+
 class AdvisoryLock:
     """What django-crontask expects of a lock (`extend` is called every few seconds), backed by PostgreSQL."""
 
@@ -26,10 +35,7 @@ class AdvisoryLock:
         self.connection: psycopg.Connection | None = None
 
     def _connect(self) -> psycopg.Connection:
-        params = connections[self.alias].get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        return psycopg.connect(**params, autocommit=True, application_name="quillium-scheduler")
+        return connect_outside_pool(self.alias, application_name="quillium-scheduler")
 
     def acquire(self) -> bool:
         """Take the lock if no other scheduler holds it."""

@@ -3,7 +3,6 @@ outage left undone."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from crontask import scheduler
 from crontask import utils as crontask_utils
@@ -11,7 +10,7 @@ from crontask import utils as crontask_utils
 from memos import services, signals, tasks
 from memos.models import MemoEmbedding
 from quillium_site.management.commands.scheduler import Command
-from quillium_site.scheduler_lock import AdvisoryLock
+from quillium_site.scheduler_lock import AdvisoryLock, connect_outside_pool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +31,7 @@ def test_a_scheduler_that_lost_its_connection_stops_scheduling():
     lock = AdvisoryLock()
     assert lock.acquire()
     pid = lock.connection.info.backend_pid
-    with psycopg.connect(**_params(), autocommit=True) as admin:
+    with connect_outside_pool() as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
     with pytest.raises(crontask_utils.LockNotOwnedError):
@@ -40,15 +39,6 @@ def test_a_scheduler_that_lost_its_connection_stops_scheduling():
     standby = AdvisoryLock()
     assert standby.acquire()  # the server let go of the lock with the connection
     standby.release()
-
-
-def _params() -> dict:
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return params
 
 
 def test_the_periodic_jobs_are_on_the_schedule():
