@@ -1,8 +1,21 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 
 
 class LibraryConfig(AppConfig):
-    """The household's audio-work library (kikoeru): scanned from disk, streamed, reviewed."""
+    """The household's audio-work library (kikoeru): scanning, streaming, reviews and progress."""
 
     name = "library"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_label = "Library"
+    nav_url_name = "library:browse"
+
+    def settings_section(self, request: HttpRequest) -> dict[str, object]:
+        """Whether nsfw works show in the library, on the account settings page."""
+        from accounts.principals import signed_in
+        from library import selectors
+
+        return {"template": "library/settings_section.html",
+                "context": {"show_nsfw": selectors.shows_nsfw(signed_in(request))}}  # fmt: skip

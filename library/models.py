@@ -164,10 +164,40 @@ class Review(models.Model):
         return f"{self.user} on {self.work_id}"
 
 
+class Playback(models.Model):
+    """Where a person left off in a work (the track and the second), so the player resumes there on any device."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_playbacks")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="playbacks")
+    track = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position_seconds = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "work"], name="library_one_playback_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.position_seconds:.0f}s of {self.work_id}"
+
+
+class ListenerSettings(models.Model):
+    """A person's library choices; nsfw works stay out of their grid, search and API lists unless they opt in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="library_settings"
+    )
+    show_nsfw = models.BooleanField(default=False, help_text="Show works marked nsfw.")
+
+    def __str__(self) -> str:
+        return f"Library settings of {self.user}"
+
+
 class Scan(models.Model):
     """One run of the scanner: what it found, and how far it got (the staff page shows its progress)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         ABORTED = "aborted", "Aborted"
@@ -175,6 +205,9 @@ class Scan(models.Model):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     dry_run = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     folders_total = models.PositiveIntegerField(default=0)
     folders_done = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)
@@ -192,3 +225,14 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"Scan {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        """How far along, for the progress bar."""
+        if self.status in (self.Status.DONE, self.Status.ABORTED, self.Status.FAILED):
+            return 100
+        return int(100 * self.folders_done / self.folders_total) if self.folders_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)

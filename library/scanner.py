@@ -37,16 +37,26 @@ def _only_scan() -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
+def scan_lock_free() -> bool:
+    """No scan holds the lock right now (asked without keeping it)."""
+    try:
+        with _only_scan():
+            return True
+    except ScanRunning:
+        return False
+
+
 def scan(
     *,
     dry_run: bool = False,
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
     progress: Callable[[Scan], None] | None = None,
+    record: Scan | None = None,
 ) -> Scan:
     """Scan every root; returns the Scan with its counts (also kept in the database for the staff page)."""
     with _only_scan():
         roots = services.roots_sync_from_settings()
-        record = services.scan_start(dry_run=dry_run)
+        record = services.scan_start(dry_run=dry_run, record=record)
         try:
             _scan(record, roots, dry_run, max_missing_share, progress or (lambda _: None))
         except Exception as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -10,7 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.folders import FolderInfo
-from library.models import Circle, Review, Root, Scan, Tag, Track, VoiceActor, Work, va_id
+from library.models import (
+    Circle,
+    ListenerSettings,
+    Playback,
+    Review,
+    Root,
+    Scan,
+    Tag,
+    Track,
+    VoiceActor,
+    Work,
+    va_id,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,13 +70,24 @@ def work_store(root: Root, info: FolderInfo, fingerprint: tuple[int, int]) -> tu
     if created or "vas" not in kept:
         vas = [VoiceActor.objects.get_or_create(id=va_id(name), defaults={"name": name})[0] for name in info.vas]
         work.vas.set(vas)
-    work.tracks.all().delete()
-    Track.objects.bulk_create(
-        Track(work=work, path=t.path, title=t.title, duration_seconds=t.duration_seconds, mime_type=t.mime_type,
-              size=t.size, lyrics=t.lyrics, sort_order=n)
-        for n, t in enumerate(info.tracks)
-    )  # fmt: skip
+    _tracks_sync(work, info)
     return work, created
+
+
+def _tracks_sync(work: Work, info: FolderInfo) -> None:
+    """Tracks updated in place by path, so their ids (in resume positions and signed links) survive a rescan."""
+    existing = {track.path: track for track in work.tracks.all()}
+    fields = ["title", "duration_seconds", "mime_type", "size", "lyrics", "sort_order"]
+    keep: list[Track] = []
+    new: list[Track] = []
+    for n, found in enumerate(info.tracks):
+        track = existing.pop(found.path, None) or Track(work=work, path=found.path)
+        track.title, track.duration_seconds, track.mime_type = found.title, found.duration_seconds, found.mime_type
+        track.size, track.lyrics, track.sort_order = found.size, found.lyrics, n
+        (keep if track.pk else new).append(track)
+    Track.objects.filter(pk__in=[track.pk for track in existing.values()]).delete()
+    Track.objects.bulk_update(keep, fields)
+    Track.objects.bulk_create(new)
 
 
 def works_mark_seen(codes: list[str]) -> int:
@@ -93,8 +117,44 @@ def work_edit(work: Work, **changes: Any) -> Work:
     return work
 
 
-def scan_start(*, dry_run: bool) -> Scan:
-    return Scan.objects.create(dry_run=dry_run)
+def scan_start(*, dry_run: bool, record: Scan | None = None) -> Scan:
+    """The scan's record, now running (a queued one from `scan_request`, or a new one)."""
+    if record is None:
+        return Scan.objects.create(dry_run=dry_run)
+    scan_update(record, status=Scan.Status.RUNNING)
+    return record
+
+
+QUEUED_PATIENCE = timedelta(minutes=30)
+
+
+def _stale(scan: Scan, lock_free: bool) -> bool:
+    """A running scan nobody holds the lock for died with its worker; a queued one left for long never started."""
+    if scan.status == Scan.Status.RUNNING:
+        return lock_free
+    return lock_free and scan.started_at < timezone.now() - QUEUED_PATIENCE
+
+
+class ScanAlreadyQueued(Exception):
+    """A scan is queued or running already; one at a time."""
+
+
+def scan_request(*, user: User | None, dry_run: bool = False) -> Scan:
+    """Queue a scan for the worker (the staff page's button): its record shows the progress from the start."""
+    from library import scanner, tasks
+
+    with transaction.atomic():
+        # The row lock on the newest scan makes two clicks at once queue one scan, not two.
+        list(Scan.objects.select_for_update().order_by("-started_at")[:1])
+        busy = Scan.objects.filter(status__in=[Scan.Status.QUEUED, Scan.Status.RUNNING]).first()
+        if busy is not None and _stale(busy, scanner.scan_lock_free()):
+            scan_finish(busy, Scan.Status.FAILED, "Interrupted (the worker stopped or never picked it up).")
+            busy = None
+        if busy is not None:
+            raise ScanAlreadyQueued(f"Scan {busy.pk} is {busy.get_status_display().lower()}; wait for it to finish.")
+        record = Scan.objects.create(status=Scan.Status.QUEUED, dry_run=dry_run, requested_by=user)
+        transaction.on_commit(lambda: tasks.scan_library.enqueue(record.pk))
+    return record
 
 
 def scan_update(scan: Scan, **fields: Any) -> None:
@@ -107,6 +167,27 @@ def scan_finish(scan: Scan, status: str, message: str = "") -> Scan:
     scan.status, scan.message, scan.finished_at = status, message, timezone.now()
     scan.save(update_fields=["status", "message", "finished_at"])
     return scan
+
+
+def playback_save(*, user: User, work: Work, track: Track | None, position_seconds: float) -> Playback:
+    """Remember where the person is in a work (the player calls this every few seconds and on pause)."""
+    if user.is_guest:
+        raise ValidationError("Guest accounts are read-only.")
+    if track is not None and track.work_id != work.pk:
+        raise ValidationError("That track is not part of this work.")
+    if not 0 <= position_seconds < 10**7:
+        raise ValidationError("The position must be a number of seconds from the start.")
+    playback, _ = Playback.objects.update_or_create(
+        user=user, work=work, defaults={"track": track, "position_seconds": position_seconds}
+    )
+    return playback
+
+
+def listener_settings_set(user: User, *, show_nsfw: bool) -> ListenerSettings:
+    if user.is_guest:
+        raise ValidationError("Guest accounts are read-only.")
+    chosen, _ = ListenerSettings.objects.update_or_create(user=user, defaults={"show_nsfw": show_nsfw})
+    return chosen
 
 
 def review_save(*, user: User, work: Work, **fields: Any) -> Review:

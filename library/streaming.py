@@ -3,6 +3,7 @@ X-Accel-Redirect / X-Sendfile hand-off to the web server in production (LIBRARY_
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 
-from library.models import Track
+from library.models import Track, Work
 
 LINK_SALT = "library.track"
 LINK_SECONDS = 6 * 3600
@@ -21,17 +23,35 @@ CHUNK = 256 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def file_of(track: Track) -> Path:
-    """The track's file, resolved; Http404 when it would leave its root (`..`, a link pointing out) or is gone."""
-    root = Path(track.work.root.path).resolve()
-    path = (root / track.work.dir / track.path).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise Http404("No such track.")
+def work_file(work: Work, relative: str) -> Path:
+    """A file of the work (track, cover, lyrics), resolved; Http404 when it would leave its root (`..`, a link
+    pointing out) or is gone."""
+    root = Path(work.root.path).resolve()
+    path = (root / work.dir / relative).resolve()
+    if not relative or not path.is_relative_to(root) or not path.is_file():
+        raise Http404("No such file.")
     return path
+
+
+def file_of(track: Track) -> Path:
+    return work_file(track.work, track.path)
+
+
+def cover(work: Work) -> FileResponse:
+    """The work's cover image, cached by the browser for a day (a rescan may change it)."""
+    path = work_file(work, work.cover)
+    response = FileResponse(path.open("rb"), content_type=mimetypes.guess_type(path.name)[0] or "image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def signed_token(track: Track) -> str:
     return signing.TimestampSigner(salt=LINK_SALT).sign(str(track.pk))
+
+
+def signed_url(track: Track) -> str:
+    return reverse("library:track-signed", args=[signed_token(track)])
 
 
 def track_from_token(token: str) -> Track | None:

@@ -5,6 +5,18 @@ from library import views
 app_name = "library"
 
 urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("mine/", views.mine, name="mine"),
+    path("scans/", views.scans, name="scans"),
+    path("settings/", views.listener_settings, name="settings"),
+    path("works/<int:pk>/", views.work_detail, name="work"),
+    path("works/<int:pk>/cover/", views.cover, name="cover"),
+    path("works/<int:pk>/review/", views.review, name="review"),
     path("tracks/<int:pk>/stream/", views.track_stream, name="track-stream"),
     path("stream/<str:token>/", views.track_signed, name="track-signed"),
 ]
+for kind in views.KINDS:
+    urlpatterns += [
+        path(f"{kind}/", views.names, {"kind": kind}, name=f"{kind}"),
+        path(f"{kind}/<str:pk>/", views.named, {"kind": kind}, name=f"{kind}-one"),
+    ]

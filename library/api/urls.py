@@ -4,5 +4,10 @@ from library.api import views
 
 router = SimpleRouter()
 router.register("library/works", views.WorkViewSet, basename="library-work")
+router.register("library/circles", views.CircleViewSet, basename="library-circle")
+router.register("library/tags", views.TagViewSet, basename="library-tag")
+router.register("library/voice-actors", views.VoiceActorViewSet, basename="library-va")
+router.register("library/tracks", views.TrackViewSet, basename="library-track")
+router.register("library/scans", views.ScanViewSet, basename="library-scan")
 
 urlpatterns = router.urls

@@ -6,7 +6,7 @@ import pytest
 
 from library import scanner
 from library.models import Work
-from tests.library.test_scan import library_root, wav, work  # noqa: F401 - the fixture
+from tests.library.disk import wav, work
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
     "url", ["/admin/library/work/", "/admin/library/root/", "/admin/library/review/", "/admin/library/scan/",
             "/admin/library/circle/", "/admin/library/voiceactor/"],
 )  # fmt: skip
-def test_admin_lists_render(admin_client, library_root, url):  # noqa: F811
+def test_admin_lists_render(admin_client, library_root, url):
     work(library_root, "RJ01111111 One")
     scanner.scan()
 
     assert admin_client.get(url).status_code == 200
 
 
-def test_a_title_edited_in_the_admin_survives_a_rescan(admin_client, library_root):  # noqa: F811
+def test_a_title_edited_in_the_admin_survives_a_rescan(admin_client, library_root):
     folder = work(library_root, "RJ01111111 One")
     scanner.scan()
     found = Work.objects.get()

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from library import scanner, streaming
 from library.models import Track
-from tests.library.test_scan import library_root, work  # noqa: F401 - the fixture
+from tests.library.disk import work
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def track(library_root):  # noqa: F811
+def track(library_root):
     work(library_root, "RJ01111111 One", tracks=1)
     scanner.scan()
     return Track.objects.select_related("work__root").get()

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from library.models import Review
+
+
+class ReviewForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        choices=[("", "No rating"), *[(n, "★" * n) for n in range(1, 6)]], coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Review
+        fields = ["rating", "progress", "review_text"]
+        labels = {"review_text": "Review", "progress": "Progress"}
+        widgets = {"review_text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScanForm(forms.Form):
+    dry_run = forms.BooleanField(required=False, label="Dry run (only report what would change)")
+
+
+class ListenerSettingsForm(forms.Form):
+    show_nsfw = forms.BooleanField(required=False, label="Show works marked nsfw in the library")

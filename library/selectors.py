@@ -1,0 +1,81 @@
+"""What the library pages and API read: works a person may see, with the household's ratings beside them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from library.models import Circle, ListenerSettings, Playback, Review, Scan, Tag, Track, VoiceActor, Work
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def shows_nsfw(user: User) -> bool:
+    return ListenerSettings.objects.filter(user=user, show_nsfw=True).exists()
+
+
+def works_visible_to(user: User) -> QuerySet[Work]:
+    """Every work of the household, less nsfw ones for people who chose not to see them."""
+    works = Work.objects.all()
+    return works if shows_nsfw(user) else works.exclude(nsfw=True)
+
+
+def _household() -> dict[str, Any]:
+    reviews = Review.objects.filter(work=OuterRef("pk"), rating__isnull=False).values("work")
+    return {
+        "household_rating": Subquery(reviews.annotate(avg=Avg("rating")).values("avg")[:1]),
+        "household_ratings": Coalesce(
+            Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+        ),
+    }
+
+
+def works_for_grid(works: QuerySet[Work], user: User) -> QuerySet[Work]:
+    """The grid's columns in one query: circle, the household's average rating and the person's own progress."""
+    mine = Review.objects.filter(work=OuterRef("pk"), user=user).values("progress")[:1]
+    return works.select_related("circle").annotate(**_household(), my_progress=Subquery(mine))
+
+
+def work_page(work: Work, user: User) -> dict[str, Any]:
+    """Everything the work page shows besides the work: the track tree, where the person left off, the household's
+    reviews and listens, and the person's own review."""
+    tracks = list(work.tracks.all())
+    tree: dict[str, list[Track]] = {}
+    for track in tracks:
+        folder, _, _ = track.path.rpartition("/")
+        tree.setdefault(folder, []).append(track)
+    reviews = list(work.reviews.select_related("user").order_by("-updated_at"))
+    listens = {p.user_id: p for p in work.playbacks.select_related("user")}
+    household = [
+        {"user": review.user, "review": review, "listened_at": listens.pop(review.user_id, None)} for review in reviews
+    ] + [{"user": p.user, "review": None, "listened_at": p} for p in listens.values()]
+    mine = next((review for review in reviews if review.user_id == user.pk), None)
+    playback = Playback.objects.filter(user=user, work=work).first()
+    return {"tree": sorted(tree.items()), "tracks": tracks, "household": household, "my_review": mine,
+            "playback": playback}  # fmt: skip
+
+
+def my_library(user: User) -> list[tuple[str, list[Work]]]:
+    """The person's works by progress (listening first), each group newest change first."""
+    reviews = Review.objects.filter(user=user).exclude(progress="").select_related("work__circle")
+    groups: dict[str, list[Work]] = {value: [] for value in Review.Progress.values}
+    for review in reviews.order_by("-updated_at"):
+        groups[review.progress].append(review.work)
+    order = ["listening", "marked", "postponed", "listened", "dropped"]
+    return [(Review.Progress(value).label, groups[value]) for value in order if groups[value]]
+
+
+def named_with_counts(model: type[Circle | Tag | VoiceActor], user: User) -> QuerySet[Any]:
+    """Circles, tags or voice actors with how many visible works each has, and the household's average rating."""
+    hide = Q() if shows_nsfw(user) else Q(works__nsfw=False)
+    return model.objects.annotate(
+        work_count=Count("works", filter=hide, distinct=True),
+        household_rating=Avg("works__reviews__rating", filter=hide),
+    ).filter(work_count__gt=0)
+
+
+def latest_scans() -> QuerySet[Scan]:
+    return Scan.objects.select_related("requested_by")[:20]

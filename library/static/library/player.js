@@ -1,0 +1,102 @@
+// The work page's player: a queue of the work's tracks, resuming where this person left off (saved every few
+// seconds and on pause), and the current line of timed lyrics.
+(function () {
+  "use strict";
+  const dataNode = document.getElementById("player-data");
+  const audio = document.querySelector("#player audio");
+  if (!dataNode || !audio) return;
+  const data = JSON.parse(dataNode.textContent);
+  const section = document.getElementById("player");
+  const nowPlaying = section.querySelector("[data-testid=now-playing]");
+  const lyricsBox = section.querySelector(".lyrics");
+  const csrf = section.querySelector("[name=csrfmiddlewaretoken]").value;
+  const SAVE_EVERY_MS = 5000;
+  let index = -1;
+  let cues = [];
+  let lastSaved = 0;
+
+  function clock(seconds) {
+    const s = Math.floor(seconds);
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function save(force) {
+    if (data.readOnly || index < 0) return;
+    const now = Date.now();
+    if (!force && now - lastSaved < SAVE_EVERY_MS) return;
+    lastSaved = now;
+    fetch("/api/v1/library/works/" + data.work + "/playback/", {
+      method: "PUT",
+      headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
+      credentials: "same-origin",
+      keepalive: true,
+      body: JSON.stringify({ track: data.queue[index].id, position_seconds: audio.currentTime || 0 }),
+    }).catch(function () { /* the next save tries again */ });
+  }
+
+  function showLyrics(time) {
+    let current = -1;
+    for (let i = 0; i < cues.length; i++) {
+      if (cues[i].start <= time && (cues[i].end === null || time < cues[i].end)) current = i;
+    }
+    const lines = lyricsBox.children;
+    for (let i = 0; i < lines.length; i++) lines[i].classList.toggle("current", i === current);
+    if (current >= 0) lines[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function loadLyrics(track) {
+    cues = [];
+    lyricsBox.replaceChildren();
+    if (!track.lyrics) return;
+    fetch("/api/v1/library/tracks/" + track.id + "/lyrics/", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (loaded) {
+        cues = loaded;
+        lyricsBox.replaceChildren(...cues.map(function (cue) {
+          const line = document.createElement("p");
+          line.textContent = cue.text;
+          return line;
+        }));
+        showLyrics(audio.currentTime);
+      });
+  }
+
+  function select(i, startAt, play) {
+    if (i < 0 || i >= data.queue.length) return;
+    index = i;
+    const track = data.queue[i];
+    if (startAt) audio.preload = "metadata";
+    audio.src = track.src;
+    nowPlaying.textContent = track.title + (startAt ? " (from " + clock(startAt) + ")" : "");
+    section.querySelectorAll("li[data-track]").forEach(function (item) {
+      item.toggleAttribute("aria-current", item.dataset.track === String(track.id));
+    });
+    loadLyrics(track);
+    if (startAt) {
+      audio.addEventListener("loadedmetadata", function once() {
+        audio.currentTime = startAt;
+        audio.removeEventListener("loadedmetadata", once);
+      });
+    }
+    if (play) audio.play().catch(function () { /* the browser wants a click first */ });
+  }
+
+  section.addEventListener("click", function (event) {
+    const button = event.target.closest("button.play");
+    if (!button) return;
+    save(true);
+    select(data.queue.findIndex(function (t) { return String(t.id) === button.dataset.track; }), 0, true);
+  });
+  audio.addEventListener("timeupdate", function () { showLyrics(audio.currentTime); save(false); });
+  audio.addEventListener("pause", function () { save(true); });
+  audio.addEventListener("ended", function () {
+    if (index + 1 < data.queue.length) select(index + 1, 0, true);
+    else save(true);
+  });
+  window.addEventListener("pagehide", function () { if (!audio.paused) save(true); });
+
+  const resume = data.resume;
+  const at = resume ? data.queue.findIndex(function (t) { return t.id === resume.track; }) : -1;
+  if (at >= 0) select(at, resume.position, false);
+  else if (data.queue.length) select(0, 0, false);
+})();
