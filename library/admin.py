@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from library import services
-from library.models import Circle, Review, Root, Scan, Tag, Track, VoiceActor, Work
+from library import metadata, scanner, services
+from library.models import Circle, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
 from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
@@ -41,6 +42,18 @@ class WorkAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     readonly_fields = ("code", "root", "dir", "available", "edited_fields", "folder_mtime_ns", "folder_size",
                        "scanned_at", "created_at", "updated_at")  # fmt: skip
     inlines = [TrackInline]
+    actions = ["refresh_from_store"]
+
+    @admin.action(description="Refresh store metadata (keeps staff edits)")
+    def refresh_from_store(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
+        store = metadata.source_from_settings()
+        if store is None:
+            self.message_user(request, "Store metadata is off: set LIBRARY_METADATA_URL.", messages.WARNING)
+            return
+        refreshed, errors = scanner.refresh_from_store(list(queryset.select_related("root")), store)
+        self.message_user(request, f"{refreshed} work(s) refreshed from the store.", messages.SUCCESS)
+        for error in errors[:10]:
+            self.message_user(request, error, messages.ERROR)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # works come from the scan
@@ -76,10 +89,29 @@ class ReviewAdmin(admin.ModelAdmin):
         return False  # each person's own
 
 
+@admin.register(Playback)
+class PlaybackAdmin(admin.ModelAdmin):
+    list_display = ["work", "user", "track", "position_seconds", "updated_at"]
+    search_fields = ["work__code", "work__title", "user__email"]
+    list_select_related = ["work", "user", "track"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the player writes these
+
+    def has_change_permission(self, request: HttpRequest, obj: Playback | None = None) -> bool:
+        return False
+
+
 @admin.register(Scan)
 class ScanAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "status", "dry_run", "folders_done", "folders_total", "added", "changed", "missing"]
+    list_display = ["started_at", "status", "dry_run", "progress", "added", "changed", "unchanged", "missing",
+                    "restored", "requested_by"]  # fmt: skip
     list_filter = ["status", "dry_run"]
+    list_select_related = ["requested_by"]
+
+    @admin.display(description="Progress")
+    def progress(self, scan: Scan) -> str:
+        return f"{scan.percent}% ({scan.folders_done}/{scan.folders_total})"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

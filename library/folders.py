@@ -21,6 +21,7 @@ AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".flac": "audio/flac", ".wav
          ".ogg": "audio/ogg", ".opus": "audio/ogg", ".aac": "audio/aac"}  # fmt: skip
 LYRICS = (".lrc", ".vtt", ".srt")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp")
+UNKNOWN_CIRCLE = "Unknown circle"
 
 
 @dataclass
@@ -47,6 +48,8 @@ class FolderInfo:
     dl_count: int = 0
     cover: str = ""
     tracks: list[TrackInfo] = field(default_factory=list)
+    sidecar_keys: set[str] = field(default_factory=set)
+    store: dict[str, Any] = field(default_factory=dict)  # the store's ratings and rank, when it was asked
 
 
 def work_folders(root: Path) -> Iterator[Path]:
@@ -135,13 +138,14 @@ def read(root: Path, folder: Path) -> FolderInfo:
         code=code[:20],
         dir=str(folder.relative_to(root)),
         title=str(sidecar.get("title") or plain_title)[:500],
-        circle=str(sidecar.get("circle") or (circle_match.group(1) if circle_match else "") or "Unknown circle")[:255],
+        circle=str(sidecar.get("circle") or (circle_match.group(1) if circle_match else "") or UNKNOWN_CIRCLE)[:255],
         tags=[str(tag)[:100] for tag in sidecar.get("tags", []) if str(tag).strip()][:100],
         vas=[str(va)[:255] for va in sidecar.get("vas", []) if str(va).strip()][:50],
         release=_release(sidecar.get("release")),
         nsfw=bool(sidecar.get("nsfw", False)),
         price=_count(sidecar.get("price")),
         dl_count=_count(sidecar.get("dl_count")),
+        sidecar_keys=set(sidecar),
     )
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     names = {p.relative_to(folder).as_posix() for p in files}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from library import folders, services
+from library import folders, metadata, services
 from library.models import Root, Scan, Work
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,35 @@ def _only_scan() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _ask_store(store: metadata.MetadataSource, info: folders.FolderInfo, errors: list[str]) -> None:
+    """Fill what the folder left empty from the store; a store that fails leaves the local metadata alone."""
+    if not folders.CODE.fullmatch(info.code):
+        return  # a work known only by its sidecar has no store page
+    try:
+        metadata.fill(info, store.fetch(info.code))
+    except metadata.MetadataError as error:
+        errors.append(str(error))
+
+
+def refresh_from_store(works: list[Work], store: metadata.MetadataSource) -> tuple[int, list[str]]:
+    """Ask the store again for these works (staff's admin action); fields staff edited stay as they are."""
+    errors: list[str] = []
+    refreshed = 0
+    for work in works:
+        base = Path(work.root.path).resolve()
+        folder = base / work.dir
+        if not folder.is_dir():
+            errors.append(f"{work.code}: its folder is missing.")
+            continue
+        info = folders.read(base, folder)
+        before = len(errors)
+        _ask_store(store, info, errors)
+        if len(errors) == before:
+            services.work_store(work.root, info, folders.fingerprint(folder))
+            refreshed += 1
+    return refreshed, errors
 
 
 def scan_lock_free() -> bool:
@@ -89,6 +118,7 @@ def _scan(record: Scan, roots: list[Root], dry_run: bool, max_missing: float, pr
         )
         return
     counts = {"added": 0, "changed": 0, "unchanged": 0, "restored": 0}
+    store = metadata.source_from_settings()
     for done, (root, folder) in enumerate(found, start=1):
         base = Path(root.path).resolve()
         work = known.get((root.pk, str(folder.relative_to(base))))
@@ -103,7 +133,10 @@ def _scan(record: Scan, roots: list[Root], dry_run: bool, max_missing: float, pr
             elif dry_run:
                 counts["added" if work is None else "changed"] += 1
             else:
-                _, created = services.work_store(root, folders.read(base, folder), stamp)
+                info = folders.read(base, folder)
+                if work is None and store is not None:
+                    _ask_store(store, info, errors)
+                _, created = services.work_store(root, info, stamp)
                 counts["added" if created else "changed"] += 1
                 if work is not None and not work.available:
                     counts["restored"] += 1

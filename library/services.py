@@ -57,7 +57,7 @@ def work_store(root: Root, info: FolderInfo, fingerprint: tuple[int, int]) -> tu
     circle, _ = Circle.objects.get_or_create(name=info.circle)
     values: dict[str, Any] = {
         "title": info.title, "circle": circle, "nsfw": info.nsfw, "release": info.release, "price": info.price,
-        "dl_count": info.dl_count, "cover": info.cover,
+        "dl_count": info.dl_count, "cover": info.cover, **info.store,
     }  # fmt: skip
     for field, value in values.items():
         if created or field not in kept:

@@ -269,6 +269,10 @@ LIBRARY_SENDFILE = env.str("LIBRARY_SENDFILE", default="")
 if LIBRARY_SENDFILE not in {"", "nginx", "apache"}:
     raise ImproperlyConfigured("LIBRARY_SENDFILE must be empty, nginx or apache.")
 LIBRARY_ACCEL_PREFIX = env.str("LIBRARY_ACCEL_PREFIX", default="/library-files")
+# Store metadata for works with an RJ/VJ/BJ code from a DLsite-style site (e.g. https://www.dlsite.com); empty: off,
+# the library uses only what is on disk. Only new works (and staff's "refresh" action) ask it.
+LIBRARY_METADATA_URL = env.str("LIBRARY_METADATA_URL", default="").rstrip("/")
+LIBRARY_METADATA_TIMEOUT = env.float("LIBRARY_METADATA_TIMEOUT", default=10.0)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "url", ["/admin/library/work/", "/admin/library/root/", "/admin/library/review/", "/admin/library/scan/",
-            "/admin/library/circle/", "/admin/library/voiceactor/"],
+            "/admin/library/circle/", "/admin/library/voiceactor/", "/admin/library/playback/"],
 )  # fmt: skip
 def test_admin_lists_render(admin_client, library_root, url):
     work(library_root, "RJ01111111 One")
