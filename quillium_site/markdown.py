@@ -6,6 +6,8 @@ reply becomes a link, so merely opening a page never tells another host who read
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -63,10 +65,30 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_local = threading.local()
+
+
+def _renderer() -> markdown_lib.Markdown:
+    """This thread's Markdown instance: building one (extensions, patterns) cost as much as rendering a memo."""
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+    return renderer
+
+
 def render_markdown(text: str) -> SafeString:
     """HTML for `text`: scripts, event handlers, styles, javascript: links and remote images never survive."""
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
-    clean = nh3.clean(
+    text = text or ""
+    html = _render_cached(text) if len(text) <= CACHED_UP_TO else _render(text)
+    return mark_safe(html)  # noqa: S308 - sanitized in _render
+
+
+CACHED_UP_TO = 20_000  # characters; the cache holds at most 4,096 × this
+
+
+def _render(text: str) -> str:
+    html = _renderer().reset().convert(text)
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -74,4 +96,8 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_attribute_filter,
     )
-    return mark_safe(clean)  # noqa: S308 - sanitized just above
+
+
+# Rendered once per text: a memo revision, a chat message or a reply is rendered on its first showing and served
+# from here after, until it falls out of the 4,096 most recent.
+_render_cached = lru_cache(maxsize=4096)(_render)

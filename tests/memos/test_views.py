@@ -1,4 +1,5 @@
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -166,3 +167,24 @@ def test_guests_see_the_diary_but_cannot_write_it(client, guest):
     assert client.get("/memos/diary/2026-11-20/").status_code == 200
     assert client.post("/memos/diary/2026-11-20/", {"summary": "x"}).status_code == 403
     assert not Diary.objects.exists()
+
+
+def test_cached_cards_follow_every_change_of_the_memo(alice_client, alice, settings):
+    memo = services.memo_create(owner=alice, content="First **draft**")
+    assert "<strong>draft</strong>" in alice_client.get("/memos/").content.decode()
+
+    services.memo_update(memo, user=alice, base_revision=1, content="Second *take* #idea")
+    services.memo_update(memo, user=alice, base_revision=None, pinned=True)
+    page = alice_client.get("/memos/").content.decode()
+    assert "<em>take</em>" in page and "draft" not in page and "#idea" in page
+    assert "memo-card pinned" in page and "r2" in page
+
+    services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
+    assert "plan.txt" in alice_client.get("/memos/").content.decode()
+
+    from accounts.services import user_settings_for, user_settings_update
+
+    user_settings_update(user_settings_for(alice), timezone="Asia/Tokyo")
+    tokyo = alice_client.get("/memos/").content.decode()
+    footer = tokyo.split(f'href="/memos/{memo.pk}/">')[1][:40]
+    assert memo.created_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%-I:%M") in footer, footer

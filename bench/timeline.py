@@ -1,0 +1,110 @@
+"""The memo timeline's throughput beside a constant page's, in one run: how many `/memos/` pages a second one
+Quillium process serves to a signed-in person with 300 Markdown memos, next to `/healthz`.
+
+Usage: .venv/bin/python bench/timeline.py [--memos 300 --seconds 10 --clients 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+
+import httpx2
+from harness import free_port, percentile, start_quillium, stop, wait_for
+
+os.environ["DEBUG"] = "false"
+
+MEMO = """## Day {n}
+
+Walked to the **market** and bought *figs*; see [the recipe](https://example.com/figs/{n}).
+
+- one
+- two with `code`
+- three
+
+```python
+print("note {n}")
+```
+
+| a | b |
+| --- | --- |
+| {n} | {m} |
+
+#journal #food{k}
+"""
+
+
+def setup(count: int) -> str:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from accounts.models import User
+    from accounts.services import user_create
+    from memos.services import memo_create
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    User.objects.filter(email="bench-timeline@example.com").delete()
+    user = user_create(email="bench-timeline@example.com", password=None, name="Bench")
+    for n in range(count):
+        memo_create(owner=user, content=MEMO.format(n=n, m=n * 7, k=n % 5))
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def measure(base: str, cookie: str, url: str, seconds: float, clients: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def run() -> None:
+        with httpx2.Client(base_url=base, cookies={"sessionid": cookie}, timeout=30) as client:
+            while time.monotonic() < deadline:
+                sent = time.perf_counter()
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                with lock:
+                    latencies.append((time.perf_counter() - sent) * 1000)
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.monotonic() - started), latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--memos", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=4)
+    options = parser.parse_args()
+
+    cookie = setup(options.memos)
+    port = free_port()
+    processes = [start_quillium(port)]
+    base = f"http://127.0.0.1:{port}"
+    wait_for(f"{base}/healthz")
+    try:
+        results = {}
+        for name, url in (("/memos/ (timeline)", "/memos/"), ("/healthz (reference)", "/healthz")):
+            measure(base, cookie, url, 2, options.clients)  # warm
+            results[name] = measure(base, cookie, url, options.seconds, options.clients)
+    finally:
+        stop(processes)
+    print(f"{options.memos} memos, {options.clients} clients, {options.seconds:.0f} s each, one server process:")
+    for name, (rate, latencies) in results.items():
+        print(f"  {name:<22} {rate:7.1f} req/s   p50 {percentile(latencies, 0.5):6.1f} ms   "
+              f"p95 {percentile(latencies, 0.95):6.1f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
