@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -18,10 +20,11 @@ from ai import client
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_usage
 from ai.models import AIConfig
-from chats import services
+from chats import services, stops
 from chats.models import Message
 
 SAVE_EVERY_SECONDS = 1.0
+logger = logging.getLogger(__name__)
 
 
 def release_connection() -> None:
@@ -88,9 +91,10 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
     usage: Usage | None = None
     settled = False  # the reply's final state is saved
     last_save = time.monotonic()
+    stop = asyncio.ensure_future(stops.until_stopped(reply.pk, _db(partial(services.reply_running, reply.pk))))
     try:
         async with aclosing(client.stream(endpoint, messages, model=model)) as stream:
-            async for item in stream:
+            async for item in _until(stream, stop):
                 if isinstance(item, Usage):
                     usage = item
                     continue
@@ -101,13 +105,14 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
                     if not await _db(services.reply_progress)(reply.pk, "".join(pieces)):
                         break  # stopped by the user
             else:
-                text = "".join(pieces)
-                reply = await _db(services.reply_finish)(
-                    reply, content=text, usage=usage or estimate_usage(messages, text), model=model
-                )
-                settled = True
-                yield Event("done", message_payload(reply))
-                return
+                if not stop.done() or stop.exception() is not None:  # the stream ran to its end
+                    text = "".join(pieces)
+                    reply = await _db(services.reply_finish)(
+                        reply, content=text, usage=usage or estimate_usage(messages, text), model=model
+                    )
+                    settled = True
+                    yield Event("done", message_payload(reply))
+                    return
         text = "".join(pieces)
         reply = await _db(services.reply_finish)(
             reply, content=text, usage=estimate_usage(messages, text), model=model, status=Message.Status.STOPPED
@@ -122,6 +127,7 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
         settled = True
         yield Event("error", message_payload(reply))
     finally:
+        stop.cancel()
         if not settled:  # the client went away mid-reply: keep what was written, as stopped
             text = "".join(pieces)
             await asyncio.shield(
@@ -133,6 +139,27 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
                     status=Message.Status.STOPPED,
                 )
             )
+
+
+async def _until(stream: AsyncIterator[str | Usage], stop: asyncio.Future[None]) -> AsyncIterator[str | Usage]:
+    """The stream's items until it ends or `stop` completes; a stop abandons the wait for the next item at once
+    (even the first), which closes the provider request. A stop watcher that failed is ignored."""
+    iterator = aiter(stream)
+    while True:
+        following: asyncio.Future[Any] = asyncio.ensure_future(anext(iterator))
+        if not stop.done():
+            await asyncio.wait([following, stop], return_when=asyncio.FIRST_COMPLETED)
+        if stop.done() and stop.exception() is None and not following.done():
+            following.cancel()
+            with suppress(asyncio.CancelledError):
+                await following
+            return
+        if stop.done() and stop.exception() is not None:
+            logger.warning("Watching reply stops failed: %s", stop.exception())
+        try:
+            yield await following
+        except StopAsyncIteration:
+            return
 
 
 async def collect_reply(reply: Message) -> Message:

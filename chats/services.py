@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import TokenUsage
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
+from chats.stops import CHANNEL
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -176,11 +177,24 @@ def reply_progress(reply_id: int, content: str) -> bool:
     )
 
 
+@transaction.atomic
 def reply_stop(chat: Chat) -> int:
-    """Stop the running reply of a chat; the runner notices at its next save and keeps the partial text."""
-    return Message.objects.filter(chat=chat, status=Message.Status.STREAMING).update(
-        status=Message.Status.STOPPED, updated_at=timezone.now()
+    """Stop the running reply of a chat: its runner hears it at once (see chats.stops), closes the provider request
+    and keeps the partial text."""
+    running = list(
+        Message.objects.select_for_update()
+        .filter(chat=chat, status=Message.Status.STREAMING)
+        .values_list("pk", flat=True)
     )
+    stopped = Message.objects.filter(pk__in=running).update(status=Message.Status.STOPPED, updated_at=timezone.now())
+    with connection.cursor() as cursor:
+        for reply_id in running:  # delivered when this transaction commits
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(reply_id)])
+    return stopped
+
+
+def reply_running(reply_id: int) -> bool:
+    return Message.objects.filter(pk=reply_id, status=Message.Status.STREAMING).exists()
 
 
 @transaction.atomic

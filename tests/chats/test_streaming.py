@@ -137,3 +137,34 @@ def test_errors_before_the_stream_starts_are_json(asgi_server, alice, bob, fake_
     assert response.headers["content-type"] == "application/json"
     assert response.json()["errors"]["content"]
     assert other.status_code == 404
+
+
+def test_stop_before_the_first_token_cancels_the_provider_request(asgi_server, alice, fake_llm):
+    from ai.models import AIConfig
+
+    AIConfig.objects.filter(key="chat").update(timeout_seconds=60)  # as in production: a hang lasts a minute
+    from ai.services import forget_endpoints
+
+    forget_endpoints()
+    fake_llm.script(hang=True)
+    chat = chat_create(owner=alice)
+    answered = []
+
+    def stop_once_started(events):
+        if events[-1][1] == "start":
+            while not fake_llm.requests:  # the provider has the request and says nothing
+                time.sleep(0.02)
+            answered.append((time.monotonic(), httpx2.post(f"{asgi_server}/api/v1/chats/{chat.pk}/stop/",
+                                                            headers=auth(alice))))  # fmt: skip
+
+    events = stream_message(asgi_server, alice, chat, on_event=stop_once_started)
+
+    stopped_at, response = answered[0]
+    assert response.json() == {"stopped": 1}
+    assert events[-1][1] == "stopped" and events[-1][0] - stopped_at < 1.5
+    deadline = time.monotonic() + 2
+    while not fake_llm.hangups and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake_llm.hangups and fake_llm.hangups[0] - stopped_at < 1.5  # the upstream request was closed
+    reply = chat.messages.get(role="assistant")
+    assert (reply.status, reply.content) == ("stopped", "")

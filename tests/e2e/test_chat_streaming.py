@@ -32,3 +32,25 @@ def test_the_reply_streams_into_the_page(asgi_server, page: Page, alice, passwor
     expect(page.locator('.bubble.user[data-status="complete"]')).to_contain_text("What are quills?")
     expect(page.get_by_placeholder("Ask anything")).to_have_value("")
     assert Message.objects.get(chat=chat, role="assistant").status == "complete"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stop_works_before_the_first_word(asgi_server, page: Page, alice, password, fake_llm):
+    from ai.models import AIConfig
+    from ai.services import forget_endpoints
+
+    AIConfig.objects.filter(key="chat").update(timeout_seconds=60)
+    forget_endpoints()
+    fake_llm.script(hang=True)  # the provider takes the request and says nothing
+    chat = chat_create(owner=alice, title="Silence")
+    sign_in(page, asgi_server, alice.email, password)
+
+    page.goto(f"{asgi_server}{chat.get_absolute_url()}")
+    page.get_by_placeholder("Ask anything").fill("Are you there?")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Stop").click()
+
+    expect(page.locator('.bubble.assistant[data-status="stopped"]')).to_be_visible(timeout=3000)
+    expect(page.get_by_role("button", name="Stop")).to_be_hidden()
+    assert fake_llm.hangups  # the provider request was closed, not left to time out
+    assert Message.objects.get(chat=chat, role="assistant").status == "stopped"

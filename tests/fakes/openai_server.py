@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import select
+import socket
 import struct
 import threading
 import time
@@ -39,6 +41,17 @@ class Script:
         return [word if i == 0 else " " + word for i, word in enumerate(words)]
 
 
+def _peer_closed(sock: socket.socket) -> bool:
+    """The client closed its end (readable, yet nothing to read)."""
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # the benchmark opens 50+ connections at once
@@ -50,6 +63,7 @@ class FakeOpenAI:
     def __init__(self, port: int = 0) -> None:
         self.current = Script()
         self.requests: list[dict[str, Any]] = []
+        self.hangups: list[float] = []  # when a client gave up on a hanging request (monotonic clock)
         self._release = threading.Event()
         fake = self
 
@@ -84,6 +98,7 @@ class FakeOpenAI:
         self._release = threading.Event()
         self.current = Script(**changes)
         self.requests.clear()
+        self.hangups.clear()
         return self.current
 
     # -- request handling -------------------------------------------------------------------------------
@@ -94,7 +109,12 @@ class FakeOpenAI:
             {"path": handler.path, "body": body, "authorization": handler.headers.get("Authorization")}
         )
         if script.hang:
-            self._release.wait(timeout=120)
+            release = self._release
+            deadline = time.monotonic() + 120
+            while not release.wait(0.02) and time.monotonic() < deadline:
+                if _peer_closed(handler.connection):
+                    self.hangups.append(time.monotonic())
+                    break
             handler.close_connection = True
             return
         if script.status != 200:
