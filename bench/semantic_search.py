@@ -152,7 +152,7 @@ def measure(
 
     for query in queries(5):  # warm the caches
         run(heavy.pk, query, exact=False)
-    indexed_ms, exact_ms, recalls, short = [], [], [], 0
+    indexed_ms, exact_ms, recalls, short, disjoint = [], [], [], 0, 0
     for query in queries(args.queries):
         took, found = run(heavy.pk, query, exact=False)
         exact_took, truth = run(heavy.pk, query, exact=True)
@@ -160,23 +160,26 @@ def measure(
         exact_ms.append(exact_took)
         recalls.append(len(set(found) & set(truth)) / 10)
         short += len(found) != 10
-    light_ms, light_short = [], 0
+        disjoint += not set(found) & set(truth)
+    light_ms, light_short, light_disjoint = [], 0, 0
     for number, query in enumerate(queries(args.queries)):
         took, found = run(lights[number % light_users].pk, query, exact=False)
+        _, truth = run(lights[number % light_users].pk, query, exact=True)
         light_ms.append(took)
         light_short += len(found) != 10
+        light_disjoint += not set(found) & set(truth)
 
     p50, exact_p50 = statistics.median(indexed_ms), statistics.median(exact_ms)
     print(
         f"heavy user ({heavy_count:,} memos), {args.queries} queries: indexed p50 {p50:.2f} ms p99 "
         f"{percentile(indexed_ms, 0.99):.2f} ms; exact p50 {exact_p50:.2f} ms p99 {percentile(exact_ms, 0.99):.2f} ms; "
         f"speedup {exact_p50 / p50:.1f}x; recall@10 {statistics.mean(recalls):.3f} (min {min(recalls):.1f}); "
-        f"queries with fewer than 10 results: {short}"
+        f"queries with fewer than 10 results: {short}; sharing nothing with the exact top 10: {disjoint}"
     )
     print(
         f"light users (~{(args.memos - heavy_count) // light_users:,} memos each), {args.queries} queries: "
         f"p50 {statistics.median(light_ms):.2f} ms p99 {percentile(light_ms, 0.99):.2f} ms; "
-        f"queries with fewer than 10 results: {light_short}"
+        f"queries with fewer than 10 results: {light_short}; sharing nothing with the exact top 10: {light_disjoint}"
     )
 
 

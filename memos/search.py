@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, FloatField, Q, Value, When
+from django.utils.html import strip_tags
 
 from memos.models import SEARCH_CONFIG, Memo
+from quillium_site.markdown import render_markdown
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,10 +85,19 @@ def _snippet(headline: str, content: str, needle: str) -> str:
     # Substring match (e.g. CJK): cut around the first occurrence ourselves.
     found = re.search(re.escape(needle), content, re.IGNORECASE)
     if not found:
-        return html.escape(content[:160])
+        return plain_snippet(content)
     begin, end = max(found.start() - 60, 0), min(found.end() + 60, len(content))
     piece = content[begin : found.start()] + START + found.group(0) + STOP + content[found.end() : end]
     return ("…" if begin else "") + _marked(piece) + ("…" if end < len(content) else "")
+
+
+def plain_snippet(content: str, length: int = 160) -> str:
+    """The memo's opening words as escaped plain text: its Markdown rendered and the markup dropped, so a snippet
+    reads "Day 3 Walked to the market", not "## Day 3 **Walked**"."""
+    text = " ".join(html.unescape(strip_tags(render_markdown(content[: length * 8]))).split())
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0] + "…"
+    return html.escape(text)
 
 
 def _marked(text: str) -> str:

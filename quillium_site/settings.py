@@ -255,6 +255,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 AI_BASE_URL = env.str("AI_BASE_URL", default="")
 AI_API_KEY = env.str("AI_API_KEY", default="")
 AI_CHAT_MODEL = env.str("AI_CHAT_MODEL", default="")
+# Semantic search and related memos keep a memo only when its cosine similarity reaches this, and half the best
+# hit's: below it a model's "nearest" is noise (0.2 suits the built-in all-MiniLM-L6-v2; tune it for another model).
+SEMANTIC_MIN_SIMILARITY = env.float("SEMANTIC_MIN_SIMILARITY", default=0.2)
 
 # Library roots as `name=/path,other=/path` (more can be added in the admin).
 LIBRARY_ROOTS: dict[str, str] = {}
