@@ -6,7 +6,13 @@ from chats.services import MAX_MESSAGE_CHARS
 class MessageForm(forms.Form):
     content = forms.CharField(
         max_length=MAX_MESSAGE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Ask anything… (Ctrl+Enter sends)", "required": True}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "Ask anything… (Enter sends, Shift+Enter for a new line)",
+                "required": True,
+            }
+        ),
     )
 
 
@@ -16,3 +22,4 @@ class ChatSettingsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Optional instructions for every reply in this chat"}),
     )
+    use_notes = forms.BooleanField(required=False, label="Answer from my notes (related memos are cited)")

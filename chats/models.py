@@ -41,6 +41,9 @@ class Chat(models.Model):
     model = models.CharField(max_length=200, blank=True, help_text="Empty: the chat config's model.")
     system_prompt = models.TextField(blank=True)
     pinned = models.BooleanField(default=False)
+    use_notes = models.BooleanField(
+        default=False, help_text="Answer from the user's own notes: related memos go into the prompt, cited."
+    )
     folder = models.ForeignKey(Folder, on_delete=models.SET_NULL, null=True, blank=True, related_name="chats")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,6 +87,9 @@ class Message(models.Model):
     tokens = models.PositiveIntegerField(default=0, help_text="This message's tokens (completion, for replies).")
     prompt_tokens = models.PositiveIntegerField(default=0, help_text="Tokens of the prompt a reply answered.")
     tokens_estimated = models.BooleanField(default=False, help_text="Counted by us: the provider reported none.")
+    sources = models.JSONField(
+        default=list, blank=True, help_text="The user's notes given to the model for this reply: id, url, date, title."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -72,6 +72,7 @@ def message_payload(message: Message) -> dict[str, Any]:
         "tokens_estimated": message.tokens_estimated,
         "error": message.error,
         "error_kind": message.error_kind,
+        "sources": message.sources,
     }
 
 

@@ -40,6 +40,7 @@ def chat_create(
     system_prompt: str = "",
     folder: Folder | None = None,
     pinned: bool = False,
+    use_notes: bool = False,
 ) -> Chat:
     """Start a chat; a blank title gets the default and an automatic one after the first reply."""
     _check_folder(owner, folder)
@@ -51,6 +52,7 @@ def chat_create(
         system_prompt=system_prompt,
         folder=folder,
         pinned=pinned,
+        use_notes=use_notes,
     )
     chat.full_clean()
     chat.save()
@@ -59,7 +61,7 @@ def chat_create(
 
 def chat_update(chat: Chat, **changes: Any) -> Chat:
     """Rename, re-file, pin, or change the model or system prompt of a chat."""
-    allowed = {"title", "model", "system_prompt", "folder", "pinned"}
+    allowed = {"title", "model", "system_prompt", "folder", "pinned", "use_notes"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Not a chat field: {', '.join(sorted(unknown))}")
@@ -155,17 +157,44 @@ def reply_regenerate(chat: Chat) -> Message:
     return reply
 
 
+NOTES_IN_PROMPT = 5
+NOTES_PREAMBLE = (
+    "Notes from the user's own journal that may help with the last question. Use them where they are relevant, "
+    "cite them by number like [1], and say so when they don't answer it.\n\n"
+)
+
+
 def prompt_for(reply: Message) -> list[dict[str, str]]:
-    """The conversation up to `reply`, as the provider wants it: system prompt, then the turns that count."""
+    """The conversation up to `reply`, as the provider wants it: system prompt, then the turns that count. In a chat
+    that answers from the user's notes, the notes related to the last question come first, and are recorded on
+    the reply as its sources (the page links them)."""
     chat = reply.chat
-    turns = (
+    turns = list(
         chat.messages.filter(Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, id__lt=reply.id))
         .exclude(status=Message.Status.FAILED)
         .exclude(content="")
         .values_list("role", "content")
     )
     messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
+    question = next((content for role, content in reversed(turns) if role == Message.Role.USER), "")
+    if chat.use_notes and question:
+        notes = notes_attach(reply, question)
+        if notes:
+            listed = "\n\n".join(f"[{n}] ({note['date']}) {note['text']}" for n, note in enumerate(notes, start=1))
+            messages.append({"role": "system", "content": NOTES_PREAMBLE + listed})
     return messages + [{"role": role, "content": content} for role, content in turns]
+
+
+def notes_attach(reply: Message, question: str) -> list[dict[str, str]]:
+    """The user's notes related to `question` (from whichever app offers `notes_for`), kept on the reply without
+    their text."""
+    from quillium_site.sections import app_hooks
+
+    notes = [note for found in app_hooks("notes_for", reply.chat.owner, question, NOTES_IN_PROMPT) for note in found]
+    notes = notes[:NOTES_IN_PROMPT]
+    reply.sources = [{key: note[key] for key in ("id", "url", "date", "title")} for note in notes]
+    Message.objects.filter(pk=reply.pk).update(sources=reply.sources)
+    return notes
 
 
 def reply_progress(reply_id: int, content: str) -> bool:

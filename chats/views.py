@@ -49,7 +49,9 @@ def _detail(request: HttpRequest, chat: Chat, form: MessageForm | None = None, s
         "chat": chat,
         "chat_messages": chat.messages.all(),
         "form": form or MessageForm(),
-        "settings_form": ChatSettingsForm(initial={"title": chat.title, "system_prompt": chat.system_prompt}),
+        "settings_form": ChatSettingsForm(
+            initial={"title": chat.title, "system_prompt": chat.system_prompt, "use_notes": chat.use_notes}
+        ),
         "provider_ready": selectors.chat_provider_ready(),
     }
     return render(request, "chats/detail.html", context, status=status)

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.http import HttpRequest
+
+NOTE_CHARS = 1500  # of each note, in a chat's prompt
 
 
 class MemosConfig(AppConfig):
@@ -18,6 +22,17 @@ class MemosConfig(AppConfig):
         from memos import sync
 
         return {"template": "memos/settings_section.html", "context": {"devices": sync.devices(signed_in(request))}}
+
+    def notes_for(self, user: Any, text: str, limit: int) -> list[dict[str, str]]:
+        """The user's memos and diary entries most related to `text` (hybrid search, relevance cut-off), for a chat
+        that answers from the user's notes."""
+        from memos.search import hybrid_search, plain_snippet
+
+        return [
+            {"id": str(hit.memo.pk), "url": hit.memo.get_absolute_url(), "date": hit.memo.created_at.date().isoformat(),
+             "title": plain_snippet(hit.memo.content, 80), "text": hit.memo.content[:NOTE_CHARS]}
+            for hit in hybrid_search(user, text, limit=limit)
+        ]  # fmt: skip
 
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

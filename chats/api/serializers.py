@@ -35,6 +35,7 @@ class ChatSerializer(serializers.ModelSerializer):
             "model",
             "system_prompt",
             "pinned",
+            "use_notes",
             "folder",
             "message_count",
             "created_at",
@@ -58,6 +59,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "tokens",
             "prompt_tokens",
             "tokens_estimated",
+            "sources",
             "created_at",
             "updated_at",
         ]

@@ -115,6 +115,10 @@
     for (const name of data.models) picker.add(new Option(name, name, false, name === picker.dataset.current));
     picker.options[0].text = `Default (${data.default})`;
   });
+  const useNotes = form.querySelector("[data-use-notes]");
+  useNotes?.addEventListener("change", () =>
+    fetch(root.dataset.chatApi, { method: "PATCH", headers, body: JSON.stringify({ use_notes: useNotes.checked }) }));
+
   picker.addEventListener("change", () =>
     fetch(root.dataset.chatApi, { method: "PATCH", headers, body: JSON.stringify({ model: picker.value }) }));
 })();
