@@ -3,36 +3,55 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
+from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from chats.models import Chat
+from accounts.services import user_settings_for
+from chats.models import Chat, Message
+
+
+def _zone(chat: Chat) -> zoneinfo.ZoneInfo:
+    """The owner's time zone: an export is read by its owner, whatever server or API client made it."""
+    return zoneinfo.ZoneInfo(user_settings_for(chat.owner).timezone)
+
+
+def _models(chat: Chat, messages: list[Message]) -> str:
+    """The models that actually wrote the replies, not the chat's setting (empty: the configured default)."""
+    used = list(dict.fromkeys(m.model for m in messages if m.role == Message.Role.ASSISTANT and m.model))
+    return ", ".join(used) or chat.model or "the default model"
+
+
+def _when(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
 
 
 def as_markdown(chat: Chat) -> str:
-    lines = [
-        f"# {chat.title}",
-        "",
-        f"_Model: {chat.model or 'default'} · started {chat.created_at:%Y-%m-%d %H:%M} UTC_",
-        "",
-    ]
+    zone = _zone(chat)
+    messages = list(chat.messages.all())
+    lines = [f"# {chat.title}", "", f"_Model: {_models(chat, messages)} · started {_when(chat.created_at, zone)}_", ""]
     if chat.system_prompt:
         lines += ["> **System:** " + chat.system_prompt.replace("\n", "\n> "), ""]
-    for message in chat.messages.all():
+    for message in messages:
         heading = "You" if message.role == "user" else (message.model or "Assistant")
-        lines += [f"## {heading}", "", message.content or "_(empty)_", ""]
+        lines += [f"## {heading} · {message.created_at.astimezone(zone):%H:%M}", "", message.content or "_(empty)_", ""]
         if message.status != "complete":
             lines += [f"_({message.status}{': ' + message.error if message.error else ''})_", ""]
     return "\n".join(lines)
 
 
 def as_json(chat: Chat) -> dict:
+    zone = _zone(chat)
+    messages = list(chat.messages.all())
     return {
         "title": chat.title,
         "model": chat.model,
+        "models_used": [m for m in dict.fromkeys(x.model for x in messages if x.role == "assistant") if m],
         "system_prompt": chat.system_prompt,
-        "created_at": chat.created_at.isoformat(),
+        "time_zone": zone.key,
+        "created_at": chat.created_at.astimezone(zone).isoformat(),
         "messages": [
             {
                 "role": message.role,
@@ -43,9 +62,9 @@ def as_json(chat: Chat) -> dict:
                 "tokens": message.tokens,
                 "prompt_tokens": message.prompt_tokens,
                 "tokens_estimated": message.tokens_estimated,
-                "created_at": message.created_at.isoformat(),
+                "created_at": message.created_at.astimezone(zone).isoformat(),
             }
-            for message in chat.messages.all()
+            for message in messages
         ],
     }
 

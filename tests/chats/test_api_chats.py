@@ -1,4 +1,5 @@
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -88,9 +89,28 @@ def test_export_as_markdown_and_json(alice_api, alice):
     assert markdown["Content-Disposition"] == 'attachment; filename="quills.md"'
     text = markdown.content.decode()
     assert text.startswith("# Quills")
-    assert "## You\n\nWhat is a quill?" in text and "## fake-small\n\nA **feather** pen." in text
+    assert "## You · " in text and "\n\nWhat is a quill?" in text and "\n\nA **feather** pen." in text
+    assert "## fake-small · " in text
     data = json.loads(as_json.content)
     assert [m["content"] for m in data["messages"]] == ["What is a quill?", "A **feather** pen."]
+
+
+def test_export_is_in_the_owners_time_zone_and_names_the_model_that_answered(alice_api, alice):
+    from accounts.services import user_settings_for, user_settings_update
+
+    user_settings_update(user_settings_for(alice), timezone="Asia/Tokyo")
+    chat = chat_create(owner=alice, title="Ink")  # no model chosen: the configured default answered
+    asked = MessageFactory(chat=chat, role="user", content="Ink?")
+    MessageFactory(chat=chat, role="assistant", content="Yes.", model="llama3:8b")
+
+    text = alice_api.get(f"{CHATS}{chat.pk}/export/").content.decode()
+    data = json.loads(alice_api.get(f"{CHATS}{chat.pk}/export/?as=json").content)
+
+    tokyo = asked.created_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"_Model: llama3:8b · started {chat.created_at.astimezone(ZoneInfo('Asia/Tokyo')):%Y-%m-%d %H:%M}" in text
+    assert "Asia/Tokyo_" in text and f"## You · {tokyo:%H:%M}" in text and "default" not in text
+    assert data["models_used"] == ["llama3:8b"] and data["time_zone"] == "Asia/Tokyo"
+    assert data["messages"][0]["created_at"].endswith("+09:00")
     assert alice_api.get(f"{CHATS}{chat.pk}/export/?as=pdf").status_code == 400
 
 
