@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 
+from chats.models import Folder
 from chats.services import MAX_MESSAGE_CHARS
 
 
@@ -23,3 +26,14 @@ class ChatSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Optional instructions for every reply in this chat"}),
     )
     use_notes = forms.BooleanField(required=False, label="Answer from my notes (related memos are cited)")
+    pinned = forms.BooleanField(required=False, label="Pinned")
+    folder = forms.ModelChoiceField(queryset=Folder.objects.none(), required=False, empty_label="No folder")
+
+    def __init__(self, *args: Any, owner: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owner is not None:
+            self.fields["folder"].queryset = Folder.objects.visible_to(owner)  # type: ignore[attr-defined]
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(max_length=100, label="New folder")

@@ -7,6 +7,7 @@ app_name = "chats"
 urlpatterns = [
     path("", views.chat_list, name="list"),
     path("new/", views.chat_new, name="new"),
+    path("folders/new/", views.folder_new, name="folder-new"),
     path("<int:pk>/", views.chat_detail, name="detail"),
     path("<int:pk>/send/", views.chat_send, name="send"),
     path("<int:pk>/regenerate/", views.chat_regenerate, name="regenerate"),

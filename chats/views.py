@@ -7,16 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from ai.services import QuotaExceeded
 from chats import selectors, services
-from chats.forms import ChatSettingsForm, MessageForm
+from chats.forms import ChatSettingsForm, FolderForm, MessageForm
 from chats.models import Chat
 from chats.replies import collect_reply
 
@@ -38,23 +40,65 @@ def chat_list(request: HttpRequest) -> HttpResponse:
 
 
 @writer_required
-@require_POST
 def chat_new(request: HttpRequest) -> HttpResponse:
-    chat = services.chat_create(owner=signed_in(request))
-    return redirect("chats:detail", pk=chat.pk)
+    """An empty conversation; the chat is saved with its first message, so no empty chats pile up."""
+    if request.method != "POST":
+        return _detail(request, None)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, None, form, status=400)
+    try:
+        with transaction.atomic():  # a refused first message leaves no chat behind
+            chat = services.chat_create(owner=signed_in(request), use_notes=bool(request.POST.get("use_notes")))
+            _, reply = services.message_send(chat, form.cleaned_data["content"])
+    except QuotaExceeded as exc:
+        form.add_error("content", str(exc))
+        return _detail(request, None, form, status=429)
+    async_to_sync(collect_reply)(reply)
+    return redirect(f"{chat.get_absolute_url()}#end")
 
 
-def _detail(request: HttpRequest, chat: Chat, form: MessageForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, chat: Chat | None, form: MessageForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = signed_in(request)
     context = {
         "chat": chat,
-        "chat_messages": chat.messages.all(),
+        "chat_messages": chat.messages.all() if chat else [],
         "form": form or MessageForm(),
-        "settings_form": ChatSettingsForm(
-            initial={"title": chat.title, "system_prompt": chat.system_prompt, "use_notes": chat.use_notes}
-        ),
+        "settings_form": chat
+        and ChatSettingsForm(
+            owner=user,
+            initial={
+                "title": chat.title,
+                "system_prompt": chat.system_prompt,
+                "use_notes": chat.use_notes,
+                "pinned": chat.pinned,
+                "folder": chat.folder_id,
+            },
+        ),  # fmt: skip
+        "folder_form": FolderForm(),
+        "sidebar": selectors.sidebar(user),
         "provider_ready": selectors.chat_provider_ready(),
     }
     return render(request, "chats/detail.html", context, status=status)
+
+
+@writer_required
+@require_POST
+def folder_new(request: HttpRequest) -> HttpResponse:
+    form = FolderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.folder_create(owner=signed_in(request), name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.error(request, "A folder needs a name.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("chats:list")
+    return redirect(back)
 
 
 @login_required
@@ -100,7 +144,7 @@ def chat_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """Rename the chat or change its system prompt."""
     chat = _own_chat(request, pk)
-    form = ChatSettingsForm(request.POST)
+    form = ChatSettingsForm(request.POST, owner=signed_in(request))
     if form.is_valid():
         try:
             services.chat_update(chat, **form.cleaned_data)

@@ -41,11 +41,62 @@ def test_the_list_searches_and_paginates(alice_client, alice):
     assert [chat.title for chat in found.object_list] == ["Topic 7"]
 
 
-def test_new_chat_opens_it(alice_client, alice):
-    response = alice_client.post("/chats/new/")
+def test_a_new_chat_is_saved_with_its_first_message_only(alice_client, alice, fake_llm):
+    page = alice_client.get("/chats/new/")
+    assert page.status_code == 200 and 'data-chat=""' in page.content.decode()
+    assert not Chat.objects.exists()  # opening "New chat" saves nothing
+    assert alice_client.post("/chats/new/", {"content": "  "}).status_code == 400
+    assert not Chat.objects.exists()
+
+    fake_llm.script(reply="Hello!")
+    response = alice_client.post("/chats/new/", {"content": "Hi", "use_notes": "on"})
 
     chat = Chat.objects.get(owner=alice)
-    assert response["Location"] == chat.get_absolute_url()
+    assert response["Location"] == f"{chat.get_absolute_url()}#end"
+    assert chat.use_notes and list(chat.messages.values_list("content", flat=True)) == ["Hi", "Hello!"]
+
+
+def test_a_refused_first_message_leaves_no_chat(alice_client, alice, fake_llm):
+    from accounts import site_settings
+    from ai.client import Usage
+    from ai.services import usage_record
+
+    site_settings.set_value("daily_token_limit", 100)
+    usage_record(user=alice, model="fake-small", feature="chat", usage=Usage(60, 40))
+
+    response = alice_client.post("/chats/new/", {"content": "Hi"})
+
+    assert response.status_code == 429 and "resets at midnight" in response.content.decode()
+    assert not Chat.objects.exists()
+    assert fake_llm.requests == []
+
+
+def test_the_sidebar_lists_pinned_folders_and_recent_chats(alice_client, alice, bob, django_assert_max_num_queries):
+    from chats.services import folder_create
+
+    work = folder_create(owner=alice, name="Work")
+    pinned = chat_create(owner=alice, title="Pinned one", pinned=True)
+    filed = chat_create(owner=alice, title="Filed one", folder=work)
+    for n in range(5):
+        chat_create(owner=alice, title=f"Loose {n}")
+    chat_create(owner=bob, title="Bob's secret")
+
+    with django_assert_max_num_queries(12):
+        page = alice_client.get(filed.get_absolute_url())
+
+    sidebar = page.context["sidebar"]
+    assert sidebar["pinned"] == [pinned]
+    assert sidebar["folders"] == [(work, [filed])]
+    assert [chat.title for chat in sidebar["recent"]][:1] == ["Loose 4"] and len(sidebar["recent"]) == 5
+    assert "Bob's secret" not in page.content.decode()
+
+    created = alice_client.post("/chats/folders/new/", {"name": "Ideas", "next": "https://evil.example/"})
+    assert created["Location"] == "/chats/"  # never off-site
+    moved = alice_client.post(f"/chats/{pinned.pk}/settings/",
+                              {"title": "Pinned one", "pinned": "", "folder": work.pk})  # fmt: skip
+    assert moved.status_code == 302
+    pinned.refresh_from_db()
+    assert (pinned.pinned, pinned.folder) == (False, work)
 
 
 def test_messages_render_markdown_without_scripts(alice_client, alice):

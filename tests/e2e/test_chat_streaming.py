@@ -54,3 +54,34 @@ def test_stop_works_before_the_first_word(asgi_server, page: Page, alice, passwo
     expect(page.get_by_role("button", name="Stop")).to_be_hidden()
     assert fake_llm.hangups  # the provider request was closed, not left to time out
     assert Message.objects.get(chat=chat, role="assistant").status == "stopped"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_chat_from_the_first_message_with_its_title_arriving_live(asgi_server, page: Page, alice, password,
+                                                                        fake_llm):  # fmt: skip
+    from chats.models import Chat
+    from tests.e2e.test_bots import run_worker_once
+
+    fake_llm.script(reply="Roses in spring", delay=0.05)
+    sign_in(page, asgi_server, alice.email, password)
+    page.goto(f"{asgi_server}/chats/new/")
+    assert not Chat.objects.exists()
+
+    box = page.get_by_placeholder("Ask anything")
+    box.fill("When do roses bloom?")
+    box.press("Shift+Enter")  # a new line, not a send
+    box.type("And where?")
+    assert box.input_value() == "When do roses bloom?\nAnd where?"
+    box.press("Enter")
+
+    expect(box).to_have_value("")  # cleared as it is sent
+    expect(page.locator('.bubble.assistant[data-status="complete"]')).to_contain_text("Roses in spring", timeout=10000)
+    chat = Chat.objects.get(owner=alice)
+    assert page.url.endswith(chat.get_absolute_url())
+    assert chat.messages.first().content == "When do roses bloom?\nAnd where?"
+    expect(page.locator(f'[data-chat-link="{chat.pk}"]')).to_be_visible()
+
+    run_worker_once()  # writes the title in the background
+
+    expect(page.get_by_test_id("chat-title")).to_contain_text("Roses in spring", timeout=10000)
+    expect(page.locator(f'[data-chat-link="{chat.pk}"]')).to_have_text("Roses in spring")

@@ -10,6 +10,7 @@
   const notice = form.querySelector("[data-notice]");
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const headers = { "X-CSRFToken": csrf, "Content-Type": "application/json" };
+  const useNotes = form.querySelector("[data-use-notes]");
 
   const bubble = (role, text) => {
     list.querySelector("[data-empty]")?.remove();
@@ -81,15 +82,80 @@
     return true;
   }
 
+  // A new chat is saved with its first message: create it now, then point every URL of the page at it.
+  const URL_KEYS = ["api", "stop", "regenerate", "fragment", "chatApi", "page"];
+  async function ensureChat() {
+    if (root.dataset.chat) return true;
+    const response = await fetch(root.dataset.create, {
+      method: "POST", headers,
+      body: JSON.stringify({ use_notes: !!useNotes?.checked, model: picker.value }),
+    });
+    if (!response.ok) return false;
+    const chat = await response.json();
+    root.dataset.chat = chat.id;
+    for (const key of URL_KEYS) root.dataset[key] = root.dataset[key].replace("/0/", `/${chat.id}/`);
+    history.replaceState(null, "", root.dataset.page);
+    const recent = document.querySelector("[data-testid=recent-chats]");
+    if (recent) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = root.dataset.page; link.dataset.chatLink = chat.id; link.textContent = chat.title;
+      link.setAttribute("aria-current", "page");
+      item.append(link);
+      recent.querySelector(".meta")?.remove();
+      recent.prepend(item);
+    }
+    return true;
+  }
+
+  // The title is written in the background after the first reply: show it when it comes, without a reload.
+  async function followTitle() {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const response = await fetch(root.dataset.chatApi);
+      if (!response.ok) return;
+      const chat = await response.json();
+      if (chat.title_source !== "default") {
+        const heading = root.querySelector("[data-testid=chat-title]");
+        heading.firstChild.textContent = chat.title + " ";
+        document.title = document.title.replace(/^[^·]*·/, `${chat.title} ·`);
+        document.querySelectorAll(`[data-chat-link="${chat.id}"]`).forEach((link) => {
+          link.textContent = (chat.pinned ? "📌 " : "") + chat.title;
+        });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const content = textarea.value.trim();
     if (!content) return;
-    if (await stream(root.dataset.api, { content }, content)) textarea.value = "";
+    const fresh = !root.dataset.chat;
+    textarea.value = "";  // cleared as it is sent; put back if it is refused
+    if (!(await ensureChat())) {
+      textarea.value = content;
+      showNotice("The chat could not be created. Your message is still in the box.");
+      return;
+    }
+    if (!(await stream(root.dataset.api, { content }, content))) {
+      textarea.value = content;
+      if (fresh) {  // nothing was said in it: don't leave an empty chat behind
+        await fetch(root.dataset.chatApi, { method: "DELETE", headers });
+        location.replace(root.dataset.new);
+      }
+      return;
+    }
+    const heading = root.querySelector("[data-testid=chat-title]");
+    if (heading && root.querySelectorAll(".bubble.assistant").length === 1) followTitle();
   });
 
   textarea.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+    // Enter sends; Shift+Enter starts a new line (and so does Enter while an input method is composing).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
   });
 
   stopButton.addEventListener("click", () => fetch(root.dataset.stop, { method: "POST", headers }));
@@ -115,10 +181,12 @@
     for (const name of data.models) picker.add(new Option(name, name, false, name === picker.dataset.current));
     picker.options[0].text = `Default (${data.default})`;
   });
-  const useNotes = form.querySelector("[data-use-notes]");
-  useNotes?.addEventListener("change", () =>
-    fetch(root.dataset.chatApi, { method: "PATCH", headers, body: JSON.stringify({ use_notes: useNotes.checked }) }));
+  useNotes?.addEventListener("change", () => {
+    if (root.dataset.chat) {
+      fetch(root.dataset.chatApi, { method: "PATCH", headers, body: JSON.stringify({ use_notes: useNotes.checked }) });
+    }
+  });
 
-  picker.addEventListener("change", () =>
+  picker.addEventListener("change", () => root.dataset.chat &&
     fetch(root.dataset.chatApi, { method: "PATCH", headers, body: JSON.stringify({ model: picker.value }) }));
 })();
