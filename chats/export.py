@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.services import user_settings_for
 from chats.models import Chat, Message
+from chats.services import chat_path
 
 
 def _zone(chat: Chat) -> zoneinfo.ZoneInfo:
@@ -30,7 +31,7 @@ def _when(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
 
 def as_markdown(chat: Chat) -> str:
     zone = _zone(chat)
-    messages = list(chat.messages.all())
+    messages = chat_path(chat)
     lines = [f"# {chat.title}", "", f"_Model: {_models(chat, messages)} · started {_when(chat.created_at, zone)}_", ""]
     if chat.system_prompt:
         lines += ["> **System:** " + chat.system_prompt.replace("\n", "\n> "), ""]
@@ -44,7 +45,7 @@ def as_markdown(chat: Chat) -> str:
 
 def as_json(chat: Chat) -> dict:
     zone = _zone(chat)
-    messages = list(chat.messages.all())
+    messages = chat_path(chat)
     return {
         "title": chat.title,
         "model": chat.model,

@@ -78,6 +78,13 @@ class Message(models.Model):
         STOPPED = "stopped", "Stopped"
 
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        help_text="The message this one follows: a reply's question, a question's previous reply.",
+    )  # fmt: skip
+    active = models.BooleanField(
+        default=True, help_text="The version shown among its siblings (regenerated replies, edited questions)."
+    )
     role = models.CharField(max_length=10, choices=Role.choices)
     content = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import TokenUsage
+from chats import threads
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
 from chats.stops import CHANNEL
 
@@ -116,45 +117,91 @@ def folder_delete(folder: Folder) -> None:
 # -- messages and replies -------------------------------------------------------------------------------
 
 
-def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
-    """Save the user's message and an empty reply to fill in; refuses over quota or while a reply runs."""
+def _content(content: str) -> str:
     content = content.strip()
     if not content:
         raise ValidationError({"content": "Write something first."})
     if len(content) > MAX_MESSAGE_CHARS:
         raise ValidationError({"content": f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters."})
+    return content
+
+
+def chat_path(chat: Chat) -> list[Message]:
+    """The conversation as shown: the active version of every turn (see chats.threads)."""
+    return threads.active_path(chat.messages.all())
+
+
+def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
+    """Save the user's message after the shown conversation and an empty reply to fill in; refuses over quota or
+    while a reply runs."""
+    content = _content(content)
     ai_services.quota_check(chat.owner)
-    question = Message(
-        chat=chat, role=Message.Role.USER, content=content, tokens=estimate_tokens(content), tokens_estimated=True
-    )
-    # One INSERT for both rows: this is on the path to the first token of every reply.
-    question, reply = _insert_with_reply(chat, [question])
-    return question, reply
+    tail = threads.active_path(chat.messages.only("id", "parent_id", "active", "created_at"))
+    return _ask(chat, content, parent_id=tail[-1].pk if tail else None)
 
 
-def _insert_with_reply(chat: Chat, before: list[Message]) -> list[Message]:
-    reply = Message(chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model)
+def message_edit(question: Message, content: str) -> tuple[Message, Message]:
+    """Ask an edited question in place of `question`: a new version beside it, with a fresh reply; the earlier
+    version and everything that followed it stay, one click away."""
+    if question.role != Message.Role.USER:
+        raise ValidationError({"content": "Only your own questions can be edited."})
+    content = _content(content)
+    ai_services.quota_check(question.chat.owner)
+    return _ask(question.chat, content, parent_id=question.parent_id)
+
+
+def _ask(chat: Chat, content: str, *, parent_id: int | None) -> tuple[Message, Message]:
     try:
         with transaction.atomic():
-            rows = Message.objects.bulk_create([*before, reply])
+            _siblings(chat, parent_id, Message.Role.USER).update(active=False)
+            question = Message.objects.create(
+                chat=chat, parent_id=parent_id, role=Message.Role.USER, content=content,
+                tokens=estimate_tokens(content), tokens_estimated=True,
+            )  # fmt: skip
+            reply = Message.objects.create(
+                chat=chat, parent=question, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING,
+                model=chat.model,
+            )  # fmt: skip
     except IntegrityError:  # chats_message_one_running_reply
         raise ReplyInProgress("The previous reply is still being written; stop it or wait.") from None
-    return rows  # the chat's updated_at moves when the reply settles, off the path to the first token
+    return question, reply  # the chat's updated_at moves when the reply settles, off the path to the first token
+
+
+def _siblings(chat: Chat, parent_id: int | None, role: str) -> QuerySet[Message]:
+    return Message.objects.filter(chat=chat, parent_id=parent_id, role=role)
 
 
 @transaction.atomic
 def reply_regenerate(chat: Chat) -> Message:
-    """Replace the last reply (or answer a last, unanswered question) with a fresh one."""
-    last = chat.messages.exclude(role=Message.Role.SYSTEM).last()
-    if last is None:
+    """A new version of the last reply (or an answer to a last, unanswered question); earlier versions are kept."""
+    path = chat_path(chat)
+    if not path:
         raise NothingToRegenerate("There is nothing to answer yet.")
+    last = path[-1]
     if last.status == Message.Status.STREAMING:
         raise ReplyInProgress("The reply is still being written; stop it first.")
     ai_services.quota_check(chat.owner)
-    if last.role == Message.Role.ASSISTANT:
-        last.delete()
-    (reply,) = _insert_with_reply(chat, [])
-    return reply
+    question = last if last.role == Message.Role.USER else last.parent
+    _siblings(chat, question.pk if question else None, Message.Role.ASSISTANT).update(active=False)
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                chat=chat, parent=question, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING,
+                model=chat.model,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ReplyInProgress("The reply is still being written; stop it first.") from None
+
+
+@transaction.atomic
+def version_show(message: Message) -> Message:
+    """Show this version of a reply or question (and what followed it) instead of its siblings."""
+    if Message.objects.filter(chat=message.chat_id, status=Message.Status.STREAMING).exists():
+        raise ReplyInProgress("A reply is being written; stop it first.")
+    _siblings(message.chat, message.parent_id, message.role).exclude(pk=message.pk).update(active=False)
+    Message.objects.filter(pk=message.pk).update(active=True)
+    message.active = True
+    return message
 
 
 NOTES_IN_PROMPT = 5
@@ -169,12 +216,8 @@ def prompt_for(reply: Message) -> list[dict[str, str]]:
     that answers from the user's notes, the notes related to the last question come first, and are recorded on
     the reply as its sources (the page links them)."""
     chat = reply.chat
-    turns = list(
-        chat.messages.filter(Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, id__lt=reply.id))
-        .exclude(status=Message.Status.FAILED)
-        .exclude(content="")
-        .values_list("role", "content")
-    )
+    before = threads.ancestors(chat.messages.only("id", "parent_id", "role", "content", "status"), reply.pk)
+    turns = [(m.role, m.content) for m in before if m.status != Message.Status.FAILED and m.content]
     messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
     question = next((content for role, content in reversed(turns) if role == Message.Role.USER), "")
     if chat.use_notes and question:

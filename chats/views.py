@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -64,7 +64,7 @@ def _detail(
     user = signed_in(request)
     context = {
         "chat": chat,
-        "chat_messages": chat.messages.all() if chat else [],
+        "chat_messages": services.chat_path(chat) if chat else [],
         "form": form or MessageForm(),
         "settings_form": chat
         and ChatSettingsForm(
@@ -141,6 +141,37 @@ def chat_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @writer_required
 @require_POST
+def message_edit(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Without JavaScript: ask an edited question, wait for its reply, show the chat again."""
+    chat = _own_chat(request, pk)
+    question = get_object_or_404(chat.messages.select_related("chat"), pk=message_pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the question to ask instead.")
+        return redirect(chat)
+    try:
+        _, reply = services.message_edit(question, form.cleaned_data["content"])
+    except (QuotaExceeded, services.ReplyInProgress, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(chat)
+    async_to_sync(collect_reply)(reply)
+    return redirect(f"{chat.get_absolute_url()}#end")
+
+
+@writer_required
+@require_POST
+def message_show(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Show another version of a reply or question."""
+    chat = _own_chat(request, pk)
+    try:
+        services.version_show(get_object_or_404(chat.messages.select_related("chat"), pk=message_pk))
+    except services.ReplyInProgress as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{chat.get_absolute_url()}#message-{message_pk}")
+
+
+@writer_required
+@require_POST
 def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """Rename the chat or change its system prompt."""
     chat = _own_chat(request, pk)
@@ -170,5 +201,7 @@ def chat_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def message_fragment(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """One rendered message, for the page to swap in when a streamed reply is done."""
     chat = _own_chat(request, pk)
-    message = get_object_or_404(chat.messages, pk=message_pk)
+    message = next((m for m in services.chat_path(chat) if m.pk == message_pk), None)
+    if message is None:
+        raise Http404("No such message in this conversation.")
     return render(request, "chats/detail.html#message", {"chat": chat, "message": message})

@@ -46,10 +46,17 @@ class ChatSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
+    version = serializers.SerializerMethodField(help_text="Which version of this turn (1-based), in the shown path.")
+    versions = serializers.SerializerMethodField(help_text="Ids of every version of this turn, oldest first.")
+
     class Meta:
         model = Message
         fields = [
             "id",
+            "parent",
+            "active",
+            "version",
+            "versions",
             "role",
             "content",
             "status",
@@ -64,6 +71,12 @@ class MessageSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_version(self, message: Message) -> int | None:
+        return self.context.get("versions", {}).get(message.pk, {}).get("version")
+
+    def get_versions(self, message: Message) -> list[int]:
+        return self.context.get("versions", {}).get(message.pk, {}).get("versions", [message.pk])
 
 
 class MessageInput(serializers.Serializer):

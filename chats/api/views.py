@@ -148,9 +148,37 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
         return get_object_or_404(Chat.objects.visible_to(signed_in(self.request)), pk=self.kwargs["chat_pk"])
 
     def get_queryset(self) -> QuerySet[Message]:
+        """The conversation as shown (the active version of each turn); `?all=true` lists every version."""
         if getattr(self, "swagger_fake_view", False):
             return Message.objects.none()
-        return self.chat().messages.all()
+        chat = self.chat()
+        path = services.chat_path(chat)
+        self.versions = {m.pk: {"version": m.version, "versions": m.siblings} for m in path}  # type: ignore[attr-defined]
+        if self.request.query_params.get("all") in ("1", "true"):
+            return chat.messages.all()
+        return chat.messages.filter(pk__in=list(self.versions))
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "versions": getattr(self, "versions", {})}
+
+    def _message(self, pk: str) -> Message:
+        return get_object_or_404(self.chat().messages.select_related("chat"), pk=pk)
+
+    @extend_schema(request=serializers.MessageInput, responses={201: serializers.ExchangeOutput})
+    @action(detail=True, methods=["post"])
+    def edit(self, request: Request, chat_pk: str, pk: str) -> HttpResponseBase:
+        """Ask an edited version of one of your questions; the earlier version and what followed stay as versions."""
+        data = serializers.MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        question, reply = services.message_edit(self._message(pk), data.validated_data["content"])
+        return self.reply_response(question, reply)
+
+    @extend_schema(request=None, responses={200: serializers.MessageSerializer})
+    @action(detail=True, methods=["post"])
+    def show(self, request: Request, chat_pk: str, pk: str) -> Response:
+        """Show this version of a reply or question (and what followed it) instead of its siblings."""
+        message = services.version_show(self._message(pk))
+        return Response(serializers.MessageSerializer(message, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=serializers.MessageInput,

@@ -17,3 +17,5 @@ class MessageFactory(factory.django.DjangoModelFactory):
 
     role = Message.Role.USER
     content = factory.Faker("sentence")
+    # Follows the chat's latest message, as messages sent one after another do.
+    parent = factory.LazyAttribute(lambda o: Message.objects.filter(chat=o.chat).order_by("created_at", "id").last())

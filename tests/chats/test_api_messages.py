@@ -123,19 +123,55 @@ def test_a_failed_reply_can_be_retried(alice_api, chat, fake_llm):
     response = alice_api.post(f"/api/v1/chats/{chat.pk}/regenerate/")
 
     assert response.status_code == 201
-    assert list(chat.messages.values_list("role", "status", "content")) == [
+    shown = alice_api.get(f"/api/v1/chats/{chat.pk}/messages/").json()["results"]
+    assert [(m["role"], m["status"], m["content"]) for m in shown] == [
         ("user", "complete", "What is a quill?"),
         ("assistant", "complete", "Second time lucky."),
     ]
+    assert shown[1]["version"] == 2 and len(shown[1]["versions"]) == 2  # the failed try is kept as version 1
 
 
-def test_regenerate_replaces_the_last_answer(alice_api, chat, fake_llm):
-    send(alice_api, chat)
+def shown(client, chat) -> list[str]:
+    return [m["content"] for m in client.get(f"/api/v1/chats/{chat.pk}/messages/").json()["results"]]
+
+
+def test_regenerate_keeps_earlier_versions_to_flip_between(alice_api, chat, fake_llm):
+    fake_llm.script(reply="A feather pen.")
+    first = send(alice_api, chat).json()["reply"]["id"]
     fake_llm.script(reply="Another answer.")
 
-    alice_api.post(f"/api/v1/chats/{chat.pk}/regenerate/")
+    second = alice_api.post(f"/api/v1/chats/{chat.pk}/regenerate/").json()["reply"]["id"]
 
-    assert list(chat.messages.values_list("content", flat=True)) == ["What is a quill?", "Another answer."]
+    assert shown(alice_api, chat) == ["What is a quill?", "Another answer."]
+    listed = alice_api.get(f"/api/v1/chats/{chat.pk}/messages/").json()["results"][1]
+    assert (listed["version"], listed["versions"]) == (2, [first, second])
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/messages/{first}/show/").status_code == 200
+    assert shown(alice_api, chat) == ["What is a quill?", "A feather pen."]
+    fake_llm.script(reply="Nibs.")
+    send(alice_api, chat, "And the tip?")  # follows the version shown
+    assert shown(alice_api, chat) == ["What is a quill?", "A feather pen.", "And the tip?", "Nibs."]
+    prompt = [r for r in fake_llm.requests if r["path"].endswith("/chat/completions")][-1]["body"]["messages"]
+    assert [m["content"] for m in prompt if m["role"] != "system"] == ["What is a quill?", "A feather pen.",
+                                                                       "And the tip?"]  # fmt: skip
+    assert len(alice_api.get(f"/api/v1/chats/{chat.pk}/messages/?all=true").json()["results"]) == 5
+
+
+def test_edit_a_question_and_resend_keeping_the_old_branch(alice_api, bob_api, chat, fake_llm):
+    fake_llm.script(reply="A feather pen.")
+    question = send(alice_api, chat).json()["question"]["id"]
+    send(alice_api, chat, "Who used them?")
+    fake_llm.script(reply="Pens for calligraphy.")
+
+    edited = alice_api.post(f"/api/v1/chats/{chat.pk}/messages/{question}/edit/", {"content": "What is a nib?"})
+
+    assert edited.status_code == 201, edited.content
+    assert shown(alice_api, chat) == ["What is a nib?", "Pens for calligraphy."]
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/messages/{question}/show/").status_code == 200
+    assert shown(alice_api, chat) == ["What is a quill?", "A feather pen.", "Who used them?", "A feather pen."]
+    reply_id = edited.json()["reply"]["id"]
+    refused = alice_api.post(f"/api/v1/chats/{chat.pk}/messages/{reply_id}/edit/", {"content": "x"})
+    assert refused.status_code == 400  # only questions
+    assert bob_api.post(f"/api/v1/chats/{chat.pk}/messages/{question}/edit/", {"content": "x"}).status_code == 404
 
 
 def test_regenerate_in_an_empty_chat_is_a_409(alice_api, chat, fake_llm):
@@ -204,9 +240,11 @@ def test_the_provider_key_is_encrypted_at_rest_and_never_logged(alice_api, chat,
 def test_message_list_takes_the_same_queries_for_5_or_50_messages(alice_api, chat, django_assert_num_queries):
     for count in (5, 50):
         chat.messages.all().delete()
-        Message.objects.bulk_create([Message(chat=chat, role="user", content=f"m{n}") for n in range(count)])
-        # user of the token, the chat, the page of messages
-        with django_assert_num_queries(3):
+        parent = None
+        for n in range(count):
+            parent = Message.objects.create(chat=chat, parent=parent, role="user", content=f"m{n}")
+        # user of the token, the chat, the conversation's tree, the page of messages
+        with django_assert_num_queries(4):
             response = alice_api.get(f"/api/v1/chats/{chat.pk}/messages/")
         assert len(response.json()["results"]) == count
 

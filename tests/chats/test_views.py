@@ -199,3 +199,26 @@ def test_list_page_queries_stay_constant(alice_client, alice, django_assert_max_
         # session, user, settings, count, page of chats
         with django_assert_max_num_queries(5):
             alice_client.get("/chats/")
+
+
+def test_versions_and_edits_on_the_page_without_javascript(alice_client, alice, fake_llm):
+    chat = chat_create(owner=alice)
+    fake_llm.script(reply="First answer.")
+    alice_client.post(f"/chats/{chat.pk}/send/", {"content": "Question one"})
+    fake_llm.script(reply="Second answer.")
+    alice_client.post(f"/chats/{chat.pk}/regenerate/")
+
+    page = alice_client.get(chat.get_absolute_url()).content.decode()
+    assert "Second answer." in page and "First answer." not in page and "2/2" in page
+    first = Message.objects.get(content="First answer.")
+    assert alice_client.post(f"/chats/{chat.pk}/messages/{first.pk}/show/").status_code == 302
+    page = alice_client.get(chat.get_absolute_url()).content.decode()
+    assert "First answer." in page and "1/2" in page
+
+    question = Message.objects.get(content="Question one")
+    fake_llm.script(reply="Edited answer.")
+    alice_client.post(f"/chats/{chat.pk}/messages/{question.pk}/edit/", {"content": "Question two"})
+    page = alice_client.get(chat.get_absolute_url()).content.decode()
+    assert "Question two" in page and "Edited answer." in page and "Question one" not in page
+    export = alice_client.get(f"/api/v1/chats/{chat.pk}/export/").content.decode()
+    assert "Question two" in export and "Question one" not in export  # the conversation as shown

@@ -85,3 +85,33 @@ def test_a_new_chat_from_the_first_message_with_its_title_arriving_live(asgi_ser
 
     expect(page.get_by_test_id("chat-title")).to_contain_text("Roses in spring", timeout=10000)
     expect(page.locator(f'[data-chat-link="{chat.pk}"]')).to_have_text("Roses in spring")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regenerate_keeps_versions_and_a_question_can_be_edited(asgi_server, page: Page, alice, password, fake_llm):
+    chat = chat_create(owner=alice, title="Versions")
+    sign_in(page, asgi_server, alice.email, password)
+    page.goto(f"{asgi_server}{chat.get_absolute_url()}")
+    fake_llm.script(reply="Answer one.")
+    page.get_by_placeholder("Ask anything").fill("Tell me")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator('.bubble.assistant[data-status="complete"]')).to_contain_text("Answer one.")
+
+    fake_llm.script(reply="Answer two.")
+    page.get_by_role("button", name="Regenerate").click()
+    reply = page.locator('.bubble.assistant[data-status="complete"]')
+    expect(reply).to_contain_text("Answer two.")
+    expect(reply.get_by_test_id("versions")).to_contain_text("2/2")
+    reply.get_by_title("Previous version").click()
+    expect(page.locator(".bubble.assistant")).to_contain_text("Answer one.")
+    expect(page.locator(".bubble.assistant").get_by_test_id("versions")).to_contain_text("1/2")
+
+    fake_llm.script(reply="Answer to the edit.")
+    question = page.locator(".bubble.user")
+    question.get_by_text("Edit", exact=True).click()
+    question.get_by_label("Edited question").fill("Tell me more")
+    question.get_by_role("button", name="Send edited").click()
+    expect(page.locator('.bubble.assistant[data-status="complete"]')).to_contain_text("Answer to the edit.")
+    expect(page.locator(".bubble.user")).to_have_count(1)
+    expect(page.locator(".bubble.user")).to_contain_text("Tell me more")
+    expect(page.locator(".bubble.user").get_by_test_id("versions")).to_contain_text("2/2")

@@ -161,11 +161,22 @@
   stopButton.addEventListener("click", () => fetch(root.dataset.stop, { method: "POST", headers }));
 
   list.addEventListener("submit", async (event) => {
-    if (!event.target.matches(".regenerate")) return;
-    event.preventDefault();
-    const last = list.querySelector(".bubble.assistant:last-of-type");
-    if (last) last.remove();
-    await stream(root.dataset.regenerate, {}, null);
+    if (event.target.matches(".regenerate")) {
+      event.preventDefault();
+      const last = list.querySelector(".bubble.assistant:last-of-type");
+      if (last) last.remove();
+      await stream(root.dataset.regenerate, {}, null);
+    } else if (event.target.matches(".edit-form")) {
+      // The edited question replaces this one and everything after it on screen; the old branch stays a version.
+      event.preventDefault();
+      const content = event.target.querySelector("textarea").value.trim();
+      if (!content) return;
+      const from = event.target.closest(".bubble");
+      const removed = [];
+      for (let item = from; item; item = item.nextElementSibling) removed.push(item);
+      removed.forEach((item) => item.remove());
+      if (!(await stream(event.target.dataset.edit, { content }, content))) list.append(...removed);
+    }
   });
 
   list.addEventListener("click", (event) => {
