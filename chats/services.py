@@ -131,13 +131,18 @@ def chat_path(chat: Chat) -> list[Message]:
     return threads.active_path(chat.messages.all())
 
 
+TREE_FIELDS = ("id", "parent_id", "active", "created_at", "role", "content", "status")
+
+
 def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
     """Save the user's message after the shown conversation and an empty reply to fill in; refuses over quota or
-    while a reply runs."""
+    while a reply runs. The reply carries its prompt's turns, read in the same query as the conversation."""
     content = _content(content)
     ai_services.quota_check(chat.owner)
-    tail = threads.active_path(chat.messages.only("id", "parent_id", "active", "created_at"))
-    return _ask(chat, content, parent_id=tail[-1].pk if tail else None)
+    path = threads.active_path(chat.messages.only(*TREE_FIELDS))
+    question, reply = _ask(chat, content, parent_id=path[-1].pk if path else None, fresh_tail=True)
+    reply.turns = [*path, question]  # type: ignore[attr-defined]  # see prompt_for
+    return question, reply
 
 
 def message_edit(question: Message, content: str) -> tuple[Message, Message]:
@@ -150,21 +155,56 @@ def message_edit(question: Message, content: str) -> tuple[Message, Message]:
     return _ask(question.chat, content, parent_id=question.parent_id)
 
 
-def _ask(chat: Chat, content: str, *, parent_id: int | None) -> tuple[Message, Message]:
+def _ask(chat: Chat, content: str, *, parent_id: int | None, fresh_tail: bool = False) -> tuple[Message, Message]:
+    """The question and its empty reply; `fresh_tail`: the parent is the end of the shown conversation, so no
+    sibling question needs hiding."""
+    question = Message(
+        chat=chat, parent_id=parent_id, role=Message.Role.USER, content=content, tokens=estimate_tokens(content),
+        tokens_estimated=True,
+    )  # fmt: skip
+    reply = Message(chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model)
     try:
-        with transaction.atomic():
-            _siblings(chat, parent_id, Message.Role.USER).update(active=False)
-            question = Message.objects.create(
-                chat=chat, parent_id=parent_id, role=Message.Role.USER, content=content,
-                tokens=estimate_tokens(content), tokens_estimated=True,
-            )  # fmt: skip
-            reply = Message.objects.create(
-                chat=chat, parent=question, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING,
-                model=chat.model,
-            )  # fmt: skip
+        if fresh_tail and not connection.in_atomic_block:  # one statement is atomic on its own
+            _insert_pair(question, reply)
+        else:  # a savepoint inside a transaction, so a refused insert leaves it usable
+            with transaction.atomic():
+                if not fresh_tail:
+                    _siblings(chat, parent_id, Message.Role.USER).update(active=False)
+                _insert_pair(question, reply)
     except IntegrityError:  # chats_message_one_running_reply
         raise ReplyInProgress("The previous reply is still being written; stop it or wait.") from None
     return question, reply  # the chat's updated_at moves when the reply settles, off the path to the first token
+
+
+def _insert_pair(question: Message, reply: Message) -> None:
+    """Insert a question and its reply (whose parent is the question) in one statement: one round trip and atomic
+    on its own, on the path to the first token of every reply."""
+    fields = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    params: list[Any] = []
+
+    def row(message: Message, parent_from_question: bool) -> str:
+        placeholders = []
+        for field in fields:
+            if parent_from_question and field.name == "parent":
+                placeholders.append("q.id")
+            else:
+                placeholders.append("%s")
+                params.append(field.get_db_prep_save(field.pre_save(message, True), connection))
+        return ", ".join(placeholders)
+
+    table = connection.ops.quote_name(Message._meta.db_table)
+    first, second = row(question, False), row(reply, True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH q AS (INSERT INTO {table} ({columns}) VALUES ({first}) RETURNING id), "
+            f"r AS (INSERT INTO {table} ({columns}) SELECT {second} FROM q RETURNING id) "
+            "SELECT (SELECT id FROM q), (SELECT id FROM r)",
+            params,
+        )
+        question.pk, reply.pk = cursor.fetchone()
+    reply.parent = question
+    question._state.adding = reply._state.adding = False
 
 
 def _siblings(chat: Chat, parent_id: int | None, role: str) -> QuerySet[Message]:
@@ -216,7 +256,9 @@ def prompt_for(reply: Message) -> list[dict[str, str]]:
     that answers from the user's notes, the notes related to the last question come first, and are recorded on
     the reply as its sources (the page links them)."""
     chat = reply.chat
-    before = threads.ancestors(chat.messages.only("id", "parent_id", "role", "content", "status"), reply.pk)
+    before = getattr(reply, "turns", None)  # given by message_send, which read the conversation already
+    if before is None:
+        before = threads.ancestors(chat.messages.only(*TREE_FIELDS), reply.pk)
     turns = [(m.role, m.content) for m in before if m.status != Message.Status.FAILED and m.content]
     messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
     question = next((content for role, content in reversed(turns) if role == Message.Role.USER), "")
