@@ -83,11 +83,12 @@ async def through_quillium(client: httpx2.AsyncClient, base: str, token: str, ch
     return first - started, time.perf_counter() - started, deltas
 
 
-async def direct(client: httpx2.AsyncClient, upstream: str) -> tuple[float, float, int]:
+async def direct(client: httpx2.AsyncClient, upstream: str, key: str = "") -> tuple[float, float, int]:
     started = time.perf_counter()
     first, chunks = None, 0
     body = {"model": "fake-small", "messages": [{"role": "user", "content": "go"}], "stream": True}
-    async with client.stream("POST", f"{upstream}/chat/completions", json=body) as response:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with client.stream("POST", f"{upstream}/chat/completions", json=body, headers=headers) as response:
         async for line in response.aiter_lines():
             if line.startswith("data: {") and '"content"' in line:
                 chunks += 1
@@ -117,24 +118,41 @@ def count_writes(start: bool) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-async def measure(base: str, upstream: str, token: str, chats: list[int], concurrency: int, rounds: int) -> dict:
-    limits = httpx2.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
+async def measure(
+    base: str, upstream: str, token: str, chats: list[int], concurrency: int, rounds: int,
+    references: dict[str, str] | None = None,
+) -> dict:  # fmt: skip
+    """Quillium, the upstream straight, and each reference proxy (name → its /v1 URL), interleaved round by round
+    so all see the same machine load; times added over the upstream straight."""
+    limits = httpx2.Limits(max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4)
+    references = references or {}
     async with httpx2.AsyncClient(timeout=60, limits=limits) as client:
         quillium, straight = [], []
+        via: dict[str, list] = {name: [] for name in references}
         for _ in range(rounds):
-            # Interleave the two paths round by round so both see the same machine load.
             straight += await asyncio.gather(*(direct(client, upstream) for _ in range(concurrency)))
+            for name, url in references.items():
+                via[name] += await asyncio.gather(*(direct(client, url, "sk-bench") for _ in range(concurrency)))
             quillium += await asyncio.gather(
                 *(through_quillium(client, base, token, chats[n]) for n in range(concurrency))
             )
 
-    def added(index: int, pick) -> float:
-        return (pick([r[index] for r in quillium]) - pick([r[index] for r in straight])) * 1000
+    def added(index: int, pick, results=None) -> float:
+        return (pick([r[index] for r in (results or quillium)]) - pick([r[index] for r in straight])) * 1000
 
     def p99(values: list[float]) -> float:
         return percentile(values, 0.99)
 
+    def p95(values: list[float]) -> float:
+        return percentile(values, 0.95)
+
+    others = {}
+    for name, results in via.items():
+        others[f"{name}_ttft_added_p50_ms"] = added(0, statistics.median, results)
+        others[f"{name}_ttft_added_p95_ms"] = added(0, p95, results)
     return {
+        **others,
+        "ttft_added_p95_ms": added(0, p95),
         "concurrency": concurrency,
         "samples": len(quillium),
         "ttft_direct_p50_ms": statistics.median(r[0] for r in straight) * 1000,
@@ -145,6 +163,38 @@ async def measure(base: str, upstream: str, token: str, chats: list[int], concur
         "total_added_p99_ms": added(1, p99),
         "chunks_forwarded": f"{min(r[2] for r in quillium)}/{max(r[2] for r in straight)}",
     }
+
+
+def start_passthrough(upstream_url: str, processes: list) -> str:
+    """The bare ASGI relay (bench/passthrough.py) under uvicorn: the floor any proxy stands on."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "passthrough:app", "--port",
+               str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    processes.append(start(command, env={**os.environ, "UPSTREAM": upstream_url}, log_name="passthrough"))
+    return f"http://127.0.0.1:{port}/v1"
+
+
+LITELLM_CONFIG = """model_list:
+  - model_name: fake-small
+    litellm_params: {{model: openai/fake-small, api_base: "{upstream}", api_key: sk-bench}}
+general_settings: {{master_key: sk-bench}}
+litellm_settings: {{telemetry: false, drop_params: true}}
+"""
+
+
+def start_litellm(upstream_url: str, processes: list) -> str | None:
+    """LiteLLM's proxy from its own venv (var/bench/litellm-venv), pointed at the same upstream; None when absent."""
+    binary = ROOT / "var" / "bench" / "litellm-venv" / "bin" / "litellm"
+    if not binary.exists():
+        return None
+    port = free_port()
+    config = ROOT / "var" / "bench" / "litellm.yaml"
+    config.write_text(LITELLM_CONFIG.format(upstream=upstream_url))
+    env = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_TELEMETRY": "False", "DISABLE_SCHEMA_UPDATE": "true"}
+    env.pop("DATABASE_URL", None)
+    processes.append(start([str(binary), "--config", str(config), "--port", str(port), "--num_workers", "1"],
+                           env=env, log_name="litellm"))  # fmt: skip
+    return f"http://127.0.0.1:{port}/v1"
 
 
 def main() -> None:
@@ -169,11 +219,19 @@ def main() -> None:
         wait_for(f"{base}/healthz")
         print(f"quillium: uvicorn at {base} (DEBUG off), database under {os.environ['DATA_DIR']}")
 
-        asyncio.run(measure(base, upstream_url, token, chats, 1, 1))  # warm up
+        references = {"passthrough": start_passthrough(upstream_url, processes)}
+        litellm = start_litellm(upstream_url, processes)
+        if litellm:
+            references["litellm"] = litellm
+        else:
+            print("LiteLLM reference skipped: no var/bench/litellm-venv (see the README of bench/)")
+        for url in references.values():
+            wait_for(f"{url}/models", seconds=120)
+        asyncio.run(measure(base, upstream_url, token, chats, 1, 1, references))  # warm up
         count_writes(start=True)
         for concurrency in (1, 50):
             rounds = args.rounds * (10 if concurrency == 1 else 1)
-            result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds))
+            result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds, references))
             print(
                 json.dumps(
                     {key: round(value, 2) if isinstance(value, float) else value for key, value in result.items()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, suppress
@@ -20,11 +19,10 @@ from ai import client
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_usage
 from ai.models import AIConfig
-from chats import services, stops
+from chats import services
 from chats.models import Message
 
 SAVE_EVERY_SECONDS = 1.0
-logger = logging.getLogger(__name__)
 
 
 def release_connection() -> None:
@@ -92,10 +90,12 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
     usage: Usage | None = None
     settled = False  # the reply's final state is saved
     last_save = time.monotonic()
-    stop = asyncio.ensure_future(stops.until_stopped(reply.pk, _db(partial(services.reply_running, reply.pk))))
+    still_running = _db(partial(services.reply_running, reply.pk))
     try:
         async with aclosing(client.stream(endpoint, messages, model=model)) as stream:
-            async for item in _until(stream, stop):
+            async for item in _until_stopped(stream, still_running):
+                if item is None:  # stopped by the user
+                    break
                 if isinstance(item, Usage):
                     usage = item
                     continue
@@ -105,15 +105,14 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
                     last_save = time.monotonic()
                     if not await _db(services.reply_progress)(reply.pk, "".join(pieces)):
                         break  # stopped by the user
-            else:
-                if not stop.done() or stop.exception() is not None:  # the stream ran to its end
-                    text = "".join(pieces)
-                    reply = await _db(services.reply_finish)(
-                        reply, content=text, usage=usage or estimate_usage(messages, text), model=model
-                    )
-                    settled = True
-                    yield Event("done", message_payload(reply))
-                    return
+            else:  # the stream ran to its end
+                text = "".join(pieces)
+                reply = await _db(services.reply_finish)(
+                    reply, content=text, usage=usage or estimate_usage(messages, text), model=model
+                )
+                settled = True
+                yield Event("done", message_payload(reply))
+                return
         text = "".join(pieces)
         reply = await _db(services.reply_finish)(
             reply, content=text, usage=estimate_usage(messages, text), model=model, status=Message.Status.STOPPED
@@ -128,7 +127,6 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
         settled = True
         yield Event("error", message_payload(reply))
     finally:
-        stop.cancel()
         if not settled:  # the client went away mid-reply: keep what was written, as stopped
             text = "".join(pieces)
             await asyncio.shield(
@@ -142,23 +140,28 @@ async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) 
             )
 
 
-async def _until(stream: AsyncIterator[str | Usage], stop: asyncio.Future[None]) -> AsyncIterator[str | Usage]:
-    """The stream's items until it ends or `stop` completes; a stop abandons the wait for the next item at once
-    (even the first), which closes the provider request. A stop watcher that failed is ignored."""
+STOP_POLL_SECONDS = 0.5
+
+
+async def _until_stopped(
+    stream: AsyncIterator[str | Usage], still_running: Callable[[], Awaitable[bool]]
+) -> AsyncIterator[str | Usage | None]:
+    """The stream's items, or None once the user stopped the reply. While the provider is silent (before the first
+    token, or stalling) the reply's row is checked every half second, and a stop abandons the wait at once, which
+    closes the provider request; while pieces flow, the runner's once-a-second save notices a stop."""
     iterator = aiter(stream)
     while True:
         following: asyncio.Future[Any] = asyncio.ensure_future(anext(iterator))
-        if not stop.done():
-            await asyncio.wait([following, stop], return_when=asyncio.FIRST_COMPLETED)
-        if stop.done() and stop.exception() is None and not following.done():
-            following.cancel()
-            with suppress(asyncio.CancelledError):
-                await following
-            return
-        if stop.done() and stop.exception() is not None:
-            logger.warning("Watching reply stops failed: %s", stop.exception())
+        while not following.done():
+            await asyncio.wait([following], timeout=STOP_POLL_SECONDS)
+            if not following.done() and not await still_running():
+                following.cancel()
+                with suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await following
+                yield None
+                return
         try:
-            yield await following
+            yield following.result()
         except StopAsyncIteration:
             return
 
