@@ -19,7 +19,7 @@ from accounts.principals import signed_in
 from ai.services import QuotaExceeded
 from chats import selectors, services
 from chats.forms import ChatSettingsForm, FolderForm, MessageForm
-from chats.models import Chat
+from chats.models import Chat, Message
 from chats.replies import collect_reply
 
 PAGE_SIZE = 30
@@ -27,6 +27,10 @@ PAGE_SIZE = 30
 
 def _own_chat(request: HttpRequest, pk: int) -> Chat:
     return get_object_or_404(Chat.objects.visible_to(signed_in(request)), pk=pk)
+
+
+def _own_message(chat: Chat, pk: int) -> Message:
+    return get_object_or_404(chat.messages.select_related("chat"), pk=pk)
 
 
 @login_required
@@ -144,7 +148,7 @@ def chat_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 def message_edit(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """Without JavaScript: ask an edited question, wait for its reply, show the chat again."""
     chat = _own_chat(request, pk)
-    question = get_object_or_404(chat.messages.select_related("chat"), pk=message_pk)
+    question = _own_message(chat, message_pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the question to ask instead.")
@@ -164,7 +168,7 @@ def message_show(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse
     """Show another version of a reply or question."""
     chat = _own_chat(request, pk)
     try:
-        services.version_show(get_object_or_404(chat.messages.select_related("chat"), pk=message_pk))
+        services.version_show(_own_message(chat, message_pk))
     except services.ReplyInProgress as exc:
         messages.error(request, str(exc))
     return redirect(f"{chat.get_absolute_url()}#message-{message_pk}")
