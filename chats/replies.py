@@ -152,18 +152,26 @@ async def _until_stopped(
     iterator = aiter(stream)
     while True:
         following: asyncio.Future[Any] = asyncio.ensure_future(anext(iterator))
-        while not following.done():
-            await asyncio.wait([following], timeout=STOP_POLL_SECONDS)
-            if not following.done() and not await still_running():
-                following.cancel()
-                with suppress(asyncio.CancelledError, StopAsyncIteration):
-                    await following
-                yield None
-                return
+        try:
+            while not following.done():
+                await asyncio.wait([following], timeout=STOP_POLL_SECONDS)
+                if not following.done() and not await still_running():
+                    await _abandon(following)  # before the caller closes the stream
+                    yield None
+                    return
+        finally:  # the client went away mid-wait: never leave a read of the stream running
+            if not following.done():
+                await _abandon(following)
         try:
             yield following.result()
         except StopAsyncIteration:
             return
+
+
+async def _abandon(read: asyncio.Future[Any]) -> None:
+    read.cancel()
+    with suppress(asyncio.CancelledError, StopAsyncIteration):
+        await read
 
 
 async def collect_reply(reply: Message) -> Message:
