@@ -19,10 +19,9 @@ def _zone(chat: Chat) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(user_settings_for(chat.owner).timezone)
 
 
-def _models(chat: Chat, messages: list[Message]) -> str:
-    """The models that actually wrote the replies, not the chat's setting (empty: the configured default)."""
-    used = list(dict.fromkeys(m.model for m in messages if m.role == Message.Role.ASSISTANT and m.model))
-    return ", ".join(used) or chat.model or "the default model"
+def _models_used(messages: list[Message]) -> list[str]:
+    """The models that actually wrote the replies, not the chat's setting."""
+    return list(dict.fromkeys(m.model for m in messages if m.role == Message.Role.ASSISTANT and m.model))
 
 
 def _when(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -32,7 +31,13 @@ def _when(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
 def as_markdown(chat: Chat) -> str:
     zone = _zone(chat)
     messages = chat_path(chat)
-    lines = [f"# {chat.title}", "", f"_Model: {_models(chat, messages)} · started {_when(chat.created_at, zone)}_", ""]
+    models = ", ".join(_models_used(messages)) or chat.model or "the default model"
+    lines = [
+        f"# {chat.title}",
+        "",
+        f"_Model: {models} · started {_when(chat.created_at, zone)}_",
+        "",
+    ]
     if chat.system_prompt:
         lines += ["> **System:** " + chat.system_prompt.replace("\n", "\n> "), ""]
     for message in messages:
@@ -49,7 +54,7 @@ def as_json(chat: Chat) -> dict:
     return {
         "title": chat.title,
         "model": chat.model,
-        "models_used": [m for m in dict.fromkeys(x.model for x in messages if x.role == "assistant") if m],
+        "models_used": _models_used(messages),
         "system_prompt": chat.system_prompt,
         "time_zone": zone.key,
         "created_at": chat.created_at.astimezone(zone).isoformat(),

@@ -26,11 +26,11 @@ class MemosConfig(AppConfig):
     def notes_for(self, user: Any, text: str, limit: int) -> list[dict[str, str]]:
         """The user's memos and diary entries most related to `text` (hybrid search, relevance cut-off), for a chat
         that answers from the user's notes."""
-        from memos.search import hybrid_search, plain_snippet
+        from memos.search import hybrid_search, plain_text
 
         return [
             {"id": str(hit.memo.pk), "url": hit.memo.get_absolute_url(), "date": hit.memo.created_at.date().isoformat(),
-             "title": plain_snippet(hit.memo.content, 80), "text": hit.memo.content[:NOTE_CHARS]}
+             "title": plain_text(hit.memo.content, 80), "text": hit.memo.content[:NOTE_CHARS]}
             for hit in hybrid_search(user, text, limit=limit)
         ]  # fmt: skip
 

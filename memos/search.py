@@ -91,13 +91,16 @@ def _snippet(headline: str, content: str, needle: str) -> str:
     return ("…" if begin else "") + _marked(piece) + ("…" if end < len(content) else "")
 
 
-def plain_snippet(content: str, length: int = 160) -> str:
-    """The memo's opening words as escaped plain text: its Markdown rendered and the markup dropped, so a snippet
-    reads "Day 3 Walked to the market", not "## Day 3 **Walked**"."""
+def plain_text(content: str, length: int = 160) -> str:
+    """The memo's opening words as plain text: its Markdown rendered and the markup dropped, so they read
+    "Day 3 Walked to the market", not "## Day 3 **Walked**"."""
     text = " ".join(html.unescape(strip_tags(render_markdown(content[: length * 8]))).split())
-    if len(text) > length:
-        text = text[:length].rsplit(" ", 1)[0] + "…"
-    return html.escape(text)
+    return text[:length].rsplit(" ", 1)[0] + "…" if len(text) > length else text
+
+
+def plain_snippet(content: str, length: int = 160) -> str:
+    """`plain_text`, escaped: a snippet is HTML like the keyword search's highlighted ones."""
+    return html.escape(plain_text(content, length))
 
 
 def _marked(text: str) -> str:

@@ -56,3 +56,15 @@ def test_off_by_default_and_switched_through_the_api(alice_api, alice, fake_llm)
     assert alice_api.patch(f"/api/v1/chats/{chat.pk}/", {"use_notes": True}, format="json").json()["use_notes"]
     alice_api.post(f"/api/v1/chats/{chat.pk}/regenerate/")
     assert "south wall" in system_text(fake_llm)
+
+
+def test_a_source_title_is_plain_text_escaped_once(alice_api, alice, fake_llm, client):
+    note(alice, "Roses & tulips: planted by the **south wall**.")
+    chat = chat_create(owner=alice, use_notes=True)
+
+    reply = alice_api.post(f"/api/v1/chats/{chat.pk}/messages/", {"content": "Where are the roses and tulips?"})
+
+    assert reply.json()["reply"]["sources"][0]["title"] == "Roses & tulips: planted by the south wall."
+    client.force_login(alice)
+    page = client.get(chat.get_absolute_url()).content.decode()
+    assert "Roses &amp; tulips" in page and "&amp;amp;" not in page
