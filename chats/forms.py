@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
 
-from chats.models import Folder
+from chats.models import Chat, Folder
 from chats.services import MAX_MESSAGE_CHARS
 
 
@@ -33,6 +35,12 @@ class ChatSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         if owner is not None:
             self.fields["folder"].queryset = Folder.objects.visible_to(owner)  # type: ignore[attr-defined]
+
+    @classmethod
+    def for_chat(cls, chat: Chat) -> ChatSettingsForm:
+        """The form filled in with the chat's current settings."""
+        initial = {name: getattr(chat, name) for name in ("title", "system_prompt", "use_notes", "pinned")}
+        return cls(owner=chat.owner, initial={**initial, "folder": chat.folder_id})
 
 
 class FolderForm(forms.Form):

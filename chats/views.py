@@ -70,18 +70,7 @@ def _detail(
         "chat": chat,
         "chat_messages": services.chat_path(chat) if chat else [],
         "form": form or MessageForm(),
-        "settings_form": chat
-        and ChatSettingsForm(
-            owner=user,
-            initial={
-                "title": chat.title,
-                "system_prompt": chat.system_prompt,
-                "use_notes": chat.use_notes,
-                "pinned": chat.pinned,
-                "folder": chat.folder_id,
-            },
-        ),  # fmt: skip
-        "folder_form": FolderForm(),
+        "settings_form": ChatSettingsForm.for_chat(chat) if chat else None,
         "sidebar": selectors.sidebar(user),
         "provider_ready": selectors.chat_provider_ready(),
     }

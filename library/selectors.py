@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from library import streaming
 from library.models import Circle, ListenerSettings, Playback, Review, Scan, Tag, Track, VoiceActor, Work
 
 if TYPE_CHECKING:
@@ -39,23 +40,34 @@ def works_for_grid(works: QuerySet[Work], user: User) -> QuerySet[Work]:
     return works.select_related("circle").annotate(**_household(), my_progress=Subquery(mine))
 
 
+def household(work: Work) -> list[dict[str, Any]]:
+    """Everyone in the household who reviewed or listened to the work: `user`, `review` (or None) and `listened_at`
+    (their Playback, or None), reviewers first, newest review first."""
+    reviews = list(work.reviews.select_related("user").order_by("-updated_at"))
+    listens = {p.user_id: p for p in work.playbacks.select_related("user")}
+    rows = [{"user": r.user, "review": r, "listened_at": listens.pop(r.user_id, None)} for r in reviews]
+    return rows + [{"user": p.user, "review": None, "listened_at": p} for p in listens.values()]
+
+
 def work_page(work: Work, user: User) -> dict[str, Any]:
-    """Everything the work page shows besides the work: the track tree, where the person left off, the household's
-    reviews and listens, and the person's own review."""
+    """Everything the work page shows besides the work: the track tree, the household's reviews and listens, the
+    person's own review, and the player's data (its queue of signed track links and where to resume)."""
     tracks = list(work.tracks.all())
     tree: dict[str, list[Track]] = {}
     for track in tracks:
         folder, _, _ = track.path.rpartition("/")
         tree.setdefault(folder, []).append(track)
-    reviews = list(work.reviews.select_related("user").order_by("-updated_at"))
-    listens = {p.user_id: p for p in work.playbacks.select_related("user")}
-    household = [
-        {"user": review.user, "review": review, "listened_at": listens.pop(review.user_id, None)} for review in reviews
-    ] + [{"user": p.user, "review": None, "listened_at": p} for p in listens.values()]
-    mine = next((review for review in reviews if review.user_id == user.pk), None)
-    playback = Playback.objects.filter(user=user, work=work).first()
-    return {"tree": sorted(tree.items()), "tracks": tracks, "household": household, "my_review": mine,
-            "playback": playback}  # fmt: skip
+    rows = household(work)
+    mine = next((row for row in rows if row["user"].pk == user.pk), None)
+    playback: Playback | None = mine["listened_at"] if mine else None
+    queue = [{"id": t.pk, "title": t.title, "path": t.path, "duration": t.duration_seconds,
+              "src": streaming.signed_url(t), "lyrics": bool(t.lyrics)} for t in tracks]  # fmt: skip
+    resume = {"track": playback.track_id, "position": playback.position_seconds} if playback else None
+    return {
+        "tree": sorted(tree.items()), "tracks": tracks, "household": rows,
+        "my_review": mine["review"] if mine else None,
+        "player": {"work": work.pk, "queue": queue, "readOnly": user.is_guest, "resume": resume},
+    }  # fmt: skip
 
 
 def my_library(user: User) -> list[tuple[str, list[Work]]]:

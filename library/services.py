@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from library.folders import FolderInfo
@@ -126,6 +126,7 @@ def scan_start(*, dry_run: bool, record: Scan | None = None) -> Scan:
 
 
 QUEUED_PATIENCE = timedelta(minutes=30)
+QUEUE_LOCK_KEY = 0x4B494B51  # "KIKQ"; the scan itself holds scanner.LOCK_KEY
 
 
 def _stale(scan: Scan, lock_free: bool) -> bool:
@@ -144,8 +145,10 @@ def scan_request(*, user: User | None, dry_run: bool = False) -> Scan:
     from library import scanner, tasks
 
     with transaction.atomic():
-        # The row lock on the newest scan makes two clicks at once queue one scan, not two.
-        list(Scan.objects.select_for_update().order_by("-started_at")[:1])
+        # Two clicks at once queue one scan, not two (a lock held until this transaction ends; a row lock would
+        # need a row, and the first scan has none to lock).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [QUEUE_LOCK_KEY])
         busy = Scan.objects.filter(status__in=[Scan.Status.QUEUED, Scan.Status.RUNNING]).first()
         if busy is not None and _stale(busy, scanner.scan_lock_free()):
             scan_finish(busy, Scan.Status.FAILED, "Interrupted (the worker stopped or never picked it up).")

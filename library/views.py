@@ -86,17 +86,9 @@ def _work(request: HttpRequest, pk: int) -> Work:
 @login_required
 def work_detail(request: HttpRequest, pk: int, form: ReviewForm | None = None, status: int = 200) -> HttpResponse:
     work = _work(request, pk)
-    user = signed_in(request)
-    context = selectors.work_page(work, user)
+    context = selectors.work_page(work, signed_in(request))
     form = form or ReviewForm(instance=context["my_review"])
-    queue = [{"id": t.pk, "title": t.title, "path": t.path, "duration": t.duration_seconds,
-              "src": streaming.signed_url(t), "lyrics": bool(t.lyrics)} for t in context["tracks"]]  # fmt: skip
-    playback = context["playback"]
-    resume = {"track": playback.track_id, "position": playback.position_seconds} if playback else None
-    player = {"work": work.pk, "queue": queue, "readOnly": user.is_guest, "resume": resume}
-    return render(
-        request, "library/work.html", {"work": work, "form": form, "player": player, **context}, status=status
-    )
+    return render(request, "library/work.html", {"work": work, "form": form, **context}, status=status)
 
 
 @login_required

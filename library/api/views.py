@@ -84,8 +84,7 @@ class WorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["get"])
     def household(self, request: Request, pk: str | None = None) -> Response:
         """Who in the household listened to this work, and what they rated and wrote."""
-        page = selectors.work_page(self.get_object(), signed_in(request))
-        return Response(serializers.HouseholdSerializer(page["household"], many=True).data)
+        return Response(serializers.HouseholdSerializer(selectors.household(self.get_object()), many=True).data)
 
 
 class _NamedViewSet(viewsets.ReadOnlyModelViewSet):
