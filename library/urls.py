@@ -15,8 +15,8 @@ urlpatterns = [
     path("tracks/<int:pk>/stream/", views.track_stream, name="track-stream"),
     path("stream/<str:token>/", views.track_signed, name="track-signed"),
 ]
-for kind in views.KINDS:
+for kind, (*_, converter) in views.KINDS.items():
     urlpatterns += [
         path(f"{kind}/", views.names, {"kind": kind}, name=f"{kind}"),
-        path(f"{kind}/<str:pk>/", views.named, {"kind": kind}, name=f"{kind}-one"),
+        path(f"{kind}/<{converter}:pk>/", views.named, {"kind": kind}, name=f"{kind}-one"),
     ]

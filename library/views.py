@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,11 +20,11 @@ from library.forms import ListenerSettingsForm, ReviewForm, ScanForm
 from library.models import Circle, Review, Tag, Track, VoiceActor, Work
 
 PAGE_SIZE = 48
-KINDS: dict[str, tuple[type[Circle | Tag | VoiceActor], str, str]] = {
-    # kind in the URL: (model, the works filter it sets, heading)
-    "circles": (Circle, "circle", "Circles"),
-    "tags": (Tag, "tag", "Tags"),
-    "vas": (VoiceActor, "va", "Voice actors"),
+KINDS: dict[str, tuple[type[Circle | Tag | VoiceActor], str, str, str]] = {
+    # kind in the URL: (model, the works filter it sets, heading, the URL converter of its ids)
+    "circles": (Circle, "circle", "Circles", "int"),
+    "tags": (Tag, "tag", "Tags", "int"),
+    "vas": (VoiceActor, "va", "Voice actors", "uuid"),
 }
 
 
@@ -60,22 +59,19 @@ def names(request: HttpRequest, kind: str) -> HttpResponse:
     """Every circle, tag or voice actor with how many works and the household's average rating."""
     if kind not in KINDS:
         raise Http404
-    model, _, heading = KINDS[kind]
+    model, _, heading, _ = KINDS[kind]
     rows = selectors.named_with_counts(model, signed_in(request)).order_by("name")
     page = Paginator(rows, 120).get_page(request.GET.get("page"))
     return render(request, "library/names.html", {"kind": kind, "heading": heading, "page": page, "params": ""})
 
 
 @login_required
-def named(request: HttpRequest, kind: str, pk: str) -> HttpResponse:
+def named(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     """One circle, tag or voice actor: its works, with the household's ratings."""
     if kind not in KINDS:
         raise Http404
-    model, field, heading = KINDS[kind]
-    try:
-        item = get_object_or_404(model, pk=pk)
-    except ValidationError:  # not a UUID for a voice actor
-        raise Http404 from None
+    model, field, heading, _ = KINDS[kind]
+    item = get_object_or_404(model, pk=pk)
     return _grid(request, heading=str(item), fixed={field: str(item)}, kind=heading, kind_slug=kind)
 
 
