@@ -28,7 +28,7 @@ class JWTAuthentication(jwt.JWTAuthentication):
             user_id = validated_token[jwt_settings.USER_ID_CLAIM]
         except KeyError:
             raise InvalidToken("Token contained no recognizable user identification") from None
-        user = User.objects.for_request().filter(pk=user_id).first()
+        user = _user_for_request(user_id)
         if user is None:
             raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
         if not user.is_active:
@@ -36,11 +36,19 @@ class JWTAuthentication(jwt.JWTAuthentication):
         return user
 
 
+def _user_for_request(user_id: Any) -> User | None:
+    """The signed-in user as every request needs it; get(), not first(), which would compile an ORDER BY too."""
+    try:
+        return User.objects.for_request().get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        return None
+
+
 class EmailBackend(ModelBackend):
     """Django's backend (email is the username), loading signed-in users like the API does."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.for_request().filter(pk=user_id).first()
+        user = _user_for_request(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -18,6 +18,8 @@ from typing import Any
 import httpx2
 import openai
 
+from ai import sse
+
 CONNECT_RETRIES = 2
 RETRY_BACKOFF_SECONDS = 0.25
 
@@ -119,18 +121,12 @@ def _translate(exc: BaseException, endpoint: Endpoint) -> ProviderError:
         return ProviderError(ProviderError.UNREACHABLE, f"Can't reach the AI provider at {endpoint.base_url}.")
     if isinstance(exc, httpx2.TransportError):
         return ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return ProviderError(
-            ProviderError.UNAUTHORIZED,
-            f"The AI provider refused the API key (HTTP {exc.status_code}); an administrator should check it.",
-        )
-    if isinstance(exc, openai.RateLimitError):
-        return ProviderError(ProviderError.RATE_LIMITED, "The AI provider is rate-limiting us; try again shortly.")
     if isinstance(exc, openai.APIStatusError):
-        if 400 <= exc.status_code < 500:
-            detail = _scrub(_error_message(exc), endpoint)
-            return ProviderError(ProviderError.BAD_REQUEST, f"The AI provider rejected the request: {detail}")
-        return ProviderError(ProviderError.FAILED, f"The AI provider failed (HTTP {exc.status_code}); try again.")
+        return _status_error(exc.status_code, exc.body, endpoint, fallback=exc.message)
+    if isinstance(exc, sse.StatusError):
+        return _status_error(exc.status_code, exc.body, endpoint)
+    if isinstance(exc, sse.StreamError):
+        return ProviderError(ProviderError.FAILED, _scrub(str(exc), endpoint))
     if isinstance(exc, openai.APIError):
         return ProviderError(
             ProviderError.FAILED, f"The AI provider sent something we can't read: {type(exc).__name__}."
@@ -138,15 +134,30 @@ def _translate(exc: BaseException, endpoint: Endpoint) -> ProviderError:
     raise exc
 
 
-def _error_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
+def _status_error(status_code: int, body: Any, endpoint: Endpoint, fallback: str = "") -> ProviderError:
+    if status_code in (401, 403):
+        return ProviderError(
+            ProviderError.UNAUTHORIZED,
+            f"The AI provider refused the API key (HTTP {status_code}); an administrator should check it.",
+        )
+    if status_code == 429:
+        return ProviderError(ProviderError.RATE_LIMITED, "The AI provider is rate-limiting us; try again shortly.")
+    if 400 <= status_code < 500:
+        detail = _scrub(_error_message(body) or fallback or f"HTTP {status_code}", endpoint)
+        return ProviderError(ProviderError.BAD_REQUEST, f"The AI provider rejected the request: {detail}")
+    return ProviderError(ProviderError.FAILED, f"The AI provider failed (HTTP {status_code}); try again.")
+
+
+def _error_message(body: Any) -> str:
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict) and error.get("message"):
             return str(error["message"])
         if isinstance(error, str):
             return error
-    return exc.message or f"HTTP {exc.status_code}"
+    if isinstance(body, str):
+        return body.strip()
+    return ""
 
 
 # Making an AsyncOpenAI costs ~55 ms (TLS context, HTTP pool), so each event loop keeps one per endpoint and
@@ -180,7 +191,10 @@ async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) 
         except openai.APIConnectionError as exc:
             if attempt == CONNECT_RETRIES:
                 raise _translate(exc, endpoint) from None
-        except (openai.APIError, httpx2.HTTPError) as exc:
+        except httpx2.ConnectError as exc:
+            if attempt == CONNECT_RETRIES:
+                raise _translate(exc, endpoint) from None
+        except (openai.APIError, httpx2.HTTPError, sse.StatusError) as exc:
             raise _translate(exc, endpoint) from None
         await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
     raise AssertionError("not reached")
@@ -223,23 +237,16 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
 
     Raises ProviderError(INTERRUPTED) when the stream ends without the provider saying the reply is finished.
     """
-    client = _client(endpoint)
     body = {**_params(endpoint, messages, model), "stream": True, "stream_options": {"include_usage": True}}
     pieces: list[str] = []
     usage: Usage | None = None
     finished = False
     response = None
     try:
-        # The SDK's generic post, with chunks as plain dicts: its typed `create()` spends ~10 ms of CPU per
-        # request transforming the parameters and more per chunk building models, on the hot path of every reply.
         response = await _retrying(
-            endpoint,
-            lambda: client.post(
-                "/chat/completions", body=body, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
-            ),
+            endpoint, lambda: sse.open_stream(endpoint.base_url, endpoint.api_key, endpoint.timeout, body)
         )
-        async for raw in response:
-            chunk: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        async for chunk in sse.events(response):
             if chunk.get("usage"):
                 usage = Usage(chunk["usage"].get("prompt_tokens") or 0, chunk["usage"].get("completion_tokens") or 0)
             for choice in chunk.get("choices") or ():
@@ -249,16 +256,14 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
                     yield content
                 if choice.get("finish_reason"):
                     finished = True
-    except (openai.APIError, httpx2.HTTPError) as exc:
-        broken = isinstance(exc, openai.APIConnectionError | httpx2.TransportError) and not isinstance(
-            exc, openai.APITimeoutError | httpx2.TimeoutException
-        )
+    except (httpx2.HTTPError, sse.StreamError) as exc:
+        broken = isinstance(exc, httpx2.TransportError) and not isinstance(exc, httpx2.TimeoutException)
         if broken and response is not None:  # the connection dropped mid-reply
             raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.") from None
         raise _translate(exc, endpoint) from None
     finally:
         if response is not None:
-            await response.close()
+            await response.aclose()
     if not finished:
         raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
     yield usage or estimate_usage(messages, "".join(pieces))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,7 +17,7 @@ from django.db import connection
 
 from ai import client
 from ai import services as ai_services
-from ai.client import ProviderError, Usage, estimate_usage
+from ai.client import Endpoint, ProviderError, Usage, estimate_usage
 from ai.models import AIConfig
 from chats import services
 from chats.models import Message
@@ -74,25 +74,64 @@ def message_payload(message: Message) -> dict[str, Any]:
     }
 
 
-async def run_reply(reply: Message, prompt: list[dict[str, str]] | None = None) -> AsyncIterator[Event]:
-    """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded); `prompt` is
-    `services.prompt_for(reply)` when the caller already has it."""
-    messages = prompt if prompt is not None else await _db(services.prompt_for)(reply)
-    try:
-        endpoint = await _db(ai_services.endpoint_for)(AIConfig.Key.CHAT)
-    except ProviderError as exc:
-        reply = await _db(services.reply_fail)(reply, error=exc)
-        yield Event("error", message_payload(reply))
-        return
+class Ahead:
+    """The provider already being asked for a reply whose rows are still being written: the first read of its
+    stream starts at once, so the send's insert overlaps the provider's time to first token (see chats.api.send).
+    Hand it to `run_reply`, or `aclose()` it."""
 
-    model = reply.chat.model or endpoint.model
+    def __init__(self, endpoint: Endpoint, messages: list[dict[str, str]], model: str) -> None:
+        self.messages, self.model = messages, model
+        self._stream = client.stream(endpoint, messages, model=model)
+        self._first: asyncio.Future[str | Usage] | None = asyncio.ensure_future(anext(self._stream))
+
+    def __aiter__(self) -> Ahead:
+        return self
+
+    async def __anext__(self) -> str | Usage:
+        if self._first is None:
+            return await anext(self._stream)
+        first, self._first = self._first, None
+        return await first
+
+    async def aclose(self) -> None:
+        if self._first is not None:  # never read: drop the request, and whatever it ended with
+            first, self._first = self._first, None
+            first.cancel()
+            with suppress(BaseException):
+                await first
+        await self._stream.aclose()
+
+
+def chat_model(reply: Message, endpoint: Endpoint) -> str:
+    return reply.chat.model or endpoint.model
+
+
+async def run_reply(
+    reply: Message, prompt: list[dict[str, str]] | None = None, ahead: Ahead | None = None
+) -> AsyncIterator[Event]:
+    """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded); `prompt` is
+    `services.prompt_for(reply)` when the caller already has it, `ahead` the provider already asked for it."""
+    source: Ahead | AsyncGenerator[str | Usage]
+    if ahead is not None:
+        messages, model, source = ahead.messages, ahead.model, ahead
+    else:
+        messages = prompt if prompt is not None else await _db(services.prompt_for)(reply)
+        try:
+            endpoint = await _db(ai_services.endpoint_for)(AIConfig.Key.CHAT)
+        except ProviderError as exc:
+            reply = await _db(services.reply_fail)(reply, error=exc)
+            yield Event("error", message_payload(reply))
+            return
+        model = chat_model(reply, endpoint)
+        source = client.stream(endpoint, messages, model=model)
+
     pieces: list[str] = []
     usage: Usage | None = None
     settled = False  # the reply's final state is saved
     last_save = time.monotonic()
     still_running = _db(partial(services.reply_running, reply.pk))
     try:
-        async with aclosing(client.stream(endpoint, messages, model=model)) as stream:
+        async with aclosing(source) as stream:
             async for item in _until_stopped(stream, still_running):
                 if item is None:  # stopped by the user
                     break

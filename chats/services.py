@@ -135,13 +135,29 @@ TREE_FIELDS = ("id", "parent_id", "active", "created_at", "role", "content", "st
 
 def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
     """Save the user's message after the shown conversation and an empty reply to fill in; refuses over quota or
-    while a reply runs. The reply carries its prompt's turns, read in the same query as the conversation."""
+    while a reply runs."""
+    question, reply = message_prepare(chat, content)
+    message_save(question, reply)
+    return question, reply
+
+
+def message_prepare(chat: Chat, content: str) -> tuple[Message, Message]:
+    """`message_send` up to the insert: the question and its reply, not saved yet, so a caller can start asking the
+    provider while `message_save` stores them. The reply carries its prompt's turns, read in the same query as the
+    conversation (see prompt_for)."""
     content = _content(content)
     ai_services.quota_check(chat.owner)
     path = threads.active_path(chat.messages.only(*TREE_FIELDS))
-    question, reply = _ask(chat, content, parent_id=path[-1].pk if path else None, fresh_tail=True)
-    reply.turns = [*path, question]  # type: ignore[attr-defined]  # see prompt_for
+    if path and path[-1].status == Message.Status.STREAMING:  # the usual conflict, refused before any provider call
+        raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
+    question, reply = _pair(chat, content, parent_id=path[-1].pk if path else None)
+    reply.turns = [*path, question]  # type: ignore[attr-defined]
     return question, reply
+
+
+def message_save(question: Message, reply: Message) -> None:
+    """Store a prepared question and reply; ReplyInProgress when another reply started meanwhile."""
+    _save_pair(question, reply, fresh_tail=True)
 
 
 def message_edit(question: Message, content: str) -> tuple[Message, Message]:
@@ -151,28 +167,33 @@ def message_edit(question: Message, content: str) -> tuple[Message, Message]:
         raise ValidationError({"content": "Only your own questions can be edited."})
     content = _content(content)
     ai_services.quota_check(question.chat.owner)
-    return _ask(question.chat, content, parent_id=question.parent_id)
+    edited, reply = _pair(question.chat, content, parent_id=question.parent_id)
+    _save_pair(edited, reply, fresh_tail=False)
+    return edited, reply
 
 
-def _ask(chat: Chat, content: str, *, parent_id: int | None, fresh_tail: bool = False) -> tuple[Message, Message]:
-    """The question and its empty reply; `fresh_tail`: the parent is the end of the shown conversation, so no
-    sibling question needs hiding."""
+def _pair(chat: Chat, content: str, *, parent_id: int | None) -> tuple[Message, Message]:
     question = Message(
         chat=chat, parent_id=parent_id, role=Message.Role.USER, content=content, tokens=estimate_tokens(content),
         tokens_estimated=True,
     )  # fmt: skip
     reply = Message(chat=chat, role=Message.Role.ASSISTANT, status=Message.Status.STREAMING, model=chat.model)
+    return question, reply
+
+
+def _save_pair(question: Message, reply: Message, *, fresh_tail: bool) -> None:
+    """`fresh_tail`: the question follows the end of the shown conversation, so no sibling question needs hiding."""
     try:
         if fresh_tail and not connection.in_atomic_block:  # one statement is atomic on its own
             _insert_pair(question, reply)
         else:  # a savepoint inside a transaction, so a refused insert leaves it usable
             with transaction.atomic():
                 if not fresh_tail:
-                    _siblings(chat, parent_id, Message.Role.USER).update(active=False)
+                    _siblings(question.chat, question.parent_id, Message.Role.USER).update(active=False)
                 _insert_pair(question, reply)
     except IntegrityError:  # chats_message_one_running_reply
         raise ReplyInProgress("The previous reply is still being written; stop it or wait.") from None
-    return question, reply  # the chat's updated_at moves when the reply settles, off the path to the first token
+    # the chat's updated_at moves when the reply settles, off the path to the first token
 
 
 def _insert_pair(question: Message, reply: Message) -> None:
@@ -255,7 +276,7 @@ def prompt_for(reply: Message) -> list[dict[str, str]]:
     that answers from the user's notes, the notes related to the last question come first, and are recorded on
     the reply as its sources (the page links them)."""
     chat = reply.chat
-    before = getattr(reply, "turns", None)  # given by message_send, which read the conversation already
+    before = getattr(reply, "turns", None)  # given by message_prepare, which read the conversation already
     if before is None:
         before = threads.ancestors(chat.messages.only(*TREE_FIELDS), reply.pk)
     turns = [(m.role, m.content) for m in before if m.status != Message.Status.FAILED and m.content]
@@ -277,7 +298,8 @@ def notes_attach(reply: Message, question: str) -> list[dict[str, str]]:
     notes = [note for found in app_hooks("notes_for", reply.chat.owner, question, NOTES_IN_PROMPT) for note in found]
     notes = notes[:NOTES_IN_PROMPT]
     reply.sources = [{key: note[key] for key in ("id", "url", "date", "title")} for note in notes]
-    Message.objects.filter(pk=reply.pk).update(sources=reply.sources)
+    if reply.pk is not None:  # else message_save stores them with the reply
+        Message.objects.filter(pk=reply.pk).update(sources=reply.sources)
     return notes
 
 

@@ -1,13 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from chats.api import views
+from chats.api import send, views
 
 router = SimpleRouter()
 router.register("chats", views.ChatViewSet, basename="chat")
 router.register("chat-folders", views.FolderViewSet, basename="chat-folder")
 
-messages = views.MessageViewSet.as_view({"get": "list", "post": "create"})
+messages = send.messages_view(views.MessageViewSet.as_view({"get": "list", "post": "create"}))
 regenerate = views.MessageViewSet.as_view({"post": "regenerate"})
 edit = views.MessageViewSet.as_view({"post": "edit"})
 show = views.MessageViewSet.as_view({"post": "show"})

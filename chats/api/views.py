@@ -6,7 +6,7 @@ from typing import cast
 
 from asgiref.sync import async_to_sync
 from django.db.models import Count, QuerySet
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, pagination, status, viewsets
@@ -90,13 +90,14 @@ class ChatViewSet(viewsets.ModelViewSet):
         return export.download(chat, kind)
 
 
+def wants_stream(request: HttpRequest | Request) -> bool:
+    return "text/event-stream" in request.headers.get("Accept", "")
+
+
 class ReplyStreamingMixin(APIView):
     """Answer with SSE when the client asks for text/event-stream, else with JSON after the reply is done."""
 
     renderer_classes = [JSONRenderer, EventStreamRenderer]
-
-    def wants_stream(self, request: Request) -> bool:
-        return "text/event-stream" in request.headers.get("Accept", "")
 
     def handle_exception(self, exc: Exception) -> Response:
         # Errors before the stream starts are JSON, whatever was asked for.
@@ -109,7 +110,7 @@ class ReplyStreamingMixin(APIView):
         return super().handle_exception(exc)
 
     def reply_response(self, question: Message | None, reply: Message) -> HttpResponseBase:
-        if self.wants_stream(self.request):
+        if wants_stream(self.request):
             start = Event("start", {"question": question.pk if question else None, "reply": reply.pk})
             prompt = services.prompt_for(reply)  # here, while this request's thread holds a connection
             release_connection()
@@ -145,7 +146,10 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
     pagination_class = MessageCursor
 
     def chat(self) -> Chat:
-        return get_object_or_404(Chat.objects.visible_to(signed_in(self.request)), pk=self.kwargs["chat_pk"])
+        user = signed_in(self.request)
+        chat = get_object_or_404(Chat.objects.visible_to(user), pk=self.kwargs["chat_pk"])
+        chat.owner = user  # the same row, already loaded with what the quota check and the ledger read
+        return chat
 
     def get_queryset(self) -> QuerySet[Message]:
         """The conversation as shown (the active version of each turn); `?all=true` lists every version."""

@@ -168,3 +168,43 @@ def test_stop_before_the_first_token_cancels_the_provider_request(asgi_server, a
     assert fake_llm.hangups and fake_llm.hangups[0] - stopped_at < 1.5  # the upstream request was closed
     reply = chat.messages.get(role="assistant")
     assert (reply.status, reply.content) == ("stopped", "")
+
+
+def test_a_send_that_loses_the_race_to_another_reply_is_a_409_and_drops_its_provider_request(
+    asgi_server, alice, fake_llm
+):
+    # The provider is asked while the question is being saved; here the save is refused (a reply of this chat
+    # started meanwhile, off the shown conversation, so only the database's one-running-reply rule sees it).
+    fake_llm.script(hang=True)
+    chat = chat_create(owner=alice)
+    Message.objects.create(chat=chat, role="assistant", status="streaming", active=False)
+
+    started = time.monotonic()
+    response = httpx2.post(
+        f"{asgi_server}/api/v1/chats/{chat.pk}/messages/",
+        json={"content": "hi"},
+        headers={**auth(alice), "Accept": "text/event-stream"},
+        timeout=15,
+    )
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/json"
+    assert "still being written" in response.json()["detail"]
+    assert time.monotonic() - started < 1.5  # not the provider's 2 s timeout: its request was dropped
+    assert chat.messages.count() == 1
+    deadline = time.monotonic() + 2
+    while fake_llm.requests and not fake_llm.hangups and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not fake_llm.requests or fake_llm.hangups  # asked or not yet, nothing is left waiting on it
+
+
+def test_a_streamed_send_failing_at_the_provider_saves_the_question_and_says_why(asgi_server, alice, fake_llm):
+    fake_llm.script(status=429)
+    chat = chat_create(owner=alice)
+
+    events = stream_message(asgi_server, alice, chat)
+
+    assert [name for _, name, _ in events] == ["start", "error"]
+    assert events[-1][2]["error_kind"] == "rate_limited"
+    question, reply = chat.messages.order_by("id")
+    assert (question.content, reply.status) == ("Count to five", "failed")

@@ -69,6 +69,7 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # as real servers do: a small event must not wait for the client's ACK
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
