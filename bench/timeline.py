@@ -1,18 +1,25 @@
 """The memo timeline's throughput beside a constant page's, in one run: how many `/memos/` pages a second one
 Quillium process serves to a signed-in person with 300 Markdown memos, next to `/healthz`.
 
-Usage: .venv/bin/python bench/timeline.py [--memos 300 --seconds 10 --clients 4]
+Usage: .venv/bin/python bench/timeline.py [--memos 300 --seconds 10 --clients 4] [--against DIR]
+
+`--against DIR` also serves `/memos/` from another checkout of Quillium (e.g. `git worktree add /tmp/before
+d8ff93a`, the commit before the timeline work) on the same database and virtualenv, and measures the two in
+alternating rounds, so "n times faster" compares code with code under the same load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx2
-from harness import free_port, percentile, start_quillium, stop, wait_for
+from harness import free_port, percentile, start, start_quillium, stop, wait_for
 
 os.environ["DEBUG"] = "false"
 
@@ -81,28 +88,48 @@ def measure(base: str, cookie: str, url: str, seconds: float, clients: int) -> t
     return len(latencies) / (time.monotonic() - started), latencies
 
 
+def start_checkout(checkout: Path, port: int) -> subprocess.Popen:
+    """Another checkout's server, as `start_quillium` starts ours (its static files collected first)."""
+    env = {**os.environ, "DEBUG": "false"}
+    manage = [sys.executable, str(checkout / "manage.py")]
+    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True, cwd=checkout)
+    return start([*manage, "serve", "--no-worker", "--port", str(port)], env=env, log_name="timeline-against")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--memos", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--against", type=Path, help="another checkout to measure /memos/ of, in the same run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --against (default 3)")
     options = parser.parse_args()
 
     cookie = setup(options.memos)
     port = free_port()
     processes = [start_quillium(port)]
     base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/healthz")
+    targets = [("/memos/ (timeline)", base, "/memos/"), ("/healthz (reference)", base, "/healthz")]
+    if options.against:
+        other = free_port()
+        processes.append(start_checkout(options.against.resolve(), other))
+        targets.insert(1, (f"/memos/ at {options.against.name}", f"http://127.0.0.1:{other}", "/memos/"))
     try:
-        results = {}
-        for name, url in (("/memos/ (timeline)", "/memos/"), ("/healthz (reference)", "/healthz")):
-            measure(base, cookie, url, 2, options.clients)  # warm
-            results[name] = measure(base, cookie, url, options.seconds, options.clients)
+        for _, url, _ in targets:
+            wait_for(f"{url}/healthz")
+        results: dict[str, tuple[int, float, list[float]]] = {name: (0, 0.0, []) for name, _, _ in targets}
+        rounds = options.rounds if options.against else 1
+        for _ in range(rounds):
+            for name, url, path in targets:
+                measure(url, cookie, path, 2, options.clients)  # warm
+                count, seconds, latencies = results[name]
+                rate, more = measure(url, cookie, path, options.seconds / rounds, options.clients)
+                results[name] = (count + len(more), seconds + len(more) / rate, latencies + more)
     finally:
         stop(processes)
-    print(f"{options.memos} memos, {options.clients} clients, {options.seconds:.0f} s each, one server process:")
-    for name, (rate, latencies) in results.items():
-        print(f"  {name:<22} {rate:7.1f} req/s   p50 {percentile(latencies, 0.5):6.1f} ms   "
+    print(f"{options.memos} memos, {options.clients} clients, {options.seconds:.0f} s each, one server process each:")
+    for name, (count, seconds, latencies) in results.items():
+        print(f"  {name:<28} {count / seconds:7.1f} req/s   p50 {percentile(latencies, 0.5):6.1f} ms   "
               f"p95 {percentile(latencies, 0.95):6.1f} ms")  # fmt: skip
 
 

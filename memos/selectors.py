@@ -7,27 +7,21 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from memos.models import Diary, Memo, Resource
+from memos.cards import with_card_state
+from memos.models import Diary, Memo
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def with_files(memos: QuerySet[Memo]) -> QuerySet[Memo]:
-    """Memos with their visible attachments in one extra query."""
-    return memos.prefetch_related(
-        Prefetch("resources", queryset=Resource.objects.filter(is_deleted=False).order_by("created_at"))
-    )
 
 
 def timeline(user: User, *, tag: str = "") -> QuerySet[Memo]:
     memos = Memo.objects.visible_to(user).active()
     if tag:
         memos = memos.tagged(tag)
-    return with_files(memos.order_by("-pinned", "-created_at"))
+    return with_card_state(memos.order_by("-pinned", "-created_at"))
 
 
 def tag_counts(user: User) -> list[dict[str, object]]:
@@ -54,7 +48,7 @@ def memos_of_day(user: User, day: date) -> QuerySet[Memo]:
     """Memos written on `day` (in the user's time zone) or filed under it with diary_date."""
     start, end = day_bounds(day)
     memos = Memo.objects.visible_to(user).filter(is_deleted=False)
-    return with_files(
+    return with_card_state(
         memos.filter(Q(created_at__gte=start, created_at__lt=end) | Q(diary_date=day)).order_by("created_at")
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from datetime import date, timedelta
 
@@ -11,14 +12,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
+from memos.cards import cards, with_card_state
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -36,12 +40,28 @@ def _page(request: HttpRequest, memos) -> object:
     return Paginator(memos, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def compose_fields(form: MemoForm | None) -> SafeString:
+    """The compose form's fields: a form sent back with errors as it is, the empty one rendered once per process
+    and language (its widgets' templates were a tenth of the timeline's time)."""
+    if form is not None:
+        return render_to_string("memos/_compose_fields.html", {"form": form})
+    return _empty_compose_fields(translation.get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _empty_compose_fields(language: str | None) -> SafeString:
+    return render_to_string("memos/_compose_fields.html", {"form": MemoForm()})
+
+
 @login_required
 def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 200) -> HttpResponse:
     tag = request.GET.get("tag", "").strip()
+    page = _page(request, selectors.timeline(signed_in(request), tag=tag))
     context = {
         "form": form or MemoForm(),
-        "page": _page(request, selectors.timeline(signed_in(request), tag=tag)),
+        "compose": compose_fields(form),
+        "page": page,
+        "cards": cards(page.object_list),
         "tag": tag,
         "tags": selectors.tag_counts(signed_in(request)),
         "view": "timeline",
@@ -73,14 +93,15 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def archive(request: HttpRequest) -> HttpResponse:
-    memos = selectors.with_files(Memo.objects.visible_to(signed_in(request)).archived())
-    return render(request, "memos/list.html", {"page": _page(request, memos), "view": "archive"})
+    page = _page(request, with_card_state(Memo.objects.visible_to(signed_in(request)).archived()))
+    return render(request, "memos/list.html", {"page": page, "cards": cards(page.object_list), "view": "archive"})
 
 
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
-    memos = selectors.with_files(Memo.objects.visible_to(signed_in(request)).trashed().order_by("-deleted_at"))
-    return render(request, "memos/list.html", {"page": _page(request, memos), "view": "trash"})
+    memos = with_card_state(Memo.objects.visible_to(signed_in(request)).trashed().order_by("-deleted_at"))
+    page = _page(request, memos)
+    return render(request, "memos/list.html", {"page": page, "cards": cards(page.object_list), "view": "trash"})
 
 
 @login_required
@@ -241,7 +262,7 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
         "day": the_day,
         "form": form,
         "diary": diary,
-        "memos": selectors.memos_of_day(signed_in(request), the_day),
+        "cards": cards(selectors.memos_of_day(signed_in(request), the_day)),
         "sections": app_sections("diary_section", request, the_day),
     }
     return render(request, "memos/diary_day.html", context, status=status)
