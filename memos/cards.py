@@ -9,7 +9,7 @@ no attachments at all; the cards that must be rendered get theirs in one query.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection
@@ -48,9 +48,10 @@ def card_key(memo: Memo) -> str:
     return "memo-card:" + hashlib.sha256(state.encode()).hexdigest()
 
 
-def cards(memos: Sequence[Memo]) -> list[SafeString]:
+def cards(memos: Iterable[Memo]) -> list[SafeString]:
     """The cards of `memos` (read through `with_card_state`), in order: cached ones as they are, the others
     rendered (their attachments read in one query) and cached."""
+    memos = list(memos)
     keys = [card_key(memo) for memo in memos]
     found = cache.get_many(keys)
     missing = [(memo, key) for memo, key in zip(memos, keys, strict=True) if key not in found]

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -36,7 +37,7 @@ def _own_memo(request: HttpRequest, pk: str) -> Memo:
     return get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=pk)
 
 
-def _page(request: HttpRequest, memos) -> object:
+def _page(request: HttpRequest, memos: QuerySet[Memo]) -> Page:
     return Paginator(memos, PAGE_SIZE).get_page(request.GET.get("page"))
 
 

@@ -144,6 +144,20 @@ def test_timeline_queries_stay_constant(alice_client, alice, django_assert_max_n
             alice_client.get("/memos/")
 
 
+def test_a_page_of_cached_cards_reads_no_attachments(alice_client, alice, django_assert_num_queries):
+    memo = services.memo_create(owner=alice, content="with a file")
+    services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
+    for number in range(5):
+        services.memo_create(owner=alice, content=f"memo {number}")
+    alice_client.get("/memos/")  # renders and caches every card
+
+    # session, user, count, page of memos (with their files' state), tag counts: no attachments query
+    with django_assert_num_queries(5):
+        page = alice_client.get("/memos/").content.decode()
+
+    assert "plan.txt" in page and "memo 4" in page
+
+
 def test_the_edit_form_offers_only_the_hand_given_tags(alice_client, alice):
     memo = services.memo_create(owner=alice, content="walk #outdoors", tags_given=["health"])
 
