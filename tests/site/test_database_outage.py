@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -106,8 +107,18 @@ def site(tmp_path: Path):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+        helpers = [int(pid) for pid in re.findall(r"\(pid (\d+)\)", (tmp_path / "serve.log").read_text())]
         embedded_db.stop(data_dir)
         log.close()
+        assert len(helpers) == 2 and not [pid for pid in helpers if running(pid)], "serve left its helpers running"
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def start_database(data_dir: Path) -> None:

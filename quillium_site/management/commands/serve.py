@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -36,6 +37,9 @@ class Command(BaseCommand):
             helpers.append(subprocess.Popen([*manage, "scheduler"]))
             self.stdout.write(f"Task worker (pid {helpers[0].pid}) and scheduler (pid {helpers[1].pid}) started.")
         self.stdout.write(self.style.SUCCESS(f"Quillium is at http://{host}:{port}/ (admin: /admin/, API: /api/docs/)"))
+        # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the default action that
+        # killed this process before the `finally` below, leaving the worker and scheduler running on their own.
+        signal.signal(signal.SIGTERM, _exit)
         try:
             uvicorn.run(
                 "quillium_site.asgi:application",
@@ -54,3 +58,7 @@ class Command(BaseCommand):
                     helper.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     helper.kill()
+
+
+def _exit(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
