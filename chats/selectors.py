@@ -7,10 +7,24 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from ai.models import AIConfig
-from chats.models import Chat
+from chats import threads
+from chats.models import Chat, Message
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+def conversation(user: User, chat_id: int) -> tuple[Chat, list[Message]]:
+    """A chat of `user` and its shown conversation (threads.active_path), in one query when it has messages (the
+    read before every reply); Chat.DoesNotExist for a chat that isn't theirs."""
+    from chats.services import TREE_FIELDS
+
+    messages = list(
+        Message.objects.filter(chat_id=chat_id, chat__owner=user).select_related("chat").only(*TREE_FIELDS, "chat")
+    )
+    chat = messages[0].chat if messages else Chat.objects.visible_to(user).get(pk=chat_id)
+    chat.owner = user  # the same row, already loaded with what the quota check and the ledger read
+    return chat, threads.active_path(messages)
 
 
 def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:

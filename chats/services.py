@@ -141,13 +141,15 @@ def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
     return question, reply
 
 
-def message_prepare(chat: Chat, content: str) -> tuple[Message, Message]:
+def message_prepare(chat: Chat, content: str, path: list[Message] | None = None) -> tuple[Message, Message]:
     """`message_send` up to the insert: the question and its reply, not saved yet, so a caller can start asking the
     provider while `message_save` stores them. The reply carries its prompt's turns, read in the same query as the
-    conversation (see prompt_for)."""
+    conversation (see prompt_for); `path` is that conversation when the caller read it with the chat
+    (selectors.conversation)."""
     content = _content(content)
     ai_services.quota_check(chat.owner)
-    path = threads.active_path(chat.messages.only(*TREE_FIELDS))
+    if path is None:
+        path = threads.active_path(chat.messages.only(*TREE_FIELDS))
     if path and path[-1].status == Message.Status.STREAMING:  # the usual conflict, refused before any provider call
         raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
     question, reply = _pair(chat, content, parent_id=path[-1].pk if path else None)

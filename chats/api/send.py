@@ -12,15 +12,16 @@ import functools
 from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
 
+from accounts.principals import signed_in
 from ai import services as ai_services
 from ai.client import Endpoint, ProviderError
 from ai.models import AIConfig
-from chats import services
+from chats import selectors, services
 from chats.api import serializers
 from chats.api.views import MessageViewSet, wants_stream
-from chats.models import Message
+from chats.models import Chat, Message
 from chats.replies import Ahead, Event, chat_model, release_connection, run_reply
 
 DRFView = Callable[..., HttpResponseBase]
@@ -75,10 +76,13 @@ def _prepare(viewset: MessageViewSet, request: HttpRequest, chat_pk: int) -> Pre
     viewset.headers = viewset.default_response_headers
     try:
         viewset.initial(viewset.request, chat_pk=chat_pk)
-        chat = viewset.chat()
+        try:
+            chat, path = selectors.conversation(signed_in(viewset.request), chat_pk)
+        except Chat.DoesNotExist:
+            raise Http404 from None
         data = serializers.MessageInput(data=viewset.request.data)
         data.is_valid(raise_exception=True)
-        question, reply = services.message_prepare(chat, data.validated_data["content"])
+        question, reply = services.message_prepare(chat, data.validated_data["content"], path)
         prompt = services.prompt_for(reply)
     except Exception as exc:
         return _error(viewset, exc)
