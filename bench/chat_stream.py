@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 
 import httpx2
 from harness import ROOT, free_port, percentile, start, start_quillium, stop, wait_for
@@ -119,7 +120,7 @@ def count_writes(start: bool) -> list[int]:
 
 
 async def measure(
-    base: str, upstream: str, token: str, chats: list[int], concurrency: int, rounds: int,
+    base: str, upstream: str, token: str, chats: Iterator[int], concurrency: int, rounds: int,
     references: dict[str, str] | None = None,
 ) -> dict:  # fmt: skip
     """Quillium, the upstream straight, and each reference proxy (name → its /v1 URL), interleaved round by round
@@ -134,7 +135,7 @@ async def measure(
             for name, url in references.items():
                 via[name] += await asyncio.gather(*(direct(client, url, "sk-bench") for _ in range(concurrency)))
             quillium += await asyncio.gather(
-                *(through_quillium(client, base, token, chats[n]) for n in range(concurrency))
+                *(through_quillium(client, base, token, next(chats)) for _ in range(concurrency))
             )
 
     def added(index: int, pick, results=None) -> float:
@@ -212,7 +213,10 @@ def main() -> None:
     try:
         wait_for(f"{upstream_url}/models")
         print(f"upstream: {args.pieces} chunks, {args.gap_ms:g} ms apart, at {upstream_url}")
-        token, chats = prepare(upstream_url, 50)
+        # A new chat for every request, so Quillium sends the upstream the same one-message prompt as the others
+        # (a chat whose history grew over the rounds would send up to 70 messages by the end).
+        token, chat_ids = prepare(upstream_url, 1 + args.rounds * 10 + args.rounds * 50)
+        chats = iter(chat_ids)
         profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
         processes.append(start_quillium(quillium_port, profile))
         base = f"http://127.0.0.1:{quillium_port}"
