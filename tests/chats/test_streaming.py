@@ -30,12 +30,12 @@ def read_events(response: httpx2.Response, on_event=None) -> list[tuple[float, s
     return events
 
 
-def stream_message(server: str, user, chat, content: str = "Count to five", on_event=None):
+def stream_message(server: str, user, chat, content: str = "Count to five", on_event=None, headers=None):
     with httpx2.stream(
         "POST",
         f"{server}/api/v1/chats/{chat.pk}/messages/",
         json={"content": content},
-        headers={**auth(user), "Accept": "text/event-stream"},
+        headers={**(headers or auth(user)), "Accept": "text/event-stream"},
         timeout=15,
     ) as response:
         assert response.status_code == 200
@@ -208,3 +208,29 @@ def test_a_streamed_send_failing_at_the_provider_saves_the_question_and_says_why
     assert events[-1][2]["error_kind"] == "rate_limited"
     question, reply = chat.messages.order_by("id")
     assert (question.content, reply.status) == ("Count to five", "failed")
+
+
+def test_a_burst_of_sends_all_get_their_whole_replies(asgi_server, alice, fake_llm):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chats.api.send import PREPARING_AT_ONCE
+
+    # more sends at once than one process prepares at once: the others wait their turn, none is lost, and sends
+    # refused before their stream (here: empty) hand their turn back
+    fake_llm.script(pieces=["a", " b"], delay=0.05)
+    chats = [chat_create(owner=alice) for _ in range(PREPARING_AT_ONCE * 2 + 1)]
+    for _ in range(PREPARING_AT_ONCE + 1):
+        refused = httpx2.post(
+            f"{asgi_server}/api/v1/chats/{chats[0].pk}/messages/",
+            json={"content": " "},
+            headers={**auth(alice), "Accept": "text/event-stream"},
+        )
+        assert refused.status_code == 400
+
+    token = auth(alice)  # here: a token is a database row, and the sending threads must not open connections
+    with ThreadPoolExecutor(len(chats)) as pool:
+        results = list(pool.map(lambda chat: stream_message(asgi_server, alice, chat, headers=token), chats))
+
+    assert [[name for _, name, _ in events] for events in results] == [["start", "delta", "delta", "done"]] * len(chats)
+    assert {events[-1][2]["content"] for events in results} == {"a b"}
+    assert Message.objects.filter(chat__in=chats, role="assistant", status="complete").count() == len(chats)
