@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -319,6 +320,19 @@ def reply_stop(chat: Chat) -> int:
     (see chats.replies), closes the provider request and keeps the partial text."""
     return Message.objects.filter(chat=chat, status=Message.Status.STREAMING).update(
         status=Message.Status.STOPPED, updated_at=timezone.now()
+    )
+
+
+ABANDONED_MESSAGE = "The reply was cut off: the server stopped while writing it. Send it again to retry."
+
+
+def replies_abandoned_settle(*, untouched_for: timedelta) -> int:
+    """Fail the replies still `streaming` whose runner is gone (the server stopped or crashed mid-reply), keeping
+    their text, so their chats take messages again. A live runner writes at least once per provider timeout (its
+    text once a second while pieces come, a timeout error at the end of a silence): `untouched_for` must be longer."""
+    now = timezone.now()
+    return Message.objects.filter(status=Message.Status.STREAMING, updated_at__lt=now - untouched_for).update(
+        status=Message.Status.FAILED, error=ABANDONED_MESSAGE, error_kind=ProviderError.INTERRUPTED, updated_at=now
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
+from crontask import cron
+from django.db.models import Max
 from django.tasks import task
 
 from ai import client
@@ -12,7 +15,7 @@ from ai import services as ai_services
 from ai.client import ProviderError
 from ai.models import AIConfig, TokenUsage
 from chats.models import Chat, Message
-from chats.services import chat_title_set_automatically
+from chats.services import chat_title_set_automatically, replies_abandoned_settle
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +51,15 @@ def generate_title(chat_id: int) -> str | None:
         user=chat.owner, model=chat.model or endpoint.model, feature=TokenUsage.Feature.TITLE, usage=completion.usage
     )
     return completion.content if chat_title_set_automatically(chat_id, completion.content) else None
+
+
+ABANDONED_GRACE = timedelta(minutes=2)
+
+
+@cron("*/5 * * * *")
+@task()
+def settle_abandoned_replies() -> int:
+    """Every 5 minutes: fail the replies left `streaming` by a server that stopped mid-reply (see
+    services.replies_abandoned_settle), once untouched for longer than any provider's timeout and two minutes."""
+    longest = AIConfig.objects.aggregate(longest=Max("timeout_seconds"))["longest"] or 60
+    return replies_abandoned_settle(untouched_for=timedelta(seconds=longest) + ABANDONED_GRACE)

@@ -56,3 +56,32 @@ def test_generated_titles_are_cleaned_up(alice, generated, title):
 
     assert chat_title_set_automatically(chat.pk, generated)
     assert Chat.objects.get(pk=chat.pk).title == title
+
+
+def test_replies_left_streaming_by_a_stopped_server_are_failed_and_the_chat_takes_messages_again(
+    alice_api, alice, fake_llm
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chats.models import Message
+    from chats.tasks import settle_abandoned_replies
+
+    chat = chat_create(owner=alice)
+    question = Message.objects.create(chat=chat, role="user", content="hello")
+    orphan = Message.objects.create(chat=chat, parent=question, role="assistant", status="streaming", content="Hal")
+    live = Message.objects.create(chat=chat_create(owner=alice), role="assistant", status="streaming")
+    # the orphan's server stopped 10 minutes ago; the provider's timeout is 2 s (fake_llm), plus two minutes' grace
+    Message.objects.filter(pk=orphan.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    Message.objects.filter(pk=live.pk).update(updated_at=timezone.now() - timedelta(seconds=90))
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/messages/", {"content": "again"}).status_code == 409
+
+    assert settle_abandoned_replies.call() == 1
+
+    orphan.refresh_from_db()
+    live.refresh_from_db()
+    assert (orphan.status, orphan.error_kind, orphan.content) == ("failed", "interrupted", "Hal")
+    assert "server stopped" in orphan.error
+    assert live.status == "streaming"  # within the provider's timeout and the grace: its runner may be alive
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/messages/", {"content": "again"}).status_code == 201

@@ -46,7 +46,13 @@ def test_the_periodic_jobs_are_on_the_schedule():
 
     names = {job.name for job in scheduler.get_jobs()}
 
-    assert {"embed_sweep", "purge_expired_trash", "prune_sync_tombstones", "reset_daily_usage"} <= names
+    assert {
+        "embed_sweep",
+        "purge_expired_trash",
+        "prune_sync_tombstones",
+        "reset_daily_usage",
+        "settle_abandoned_replies",
+    } <= names
 
 
 def test_the_embedding_sweep_embeds_what_a_lost_task_left_behind(alice):
