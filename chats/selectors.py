@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, QuerySet
 
 from ai.models import AIConfig
@@ -15,15 +16,28 @@ if TYPE_CHECKING:
 
 
 def conversation(user: User, chat_id: int) -> tuple[Chat, list[Message]]:
-    """A chat of `user` and its shown conversation (threads.active_path), in one query when it has messages (the
-    read before every reply); Chat.DoesNotExist for a chat that isn't theirs."""
+    """A chat of `user` and its shown conversation (threads.active_path), in one query (the read before every
+    reply: the chat LEFT JOIN its messages); Chat.DoesNotExist for a chat that isn't theirs."""
     from chats.services import TREE_FIELDS
 
-    messages = list(
-        Message.objects.filter(chat_id=chat_id, chat__owner=user).select_related("chat").only(*TREE_FIELDS, "chat")
+    chat_columns = [field.attname for field in Chat._meta.concrete_fields]
+    # from_db takes values in the model's field order
+    message_columns = [f.attname for f in Message._meta.concrete_fields if f.attname in {*TREE_FIELDS, "chat_id"}]
+    rows = list(
+        Chat.objects.filter(pk=chat_id, owner=user)
+        .values_list(*chat_columns, *(f"messages__{name}" for name in message_columns))
+        .order_by("messages__created_at", "messages__id")
     )
-    chat = messages[0].chat if messages else Chat.objects.visible_to(user).get(pk=chat_id)
+    if not rows:
+        raise Chat.DoesNotExist
+    width = len(chat_columns)
+    chat = Chat.from_db(DEFAULT_DB_ALIAS, chat_columns, rows[0][:width])
     chat.owner = user  # the same row, already loaded with what the quota check and the ledger read
+    messages = [
+        Message.from_db(DEFAULT_DB_ALIAS, message_columns, row[width:])
+        for row in rows
+        if row[width] is not None  # a chat without messages comes as one row of NULLs
+    ]
     return chat, threads.active_path(messages)
 
 

@@ -234,3 +234,22 @@ def test_a_burst_of_sends_all_get_their_whole_replies(asgi_server, alice, fake_l
     assert [[name for _, name, _ in events] for events in results] == [["start", "delta", "delta", "done"]] * len(chats)
     assert {events[-1][2]["content"] for events in results} == {"a b"}
     assert Message.objects.filter(chat__in=chats, role="assistant", status="complete").count() == len(chats)
+
+
+def test_a_streamed_send_asks_with_the_whole_shown_conversation(asgi_server, alice, fake_llm):
+    chat = chat_create(owner=alice, system_prompt="Be brief.")
+    for question in ("First?", "Second?"):
+        stream_message(asgi_server, alice, chat, question)
+    older = chat.messages.get(content="Second?")
+    Message.objects.filter(pk=older.pk).update(active=False)  # an earlier version of the second question...
+    edited = Message.objects.create(chat=chat, parent=older.parent, role="user", content="Second, edited?")
+    Message.objects.create(chat=chat, parent=edited, role="assistant", content="Edited answer.")  # ...is not shown
+
+    stream_message(asgi_server, alice, chat, "Third?")
+
+    sent = [(m["role"], m["content"]) for m in fake_llm.requests[-1]["body"]["messages"]]
+    reply = "Hello from the fake model."
+    assert sent == [
+        ("system", "Be brief."), ("user", "First?"), ("assistant", reply), ("user", "Second, edited?"),
+        ("assistant", "Edited answer."), ("user", "Third?"),
+    ]  # fmt: skip
