@@ -234,7 +234,7 @@ def main() -> None:
         asyncio.run(measure(base, upstream_url, token, chats, 1, 1, references))  # warm up
         count_writes(start=True)
         for concurrency in (1, 50):
-            rounds = args.rounds * (20 if concurrency == 1 else 1)  # 20 single streams a round: a p95 of 30 was the 2nd-worst
+            rounds = args.rounds * (20 if concurrency == 1 else 1)  # a p95 of 30 samples was the 2nd-worst
             result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds, references))
             print(
                 json.dumps(
