@@ -168,17 +168,16 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, opena
 
 
 def _client(endpoint: Endpoint) -> openai.AsyncOpenAI:
-    per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
-    key = (endpoint.base_url, endpoint.api_key, endpoint.timeout)
-    client = per_loop.get(key)
-    if client is None:
-        client = per_loop[key] = openai.AsyncOpenAI(
+    return sse.per_loop(
+        _clients,
+        (endpoint.base_url, endpoint.api_key, endpoint.timeout),
+        lambda: openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key or "none",  # local servers take no key, but the SDK insists on one
             timeout=endpoint.timeout,
             max_retries=0,  # we retry connection failures only, below
-        )
-    return client
+        ),
+    )
 
 
 async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) -> T:
@@ -188,10 +187,7 @@ async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) 
             return await request()
         except openai.APITimeoutError as exc:
             raise _translate(exc, endpoint) from None
-        except openai.APIConnectionError as exc:
-            if attempt == CONNECT_RETRIES:
-                raise _translate(exc, endpoint) from None
-        except httpx2.ConnectError as exc:
+        except (openai.APIConnectionError, httpx2.ConnectError) as exc:  # the SDK's calls, and streams (ai.sse)
             if attempt == CONNECT_RETRIES:
                 raise _translate(exc, endpoint) from None
         except (openai.APIError, httpx2.HTTPError, sse.StatusError) as exc:

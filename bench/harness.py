@@ -35,11 +35,14 @@ def start(command: list[str], env: dict[str, str] | None = None, log_name: str =
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
 
 
-def start_quillium(port: int, extra: list[str] | None = None, workers: int = 1) -> subprocess.Popen:
-    """`manage.py serve` (uvicorn, as `make run` serves it) with DEBUG off and no task worker."""
-    command = [sys.executable, *(extra or []), str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(port)]
+def start_quillium(
+    port: int, extra: list[str] | None = None, workers: int = 1, root: Path = ROOT, log_name: str = "quillium-server"
+) -> subprocess.Popen:
+    """`manage.py serve` (uvicorn, as `make run` serves it) with DEBUG off and no task worker; `root`: another
+    checkout of Quillium to serve instead of this one."""
+    command = [sys.executable, *(extra or []), str(root / "manage.py"), "serve", "--no-worker", "--port", str(port)]
     command += ["--workers", str(workers)] if workers > 1 else []
-    return start(command, env={**os.environ, "DEBUG": "false"}, log_name="quillium-server")
+    return start(command, env={**os.environ, "DEBUG": "false"}, log_name=log_name)
 
 
 def wait_for(url: str, seconds: float = 30) -> None:

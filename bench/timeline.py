@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import httpx2
-from harness import free_port, percentile, start, start_quillium, stop, wait_for
+from harness import free_port, percentile, start_quillium, stop, wait_for
 
 os.environ["DEBUG"] = "false"
 
@@ -89,11 +89,10 @@ def measure(base: str, cookie: str, url: str, seconds: float, clients: int) -> t
 
 
 def start_checkout(checkout: Path, port: int) -> subprocess.Popen:
-    """Another checkout's server, as `start_quillium` starts ours (its static files collected first)."""
-    env = {**os.environ, "DEBUG": "false"}
-    manage = [sys.executable, str(checkout / "manage.py")]
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True, cwd=checkout)
-    return start([*manage, "serve", "--no-worker", "--port", str(port)], env=env, log_name="timeline-against")
+    """Another checkout's server, its static files collected first."""
+    manage = [sys.executable, str(checkout / "manage.py"), "collectstatic", "--no-input", "-v0"]
+    subprocess.run(manage, env={**os.environ, "DEBUG": "false"}, check=True, cwd=checkout)
+    return start_quillium(port, root=checkout, log_name="timeline-against")
 
 
 def main() -> None:

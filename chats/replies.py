@@ -35,7 +35,7 @@ def release_connection() -> None:
         connection.close()
 
 
-def _db[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+def in_thread[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """`function` run in a thread that hands its connection back to the pool when done."""
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -97,8 +97,9 @@ class Ahead:
         if self._first is not None:  # never read: drop the request, and whatever it ended with
             first, self._first = self._first, None
             first.cancel()
-            with suppress(BaseException):
-                await first
+            await asyncio.wait([first])  # unlike `await first`, raises only if this task itself is cancelled
+            if not first.cancelled():
+                first.exception()  # retrieved, so asyncio doesn't log it as lost
         await self._stream.aclose()
 
 
@@ -115,11 +116,11 @@ async def run_reply(
     if ahead is not None:
         messages, model, source = ahead.messages, ahead.model, ahead
     else:
-        messages = prompt if prompt is not None else await _db(services.prompt_for)(reply)
+        messages = prompt if prompt is not None else await in_thread(services.prompt_for)(reply)
         try:
-            endpoint = await _db(ai_services.endpoint_for)(AIConfig.Key.CHAT)
+            endpoint = await in_thread(ai_services.endpoint_for)(AIConfig.Key.CHAT)
         except ProviderError as exc:
-            reply = await _db(services.reply_fail)(reply, error=exc)
+            reply = await in_thread(services.reply_fail)(reply, error=exc)
             yield Event("error", message_payload(reply))
             return
         model = chat_model(reply, endpoint)
@@ -129,7 +130,7 @@ async def run_reply(
     usage: Usage | None = None
     settled = False  # the reply's final state is saved
     last_save = time.monotonic()
-    still_running = _db(partial(services.reply_running, reply.pk))
+    still_running = in_thread(partial(services.reply_running, reply.pk))
     try:
         async with aclosing(source) as stream:
             async for item in _until_stopped(stream, still_running):
@@ -142,25 +143,25 @@ async def run_reply(
                 yield Event("delta", {"content": item})
                 if time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
                     last_save = time.monotonic()
-                    if not await _db(services.reply_progress)(reply.pk, "".join(pieces)):
+                    if not await in_thread(services.reply_progress)(reply.pk, "".join(pieces)):
                         break  # stopped by the user
             else:  # the stream ran to its end
                 text = "".join(pieces)
-                reply = await _db(services.reply_finish)(
+                reply = await in_thread(services.reply_finish)(
                     reply, content=text, usage=usage or estimate_usage(messages, text), model=model
                 )
                 settled = True
                 yield Event("done", message_payload(reply))
                 return
         text = "".join(pieces)
-        reply = await _db(services.reply_finish)(
+        reply = await in_thread(services.reply_finish)(
             reply, content=text, usage=estimate_usage(messages, text), model=model, status=Message.Status.STOPPED
         )
         settled = True
         yield Event("stopped", message_payload(reply))
     except ProviderError as exc:
         text = "".join(pieces)
-        reply = await _db(services.reply_fail)(
+        reply = await in_thread(services.reply_fail)(
             reply, error=exc, content=text, model=model, usage=estimate_usage(messages, text) if text else None
         )
         settled = True
@@ -169,7 +170,7 @@ async def run_reply(
         if not settled:  # the client went away mid-reply: keep what was written, as stopped
             text = "".join(pieces)
             await asyncio.shield(
-                _db(services.reply_finish)(
+                in_thread(services.reply_finish)(
                     reply,
                     content=text,
                     usage=estimate_usage(messages, text),

@@ -59,7 +59,6 @@ def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 2
     tag = request.GET.get("tag", "").strip()
     page = _page(request, selectors.timeline(signed_in(request), tag=tag))
     context = {
-        "form": form or MemoForm(),
         "compose": compose_fields(form),
         "page": page,
         "cards": cards(page.object_list),

@@ -24,7 +24,7 @@ from chats import selectors, services
 from chats.api import serializers
 from chats.api.views import MessageViewSet, wants_stream
 from chats.models import Chat, Message
-from chats.replies import Ahead, Event, chat_model, release_connection, run_reply
+from chats.replies import Ahead, Event, chat_model, in_thread, run_reply
 
 DRFView = Callable[..., HttpResponseBase]
 
@@ -60,7 +60,7 @@ async def send_streamed(request: HttpRequest, chat_pk: int) -> HttpResponseBase:
         question, reply, prompt, endpoint = prepared
         ahead = Ahead(endpoint, prompt, chat_model(reply, endpoint)) if endpoint is not None else None
         try:
-            await sync_to_async(_save)(question, reply)
+            await in_thread(services.message_save)(question, reply)
         except services.ReplyInProgress as exc:  # another send won the race since the reads
             await _close(ahead)
             return await sync_to_async(_error)(viewset, exc)
@@ -104,13 +104,6 @@ def _prepare(viewset: MessageViewSet, request: HttpRequest, chat_pk: int) -> Pre
     except ProviderError:
         endpoint = None  # run_reply saves the reply as failed, with the reason, and says so in the stream
     return question, reply, prompt, endpoint
-
-
-def _save(question: Message, reply: Message) -> None:
-    try:
-        services.message_save(question, reply)
-    finally:  # the stream lasts seconds to minutes: its writes take a connection when they need one
-        release_connection()
 
 
 def _error(viewset: MessageViewSet, exc: Exception) -> HttpResponseBase:
