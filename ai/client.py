@@ -160,8 +160,8 @@ def _error_message(body: Any) -> str:
     return ""
 
 
-# Making an AsyncOpenAI costs ~55 ms (TLS context, HTTP pool), so each event loop keeps one per endpoint and
-# reuses its connections; a loop's clients go when the loop does.
+# Each event loop keeps one AsyncOpenAI per endpoint, over the loop's HTTP client for that provider (shared with
+# streams, see ai.sse.http_client); a loop's clients go when the loop does.
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, openai.AsyncOpenAI]] = (
     weakref.WeakKeyDictionary()
 )
@@ -176,6 +176,7 @@ def _client(endpoint: Endpoint) -> openai.AsyncOpenAI:
             api_key=endpoint.api_key or "none",  # local servers take no key, but the SDK insists on one
             timeout=endpoint.timeout,
             max_retries=0,  # we retry connection failures only, below
+            http_client=sse.http_client(endpoint.base_url, endpoint.timeout),
         ),
     )
 

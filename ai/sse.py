@@ -46,9 +46,19 @@ class StreamError(Exception):
     """The provider sent an error event, or something that isn't an event, in the middle of the stream."""
 
 
+def http_client(base_url: str, timeout: float) -> httpx2.AsyncClient:
+    """The running loop's HTTP client for a provider: streams use it, and so do the SDK's calls (ai.client), so a
+    task that embeds and then streams makes one client (~20 ms of CPU each) and one connection pool."""
+    return per_loop(
+        _clients,
+        (base_url, timeout),
+        lambda: httpx2.AsyncClient(timeout=timeout, limits=_LIMITS, follow_redirects=True),  # as the SDK's own
+    )
+
+
 async def open_stream(base_url: str, api_key: str, timeout: float, body: dict[str, Any]) -> httpx2.Response:
     """POST the request; the response's events are read with `events()`, and it must be closed (`aclose()`)."""
-    client = per_loop(_clients, (base_url, timeout), lambda: httpx2.AsyncClient(timeout=timeout, limits=_LIMITS))
+    client = http_client(base_url, timeout)
     headers = {"Authorization": f"Bearer {api_key or 'none'}", "Accept": "text/event-stream"}
     request = client.build_request("POST", base_url.rstrip("/") + "/chat/completions", json=body, headers=headers)
     response = await client.send(request, stream=True)
