@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
-from django.db import connection, models
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.reverse_related import OneToOneRel
 from django.utils import timezone
+
+from quillium_site.compiled import CompiledRows
 
 if TYPE_CHECKING:
     from accounts.models import ApiKey, User  # noqa: F401 - ApiKey is named in the QuerySet["…"] generic
@@ -30,6 +35,12 @@ class UserManager(BaseUserManager["User"]):
         return self.select_related(*settings.USER_RELATED_FOR_REQUESTS).annotate(
             guest_flag=guest_exists(f"{connection.ops.quote_name(self.model._meta.db_table)}.id")
         )
+
+    def get_for_request(self, pk: int) -> User | None:
+        """`for_request().get(pk=pk)`, or None, from SQL compiled once (quillium_site.compiled): every request
+        loads its user, and compiling this query took more CPU than PostgreSQL took to answer it."""
+        rows = _REQUEST_USER.rows(user=pk)
+        return _request_user(rows[0]) if rows else None
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email=self.normalize_email(username))
@@ -65,6 +76,51 @@ def guest_exists(user_column: str) -> RawSQL:
         (Role.GUEST.value,),
         output_field=models.BooleanField(),
     )
+
+
+@functools.cache
+def _request_columns() -> tuple[list[str], list[tuple[OneToOneRel, list[str]]]]:
+    """The user's columns, then each of USER_RELATED_FOR_REQUESTS's (reverse one-to-ones) with its columns."""
+    from accounts.models import User
+
+    related = []
+    for name in settings.USER_RELATED_FOR_REQUESTS:
+        relation = User._meta.get_field(name)
+        if not isinstance(relation, OneToOneRel):
+            raise ImproperlyConfigured(f"USER_RELATED_FOR_REQUESTS: {name} is not a one-to-one row of the user")
+        related.append((relation, [field.attname for field in relation.related_model._meta.concrete_fields]))
+    return [field.attname for field in User._meta.concrete_fields], related
+
+
+def _request_rows(user: int) -> models.QuerySet[User, tuple[Any, ...]]:
+    from accounts.models import User
+
+    columns, related = _request_columns()
+    joined = [f"{relation.name}__{column}" for relation, names in related for column in names]
+    return User.objects.for_request().filter(pk=user).values_list(*columns, *joined, "guest_flag")
+
+
+_REQUEST_USER = CompiledRows(_request_rows, "user")
+
+
+def _request_user(row: tuple[Any, ...]) -> User:
+    """The user of a `_request_rows` row with its one-to-one rows cached, as select_related leaves them (None
+    where the row is missing, so reading it raises DoesNotExist without a query)."""
+    from accounts.models import User
+
+    columns, related = _request_columns()
+    user = User.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])
+    start = len(columns)
+    for relation, names in related:
+        values = row[start : start + len(names)]
+        start += len(names)
+        missing = values[names.index(relation.related_model._meta.pk.attname)] is None  # LEFT JOIN found none
+        other = None if missing else relation.related_model.from_db(DEFAULT_DB_ALIAS, names, values)
+        relation.set_cached_value(user, other)
+        if other is not None:
+            relation.field.set_cached_value(other, user)
+    user.__dict__["guest_flag"] = row[start]
+    return user
 
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):

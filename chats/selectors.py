@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, QuerySet
@@ -10,6 +11,7 @@ from django.db.models import Count, QuerySet
 from ai.models import AIConfig
 from chats import threads
 from chats.models import Chat, Message
+from quillium_site.compiled import CompiledRows
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -17,17 +19,9 @@ if TYPE_CHECKING:
 
 def conversation(user: User, chat_id: int) -> tuple[Chat, list[Message]]:
     """A chat of `user` and its shown conversation (threads.active_path), in one query (the read before every
-    reply: the chat LEFT JOIN its messages); Chat.DoesNotExist for a chat that isn't theirs."""
-    from chats.services import TREE_FIELDS
-
-    chat_columns = [field.attname for field in Chat._meta.concrete_fields]
-    # from_db takes values in the model's field order
-    message_columns = [f.attname for f in Message._meta.concrete_fields if f.attname in {*TREE_FIELDS, "chat_id"}]
-    rows = list(
-        Chat.objects.filter(pk=chat_id, owner=user)
-        .values_list(*chat_columns, *(f"messages__{name}" for name in message_columns))
-        .order_by("messages__created_at", "messages__id")
-    )
+    reply: the chat LEFT JOIN its messages, compiled once); Chat.DoesNotExist for a chat that isn't theirs."""
+    chat_columns, message_columns = _conversation_columns()
+    rows = _CONVERSATION.rows(chat=chat_id, owner=user.pk)
     if not rows:
         raise Chat.DoesNotExist
     width = len(chat_columns)
@@ -39,6 +33,28 @@ def conversation(user: User, chat_id: int) -> tuple[Chat, list[Message]]:
         if row[width] is not None  # a chat without messages comes as one row of NULLs
     ]
     return chat, threads.active_path(messages)
+
+
+@functools.cache
+def _conversation_columns() -> tuple[list[str], list[str]]:
+    from chats.services import TREE_FIELDS
+
+    # from_db takes values in the model's field order
+    return [field.attname for field in Chat._meta.concrete_fields], [
+        field.attname for field in Message._meta.concrete_fields if field.attname in {*TREE_FIELDS, "chat_id"}
+    ]
+
+
+def _conversation_rows(chat: int, owner: int) -> QuerySet[Chat, tuple[Any, ...]]:
+    chat_columns, message_columns = _conversation_columns()
+    return (
+        Chat.objects.filter(pk=chat, owner_id=owner)
+        .values_list(*chat_columns, *(f"messages__{name}" for name in message_columns))
+        .order_by("messages__created_at", "messages__id")
+    )
+
+
+_CONVERSATION = CompiledRows(_conversation_rows, "chat", "owner")
 
 
 def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:
