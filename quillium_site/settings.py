@@ -13,7 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from psycopg_pool import ConnectionPool
+
+from quillium_site.pool_check import check_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -188,8 +189,8 @@ _database["OPTIONS"] = {
         "max_lifetime": 300,
         "max_idle": 300,
         "timeout": 10,
-        # Test each connection before handing it out: after PostgreSQL restarts, no request gets a dead one.
-        "check": ConnectionPool.check_connection,
+        # Check each connection before handing it out: after PostgreSQL restarts, no request gets a dead one.
+        "check": check_connection,
     },
 }
 DATABASES = {"default": _database}
