@@ -6,7 +6,7 @@ and for 50 concurrent conversations, measures time to first token and total time
 to the upstream, and prints the added time (p50/p99, ms). Also checks that every upstream chunk arrives as its
 own event and counts database writes per stream.
 
-Usage: .venv/bin/python bench/chat_stream.py [--rounds 3] [--pieces 20] [--gap-ms 20] [--workers 1]
+Usage: .venv/bin/python bench/chat_stream.py [--rounds 4] [--pieces 20] [--gap-ms 20] [--workers 1]
 BENCH_PROFILE=/tmp/server.prof profiles the Quillium server with cProfile.
 """
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import httpx2
 from harness import ROOT, free_port, percentile, start, start_quillium, stop, wait_for
@@ -121,22 +122,35 @@ def count_writes(start: bool) -> list[int]:
 
 async def measure(
     base: str, upstream: str, token: str, chats: Iterator[int], concurrency: int, rounds: int,
-    references: dict[str, str] | None = None,
+    references: dict[str, str] | None = None, detail: bool = False,
 ) -> dict:  # fmt: skip
     """Quillium, the upstream straight, and each reference proxy (name → its /v1 URL), interleaved round by round
-    so all see the same machine load; times added over the upstream straight."""
+    so all see the same machine load; times added over the upstream straight.
+
+    The order of the paths turns by one each round, so each path follows each other one equally often: a server
+    still busy after its stream has ended (LiteLLM logs and accounts for a request after its last byte) slows
+    whichever path comes next, and with a fixed order that was always the same one."""
     limits = httpx2.Limits(max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4)
     references = references or {}
+    paths: dict[str, Callable[[httpx2.AsyncClient], Awaitable[tuple[float, float, int]]]] = {
+        "straight": lambda client: direct(client, upstream),
+        **{name: functools.partial(direct, upstream=url, key="sk-bench") for name, url in references.items()},
+        "quillium": lambda client: through_quillium(client, base, token, next(chats)),
+    }
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in paths}
+    names = list(paths)
     async with httpx2.AsyncClient(timeout=60, limits=limits) as client:
-        quillium, straight = [], []
-        via: dict[str, list] = {name: [] for name in references}
-        for _ in range(rounds):
-            straight += await asyncio.gather(*(direct(client, upstream) for _ in range(concurrency)))
-            for name, url in references.items():
-                via[name] += await asyncio.gather(*(direct(client, url, "sk-bench") for _ in range(concurrency)))
-            quillium += await asyncio.gather(
-                *(through_quillium(client, base, token, next(chats)) for _ in range(concurrency))
-            )
+        for number in range(rounds):
+            turn = number % len(names)
+            for position, name in enumerate(names[turn:] + names[:turn]):
+                batch = await asyncio.gather(*(paths[name](client) for _ in range(concurrency)))
+                results[name] += batch
+                if detail and concurrency > 1:
+                    firsts = [r[0] * 1000 for r in batch]
+                    print(f"  round {number + 1}, {position + 1}. {name}: TTFT p50 {statistics.median(firsts):.1f}"
+                          f" p95 {percentile(firsts, 0.95):.1f} ms", file=sys.stderr)  # fmt: skip
+    quillium, straight = results.pop("quillium"), results.pop("straight")
+    via = results
 
     def added(index: int, pick, results=None) -> float:
         return (pick([r[index] for r in (results or quillium)]) - pick([r[index] for r in straight])) * 1000
@@ -200,10 +214,17 @@ def start_litellm(upstream_url: str, processes: list) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency level (default 3)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="rounds of 50 at once, and 20 single streams per round (default 4: with the four paths, each comes "
+        "first, second, third and last equally often)",
+    )
     parser.add_argument("--pieces", type=int, default=20, help="chunks in the upstream reply (default 20)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--gap-ms", type=float, default=20, help="upstream delay before each chunk (default 20)")
+    parser.add_argument("--detail", action="store_true", help="print each batch of concurrent streams (to stderr)")
     args = parser.parse_args()
 
     upstream_port, quillium_port = free_port(), free_port()
@@ -218,7 +239,7 @@ def main() -> None:
         token, chat_ids = prepare(upstream_url, 1 + args.rounds * 20 + args.rounds * 50)
         chats = iter(chat_ids)
         profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
-        processes.append(start_quillium(quillium_port, profile))
+        processes.append(start_quillium(quillium_port, profile, workers=args.workers))
         base = f"http://127.0.0.1:{quillium_port}"
         wait_for(f"{base}/healthz")
         print(f"quillium: uvicorn at {base} (DEBUG off), database under {os.environ['DATA_DIR']}")
@@ -235,7 +256,9 @@ def main() -> None:
         count_writes(start=True)
         for concurrency in (1, 50):
             rounds = args.rounds * (20 if concurrency == 1 else 1)  # a p95 of 30 samples was the 2nd-worst
-            result = asyncio.run(measure(base, upstream_url, token, chats, concurrency, rounds, references))
+            result = asyncio.run(
+                measure(base, upstream_url, token, chats, concurrency, rounds, references, args.detail)
+            )
             print(
                 json.dumps(
                     {key: round(value, 2) if isinstance(value, float) else value for key, value in result.items()}

@@ -1,7 +1,7 @@
 """Querysets compiled to SQL once per process, for the reads on the path of every request.
 
 Django compiles a queryset to SQL each time it runs it. For the signed-in user (every request) and for the chat
-with its conversation (every reply) that took longer than PostgreSQL took to answer: ~0.5 ms and ~0.8 ms of CPU
+with its conversation (every reply) that took longer than PostgreSQL took to answer: ~0.45 ms and ~1 ms of CPU
 against ~0.3 and ~0.2 ms for the query itself (bench/README.md). `CompiledRows` keeps the SQL of such a query and
 runs it again with new keys; the rows are those of the queryset's `values_list`.
 """
