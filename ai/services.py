@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts import site_settings
@@ -104,6 +104,13 @@ def endpoint_for(key: str) -> Endpoint:
     if isinstance(cached[1], ProviderError):
         raise ProviderError(cached[1].kind, cached[1].message)
     return cached[1]
+
+
+def longest_timeout() -> timedelta:
+    """The longest any configured provider may take to answer (its timeout; 60 s when none is configured): work
+    that wrote nothing for longer than this, plus a margin, has lost its worker."""
+    longest = AIConfig.objects.aggregate(longest=Max("timeout_seconds"))["longest"]
+    return timedelta(seconds=longest or 60)
 
 
 def _load_endpoint(key: str) -> Endpoint | ProviderError:

@@ -274,6 +274,27 @@ def reply_retry_later(reply: BotReply, reason: str, delay: timedelta) -> BotRepl
     return reply
 
 
+ABANDONED_REASON = "The worker writing this reply stopped before it finished."
+
+
+def replies_abandoned_requeue(*, untouched_for: timedelta, max_attempts: int) -> int:
+    """Replies left `running` by a worker that stopped mid-reply (killed, or its machine restarted), untouched for
+    `untouched_for`: back in the queue with a task of their own while they have attempts left (the stopped
+    worker's task is gone with it), else failed, so Regenerate works again."""
+    settled = 0
+    with transaction.atomic():
+        stale = BotReply.objects.select_for_update(skip_locked=True).filter(
+            status=BotReply.Status.RUNNING, updated_at__lt=timezone.now() - untouched_for
+        )
+        for reply in stale:
+            if reply.attempts < max_attempts:
+                reply_retry_later(reply, ABANDONED_REASON, timedelta(0))
+            else:
+                reply_fail(reply, ABANDONED_REASON)
+            settled += 1
+    return settled
+
+
 # -- AI diaries -----------------------------------------------------------------------------------------
 
 
@@ -329,6 +350,22 @@ def diary_job_claim(job_id: int | None = None) -> AIDiaryJob | None:
         job.status, job.attempts = AIDiaryJob.Status.RUNNING, job.attempts + 1
         job.save(update_fields=["status", "attempts", "updated_at"])
     return job
+
+
+ABANDONED_DIARY_REASON = "The worker writing this diary stopped before it finished."
+
+
+@transaction.atomic
+def diary_jobs_abandoned_requeue(*, untouched_for: timedelta, max_attempts: int) -> int:
+    """Jobs left `running` by a worker that stopped mid-write, untouched for `untouched_for`: due again while they
+    have attempts left, else failed (the diary page's button can ask again)."""
+    now = timezone.now()
+    stale = AIDiaryJob.objects.filter(status=AIDiaryJob.Status.RUNNING, updated_at__lt=now - untouched_for)
+    again = stale.filter(attempts__lt=max_attempts).update(
+        status=AIDiaryJob.Status.PENDING, run_after=now, last_error=ABANDONED_DIARY_REASON, updated_at=now
+    )
+    failed = stale.update(status=AIDiaryJob.Status.FAILED, last_error=ABANDONED_DIARY_REASON, updated_at=now)
+    return again + failed
 
 
 def diary_job_finish(job: AIDiaryJob, outcome: str) -> AIDiaryJob:

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from crontask import cron
-from django.db.models import Max
 from django.tasks import task
 
 from ai import client
@@ -61,5 +60,4 @@ ABANDONED_GRACE = timedelta(minutes=2)
 def settle_abandoned_replies() -> int:
     """Every 5 minutes: fail the replies left `streaming` by a server that stopped mid-reply (see
     services.replies_abandoned_settle), once untouched for longer than any provider's timeout and two minutes."""
-    longest = AIConfig.objects.aggregate(longest=Max("timeout_seconds"))["longest"] or 60
-    return replies_abandoned_settle(untouched_for=timedelta(seconds=longest) + ABANDONED_GRACE)
+    return replies_abandoned_settle(untouched_for=ai_services.longest_timeout() + ABANDONED_GRACE)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import close_old_connections
+from django.utils import timezone
 
 from accounts import services as account_services
 from ai import services as ai_services
@@ -132,3 +133,39 @@ def test_a_due_job_runs_once_with_two_workers_sweeping_at_the_same_time(alice, f
     assert len([r for r in fake_llm.requests if r["path"].endswith("/chat/completions")]) == 1
     assert AIDiaryJob.objects.get().status == AIDiaryJob.Status.DONE
     assert Diary.objects.filter(owner=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_stopped_worker_is_written_by_the_next_sweep(alice, fake_llm):
+    fake_llm.script(reply=REPLY)
+    memo_on(alice, DAY, "Planted roses in the garden.")
+    job = services.diary_job_request(alice, DAY)
+    assert services.diary_job_claim(job.pk) is not None  # a worker took it, then was killed
+    AIDiaryJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+
+    outcome = tasks.diary_sweep.call()
+
+    job.refresh_from_db()
+    assert outcome["ran"] == 1 and job.status == AIDiaryJob.Status.DONE
+    assert Diary.objects.get(owner=alice, date=DAY).summary == "I planted roses and felt calm."
+
+
+@pytest.mark.django_db
+def test_a_job_abandoned_on_its_last_attempt_fails_and_a_recent_one_is_left_alone(alice, bob, fake_llm):
+    memo_on(alice, DAY, "A day.")
+    memo_on(bob, DAY, "Another day.")
+    last = services.diary_job_request(alice, DAY)
+    recent = services.diary_job_request(bob, DAY)
+    AIDiaryJob.objects.filter(pk=last.pk).update(
+        status=AIDiaryJob.Status.RUNNING, attempts=3, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    AIDiaryJob.objects.filter(pk=recent.pk).update(
+        status=AIDiaryJob.Status.RUNNING, attempts=1, updated_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    tasks.diary_sweep.call()
+
+    last.refresh_from_db()
+    recent.refresh_from_db()
+    assert last.status == AIDiaryJob.Status.FAILED and "stopped" in last.last_error
+    assert recent.status == AIDiaryJob.Status.RUNNING  # its worker may still be writing

@@ -3,8 +3,12 @@ gracefully; against the loopback OpenAI fake and the real embedding model."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ai import services as ai_services
@@ -257,3 +261,45 @@ def test_a_failing_bot_never_blocks_a_memo(alice_api, alice, monkeypatch):
 
     assert response.status_code == 201
     assert Memo.objects.get(owner=alice).content == "Saved anyway"
+
+
+def test_a_reply_left_running_by_a_stopped_worker_is_written_again(alice, fake_llm):
+    fake_llm.script(reply="Water them at dawn.")
+    make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    tasks.react_to_memo.call(str(memo.pk))
+    orphan = services.reply_claim(BotReply.objects.get(memo=memo).pk)  # a worker took it, then was killed
+    live = services.reply_claim(
+        services.reply_ask(memo=memo, bot=orphan.bot, question="And the lilies?", user=alice, parent=orphan).pk
+    )
+    # the provider's timeout is 2 s (fake_llm): two calls of it and two minutes' grace have long passed for the
+    # orphan, not for the reply claimed a minute ago, whose worker may be alive
+    BotReply.objects.filter(pk=orphan.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    BotReply.objects.filter(pk=live.pk).update(updated_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ValidationError):
+        services.reply_regenerate(orphan)
+
+    assert tasks.requeue_abandoned_replies.call() == 1
+
+    orphan.refresh_from_db()
+    assert orphan.status == BotReply.Status.PENDING and "stopped" in orphan.error
+    assert BotReply.objects.get(pk=live.pk).status == BotReply.Status.RUNNING
+    assert tasks.write_reply.call(str(orphan.pk)) == "written"  # its own task, queued by the sweep
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.content) == (BotReply.Status.COMPLETE, "Water them at dawn.")
+
+
+def test_a_reply_abandoned_on_its_last_attempt_fails_and_can_be_regenerated(alice, fake_llm):
+    make_bot(alice, tags=["garden"])
+    memo = save_memo(alice, "Roses #garden")
+    tasks.react_to_memo.call(str(memo.pk))
+    reply = BotReply.objects.get(memo=memo)
+    BotReply.objects.filter(pk=reply.pk).update(
+        status=BotReply.Status.RUNNING, attempts=tasks.MAX_ATTEMPTS, updated_at=timezone.now() - timedelta(hours=1)
+    )
+
+    assert tasks.requeue_abandoned_replies.call() == 1
+
+    reply.refresh_from_db()
+    assert reply.status == BotReply.Status.FAILED and "stopped" in reply.error
+    assert services.reply_regenerate(reply).status == BotReply.Status.PENDING

@@ -52,6 +52,8 @@ def test_the_periodic_jobs_are_on_the_schedule():
         "prune_sync_tombstones",
         "reset_daily_usage",
         "settle_abandoned_replies",
+        "requeue_abandoned_replies",
+        "diary_sweep",
     } <= names
 
 
