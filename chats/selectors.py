@@ -35,6 +35,13 @@ def conversation(user: User, chat_id: int) -> tuple[Chat, list[Message]]:
     return chat, threads.active_path(messages)
 
 
+def shown_path(chat: Chat) -> list[Message]:
+    """The shown conversation of a chat already loaded, read as `conversation` reads it (SQL compiled once)."""
+    _chat_columns, message_columns = _conversation_columns()
+    rows = _MESSAGES.rows(chat=chat.pk)
+    return threads.active_path(Message.from_db(DEFAULT_DB_ALIAS, message_columns, row) for row in rows)
+
+
 @functools.cache
 def _conversation_columns() -> tuple[list[str], list[str]]:
     from chats.services import TREE_FIELDS
@@ -55,6 +62,14 @@ def _conversation_rows(chat: int, owner: int) -> QuerySet[Chat, tuple[Any, ...]]
 
 
 _CONVERSATION = CompiledRows(_conversation_rows, "chat", "owner")
+
+
+def _message_rows(chat: int) -> QuerySet[Message, tuple[Any, ...]]:
+    _chat_columns, message_columns = _conversation_columns()
+    return Message.objects.filter(chat_id=chat).values_list(*message_columns).order_by("created_at", "id")
+
+
+_MESSAGES = CompiledRows(_message_rows, "chat")
 
 
 def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:

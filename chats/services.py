@@ -13,7 +13,7 @@ from django.utils import timezone
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import TokenUsage
-from chats import threads
+from chats import selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
 
 if TYPE_CHECKING:
@@ -146,11 +146,11 @@ def message_prepare(chat: Chat, content: str, path: list[Message] | None = None)
     """`message_send` up to the insert: the question and its reply, not saved yet, so a caller can start asking the
     provider while `message_save` stores them. The reply carries its prompt's turns, read in the same query as the
     conversation (see prompt_for); `path` is that conversation when the caller read it with the chat
-    (selectors.conversation)."""
+    (selectors.conversation), else it is read here (selectors.shown_path)."""
     content = _content(content)
     ai_services.quota_check(chat.owner)
     if path is None:
-        path = threads.active_path(chat.messages.only(*TREE_FIELDS))
+        path = selectors.shown_path(chat)
     if path and path[-1].status == Message.Status.STREAMING:  # the usual conflict, refused before any provider call
         raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
     question, reply = _pair(chat, content, parent_id=path[-1].pk if path else None)
