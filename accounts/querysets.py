@@ -62,8 +62,9 @@ class UserManager(BaseUserManager["User"]):
 def guest_exists(user_column: str) -> RawSQL:
     """Whether the user in `user_column` (a column of the outer query's own table) is a guest.
 
-    Written as SQL because every authenticated request asks: the ORM's Exists(...) took a third of a millisecond of
-    CPU to compile each time, more than PostgreSQL takes to answer it."""
+    Written as SQL because every API-key request compiles it (`ApiKeyQuerySet.with_request_user`; the JWT and session
+    user's query is compiled once, see `UserManager.get_for_request`): the ORM's Exists(...) took a third of a
+    millisecond of CPU to compile each time, more than PostgreSQL takes to answer it."""
     from django.contrib.auth.models import Group
 
     from accounts.models import Role, User

@@ -106,11 +106,15 @@ def endpoint_for(key: str) -> Endpoint:
     return cached[1]
 
 
-def longest_timeout() -> timedelta:
-    """The longest any configured provider may take to answer (its timeout; 60 s when none is configured): work
-    that wrote nothing for longer than this, plus a margin, has lost its worker."""
+ABANDONED_GRACE = timedelta(minutes=2)
+
+
+def abandoned_after(calls: int = 1) -> timedelta:
+    """How long work that waits on the provider (`calls` requests in a row at most between two of its writes) can
+    go without writing before its server or worker must be gone: the longest configured provider timeout (60 s
+    when none is configured) for each call, and two minutes' grace."""
     longest = AIConfig.objects.aggregate(longest=Max("timeout_seconds"))["longest"]
-    return timedelta(seconds=longest or 60)
+    return timedelta(seconds=longest or 60) * calls + ABANDONED_GRACE
 
 
 def _load_endpoint(key: str) -> Endpoint | ProviderError:

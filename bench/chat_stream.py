@@ -3,7 +3,7 @@
 Starts the loopback OpenAI-protocol upstream (tests/fakes) streaming a fixed reply in its own process, and
 Quillium (uvicorn, as `make run` serves it) against a separate embedded database under var/bench. Then, for 1
 and for 50 concurrent conversations, measures time to first token and total time through Quillium and straight
-to the upstream, and prints the added time (p50/p99, ms). Also checks that every upstream chunk arrives as its
+to the upstream, and prints the added time (p50/p95/p99, ms). Also checks that every upstream chunk arrives as its
 own event and counts database writes per stream.
 
 Usage: .venv/bin/python bench/chat_stream.py [--rounds 4] [--pieces 20] [--gap-ms 20] [--workers 1]

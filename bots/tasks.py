@@ -109,12 +109,7 @@ async def _stream(
 
 # A live worker writes a reply at least once per provider call (its text twice a second while pieces come, or the
 # error when a call times out), and a reply makes two calls at most before its first piece (memory, stream).
-ABANDONED_AFTER_CALLS = 2
-ABANDONED_GRACE = timedelta(minutes=2)
-
-
-def _abandoned_after() -> timedelta:
-    return ai_services.longest_timeout() * ABANDONED_AFTER_CALLS + ABANDONED_GRACE
+CALLS_BEFORE_FIRST_PIECE = 2
 
 
 @cron("*/5 * * * *")
@@ -122,7 +117,9 @@ def _abandoned_after() -> timedelta:
 def requeue_abandoned_replies() -> int:
     """Every 5 minutes: replies left `running` by a worker that stopped mid-reply go back in the queue (or fail
     after their last attempt), instead of showing "Writing" for good."""
-    return services.replies_abandoned_requeue(untouched_for=_abandoned_after(), max_attempts=MAX_ATTEMPTS)
+    return services.replies_abandoned_requeue(
+        untouched_for=ai_services.abandoned_after(CALLS_BEFORE_FIRST_PIECE), max_attempts=MAX_ATTEMPTS
+    )
 
 
 @cron("*/10 * * * *")
@@ -131,7 +128,8 @@ def diary_sweep() -> dict[str, Any]:
     """Every 10 minutes: give opted-in users a job for yesterday once their local midnight has passed, then write
     the diaries that are due (one worker per job, even with several schedulers or workers up). Jobs a stopped
     worker left running are due again first."""
-    services.diary_jobs_abandoned_requeue(untouched_for=_abandoned_after(), max_attempts=diaries.MAX_ATTEMPTS)
+    abandoned = ai_services.abandoned_after()
+    services.diary_jobs_abandoned_requeue(untouched_for=abandoned, max_attempts=diaries.MAX_ATTEMPTS)
     scheduled = services.diary_jobs_schedule(ai_services.user_today)
     written = 0
     while (job := services.diary_job_claim()) is not None:

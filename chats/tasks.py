@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from crontask import cron
@@ -52,12 +51,9 @@ def generate_title(chat_id: int) -> str | None:
     return completion.content if chat_title_set_automatically(chat_id, completion.content) else None
 
 
-ABANDONED_GRACE = timedelta(minutes=2)
-
-
 @cron("*/5 * * * *")
 @task()
 def settle_abandoned_replies() -> int:
     """Every 5 minutes: fail the replies left `streaming` by a server that stopped mid-reply (see
     services.replies_abandoned_settle), once untouched for longer than any provider's timeout and two minutes."""
-    return replies_abandoned_settle(untouched_for=ai_services.longest_timeout() + ABANDONED_GRACE)
+    return replies_abandoned_settle(untouched_for=ai_services.abandoned_after())

@@ -24,6 +24,14 @@ def timeline(user: User, *, tag: str = "") -> QuerySet[Memo]:
     return with_card_state(memos.order_by("-pinned", "-created_at"))
 
 
+def archive(user: User) -> QuerySet[Memo]:
+    return with_card_state(Memo.objects.visible_to(user).archived())
+
+
+def trash(user: User) -> QuerySet[Memo]:
+    return with_card_state(Memo.objects.visible_to(user).trashed().order_by("-deleted_at"))
+
+
 def tag_counts(user: User) -> list[dict[str, object]]:
     """The user's tags with how many memos (not in the trash) carry each, most used first."""
     with connection.cursor() as cursor:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
-from memos.cards import cards, with_card_state
+from memos.cards import cards
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -93,14 +93,13 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def archive(request: HttpRequest) -> HttpResponse:
-    page = _page(request, with_card_state(Memo.objects.visible_to(signed_in(request)).archived()))
+    page = _page(request, selectors.archive(signed_in(request)))
     return render(request, "memos/list.html", {"page": page, "cards": cards(page.object_list), "view": "archive"})
 
 
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
-    memos = with_card_state(Memo.objects.visible_to(signed_in(request)).trashed().order_by("-deleted_at"))
-    page = _page(request, memos)
+    page = _page(request, selectors.trash(signed_in(request)))
     return render(request, "memos/list.html", {"page": page, "cards": cards(page.object_list), "view": "trash"})
 
 
