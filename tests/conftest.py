@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.accounts.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Close every connection pool before the test database is created. Django's PostgreSQL backend hands out a
+    pool's connections to the database the pool was opened for, and doesn't close the pool when it creates the test
+    database: the API fuzzing test loads the OpenAPI schema at import, which reads a site setting, so every test
+    then ran against the development database, and the ones that flush flushed it."""
+    for alias in connections:
+        connections[alias].close()
+        connections[alias].close_pool()
 
 
 @pytest.fixture(autouse=True)
