@@ -34,7 +34,50 @@ def check_pgvector() -> dict[str, Any]:
     return {"ok": True, "version": row[0]}
 
 
-CHECKS: dict[str, Check] = {"database": check_database, "pgvector": check_pgvector}
+SCHEDULER_SILENT_AFTER = 30  # seconds without a beat (it beats every 5)
+JOB_LATE_AFTER = 120  # seconds past a job's time without the scheduler having run it
+
+
+def check_scheduler() -> dict[str, Any]:
+    """Has a scheduler run its jobs lately: its heartbeat is fresh, no job is overdue, none failed last time.
+    Not critical (pages and the API work without it), but `manage.py health` fails on it."""
+    from quillium_site import heartbeats
+    from quillium_site.models import Heartbeat
+
+    try:
+        beat = heartbeats.latest(Heartbeat.Role.SCHEDULER)
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "critical": False, "error": f"{type(exc).__name__}: {exc}"}
+    if beat is None:
+        return {"ok": False, "critical": False, "error": "no scheduler has run yet: start `manage.py scheduler`"}
+    if beat["age"] > SCHEDULER_SILENT_AFTER:
+        return {
+            "ok": False,
+            "critical": False,
+            "error": f"no scheduler has run its jobs for {beat['age']:.0f} s (the last was {beat['name']})",
+        }
+    problems = _job_problems(beat["details"])
+    result: dict[str, Any] = {"ok": not problems, "critical": False, "active": beat["name"], "beat_age": beat["age"]}
+    if problems:
+        result["error"] = "; ".join(problems)
+    return result
+
+
+def _job_problems(details: dict[str, Any]) -> list[str]:
+    """Jobs the scheduler itself saw overdue (by its own clock) or failing."""
+    from datetime import datetime, timedelta
+
+    at = datetime.fromisoformat(details["at"])
+    problems = []
+    for name, job in sorted(details.get("jobs", {}).items()):
+        if job.get("next") and datetime.fromisoformat(job["next"]) < at - timedelta(seconds=JOB_LATE_AFTER):
+            problems.append(f"{name} is overdue since {job['next']}")
+        if job.get("error"):
+            problems.append(f"{name} failed at {job['error']}")
+    return problems
+
+
+CHECKS: dict[str, Check] = {"database": check_database, "pgvector": check_pgvector, "scheduler": check_scheduler}
 
 
 def all_checks() -> dict[str, Check]:

@@ -35,7 +35,16 @@ class AdvisoryLock:
         self.connection: psycopg.Connection | None = None
 
     def _connect(self) -> psycopg.Connection:
-        return connect_outside_pool(self.alias, application_name="quillium-scheduler")
+        # A database host that stops answering must not hold the scheduler for long: the connect gives up after 10 s,
+        # a dead peer is noticed by TCP keepalives (ignored on a Unix socket, where the kernel tells at once).
+        return connect_outside_pool(
+            self.alias,
+            application_name="quillium-scheduler",
+            connect_timeout=10,
+            keepalives_idle=10,
+            keepalives_interval=5,
+            keepalives_count=3,
+        )
 
     def acquire(self) -> bool:
         """Take the lock if no other scheduler holds it."""

@@ -29,11 +29,28 @@ def test_healthz_is_503_when_pgvector_is_missing(client):
 
 
 def test_health_command_prints_each_check(capsys):
+    from django.utils import timezone
+
+    from quillium_site.models import Heartbeat
+
+    now = timezone.now()  # a scheduler that just beat, as `manage.py scheduler` does every 5 s
+    Heartbeat.objects.create(
+        role="scheduler", name="host:1", started_at=now, seen_at=now, details={"at": now.isoformat()}
+    )
+
     call_command("health")
 
     out = capsys.readouterr().out
     assert "database: ok" in out
     assert "pgvector: ok" in out
+    assert "scheduler: ok host:1" in out
+
+
+def test_healthz_still_answers_200_without_a_scheduler_but_says_so(client):
+    body = client.get("/healthz").json()
+
+    assert body["ok"] is True  # a load balancer keeps sending pages to this web server
+    assert body["scheduler"]["ok"] is False and "no scheduler has run yet" in body["scheduler"]["error"]
 
 
 def test_health_command_fails_when_a_check_fails():
@@ -54,3 +71,16 @@ def test_a_missing_extension_is_named_with_what_to_install():
     with pytest.raises(MissingExtension) as too_old:
         ensure_available(connection, "vector", minimum="99.0")
     assert "needs 99.0 or newer" in str(too_old.value)
+
+
+def test_the_admin_lists_heartbeats(admin_client):
+    from django.utils import timezone
+
+    from quillium_site.models import Heartbeat
+
+    now = timezone.now()
+    Heartbeat.objects.create(role="scheduler", name="box:4242", started_at=now, seen_at=now)
+
+    page = admin_client.get("/admin/quillium_site/heartbeat/")
+
+    assert page.status_code == 200 and "box:4242" in page.content.decode()

@@ -3,14 +3,25 @@ outage left undone."""
 
 from __future__ import annotations
 
+import threading
+import time
+from datetime import timedelta
+
 import pytest
-from crontask import scheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from crontask import LazyBlockingScheduler, scheduler
 from crontask import utils as crontask_utils
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from memos import services, signals, tasks
 from memos.models import MemoEmbedding
+from quillium_site.health import check_scheduler
 from quillium_site.management.commands.scheduler import Command
+from quillium_site.models import Heartbeat
 from quillium_site.scheduler_lock import AdvisoryLock, connect_outside_pool
+from quillium_site.scheduling import SchedulerRunner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,3 +90,104 @@ def test_a_failing_listener_never_fails_a_saved_memo(alice_api, caplog):
 
     assert response.status_code == 201
     assert "listener down" in caplog.text
+
+
+def wait_for(condition, timeout: float = 15.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what or condition}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def running_scheduler():
+    """A scheduler of its own (as `manage.py scheduler` runs crontask's) with one job every half second that
+    enqueues the embedding sweep, run by a SchedulerRunner in a thread."""
+    jobs = LazyBlockingScheduler()
+    jobs.add_job(tasks.embed_sweep.enqueue, IntervalTrigger(seconds=0.5), name="embed_sweep")
+    stuck = threading.Event()
+    runner = SchedulerRunner(jobs, beat_seconds=0.2, standby_seconds=0.2, on_stuck=stuck.set)
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    yield runner
+    runner.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert not stuck.is_set()
+
+
+def sweeps_enqueued() -> int:
+    return DBTaskResult.objects.filter(task_path="memos.tasks.embed_sweep").count()
+
+
+def test_a_scheduler_runs_its_jobs_again_after_losing_the_database_twice(running_scheduler):
+    """Regression: after a database restart the scheduler said "This scheduler is active" again, but APScheduler
+    had shut its thread pool down, so every job failed with "cannot schedule new futures after shutdown"."""
+    runner = running_scheduler
+    wait_for(lambda: sweeps_enqueued() > 0, what="the first sweep")
+
+    for _ in range(2):  # a restart of the database ends the lock's connection, as this does
+        pid = runner.lock.connection.info.backend_pid
+        with connect_outside_pool() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        wait_for(lambda pid=pid: runner.lock.connection and runner.lock.connection.info.backend_pid != pid,
+                 what="the lock taken again")  # fmt: skip
+        before = sweeps_enqueued()
+        wait_for(lambda before=before: sweeps_enqueued() >= before + 2, what="sweeps enqueued again")
+
+    beat = Heartbeat.objects.get(role=Heartbeat.Role.SCHEDULER)
+    assert beat.details["jobs"]["embed_sweep"]["last_ok"]
+    assert check_scheduler()["ok"] is True
+
+
+def test_health_says_when_no_scheduler_has_run_its_jobs(running_scheduler):
+    wait_for(lambda: check_scheduler()["ok"], what="a healthy scheduler")
+    running_scheduler.stop()
+
+    Heartbeat.objects.update(seen_at=timezone.now() - timedelta(minutes=2))  # as if it stopped two minutes ago
+
+    result = check_scheduler()
+    assert result["ok"] is False and result["critical"] is False
+    assert "no scheduler has run its jobs for 120 s" in result["error"]
+    with pytest.raises(CommandError, match="Some checks failed"):
+        call_command("health")
+
+
+def test_health_names_a_job_that_is_overdue_or_failed(db):
+    now = timezone.now()
+    Heartbeat.objects.create(
+        role=Heartbeat.Role.SCHEDULER,
+        name="host:1",
+        started_at=now,
+        seen_at=now,
+        details={
+            "at": now.isoformat(),
+            "jobs": {
+                "embed_sweep": {"next": (now - timedelta(minutes=5)).isoformat()},
+                "diary_sweep": {"next": (now + timedelta(minutes=5)).isoformat(), "error": "12:00: OperationalError"},
+                "purge_expired_trash": {"next": (now + timedelta(minutes=5)).isoformat(), "error": None},
+            },
+        },
+    )
+
+    result = check_scheduler()
+
+    assert result["ok"] is False
+    assert "embed_sweep is overdue" in result["error"] and "diary_sweep failed at 12:00" in result["error"]
+    assert "purge_expired_trash" not in result["error"]
+
+
+def test_a_scheduler_that_can_run_no_job_gives_up_for_its_supervisor(db):
+    jobs = LazyBlockingScheduler()
+    stuck, hang_up = threading.Event(), threading.Event()
+    runner = SchedulerRunner(jobs, beat_seconds=60, stuck_after=0.5, on_stuck=stuck.set)
+    runner._beat = lambda: hang_up.wait(30)  # a beat that doesn't come back, as on a hung connection
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    try:
+        assert stuck.wait(timeout=10)
+    finally:
+        hang_up.set()
+        runner.stop()
+        thread.join(timeout=10)

@@ -11,7 +11,10 @@ from quillium_site.health import run_checks
 
 
 class Command(BaseCommand):
-    help = "Check that Quillium's dependencies answer; exits non-zero when one doesn't. Use --json for machines."
+    help = (
+        "Check that Quillium's dependencies answer and a scheduler runs its jobs; exits non-zero when one doesn't "
+        "(/healthz answers 503 only for the database and pgvector). Use --json for machines."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
@@ -24,9 +27,10 @@ class Command(BaseCommand):
             for name, result in report.items():
                 if name == "ok":
                     continue
-                line = f"{name}: " + ("ok " + str(result.get("version", "")) if result["ok"] else result["error"])
+                shown = result.get("version") or result.get("active") or ""
+                line = f"{name}: " + (f"ok {shown}".rstrip() if result["ok"] else result["error"])
                 self.stdout.write(self.style.SUCCESS(line) if result["ok"] else self.style.ERROR(line))
-        if not report["ok"]:
+        if not all(result["ok"] for name, result in report.items() if name != "ok"):
             raise CommandError("Some checks failed.")
 
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import time
+import signal
 from typing import Any
 
 from crontask import scheduler as crontask_scheduler
 from crontask.management.commands import crontask
 
-from quillium_site.scheduler_lock import AdvisoryLock
-
-STANDBY_SECONDS = 10
+from quillium_site.scheduling import STANDBY_SECONDS, SchedulerRunner
 
 
 class Command(crontask.Command):
     help = (
         "Enqueue the periodic tasks (sweeps, purges, resets, nightly diaries) on their cron schedules for the "
         "worker to run. Several may run: one holds a PostgreSQL advisory lock and schedules, the others wait and "
-        "take over if it stops or loses the database."
+        f"take over within {STANDBY_SECONDS:g} s if it stops or loses the database. A scheduler that can run no job "
+        "for a minute exits with status 75 so its supervisor starts it again."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,22 +26,12 @@ class Command(crontask.Command):
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         if not options["no_task_loading"]:
             self.load_tasks(options)
-        lock = AdvisoryLock()
-        announced = False
-        while True:
-            if lock.acquire():
-                self.stdout.write(self.style.SUCCESS("This scheduler is active."))
-                announced = False
-                with lock:
-                    self.launch_scheduler(lock, crontask_scheduler)
-                    stopped_on_purpose = lock.connection is not None  # a lost lock closes its connection
-                for job in crontask_scheduler.get_jobs():
-                    if job.name == "crontask.utils.lock.extend":
-                        job.remove()  # launch_scheduler adds it again
-                if once or stopped_on_purpose:
-                    return
-                self.stderr.write("The scheduler lost the database and its lock; standing by.")
-            elif not announced:
-                self.stdout.write(f"Another scheduler is active; standing by (checking every {STANDBY_SECONDS} s).")
-                announced = True
-            time.sleep(STANDBY_SECONDS)
+        runner = SchedulerRunner(crontask_scheduler, say=self.stdout.write)
+
+        def stop(signum: int, frame: Any) -> None:
+            self.stdout.write(f"Received {signal.Signals(signum).name}; the scheduler stops.")
+            runner.stop()
+
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, stop)
+        runner.run(once=once)

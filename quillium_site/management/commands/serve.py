@@ -6,6 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -30,12 +33,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
-        helpers: list[subprocess.Popen] = []
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        helpers = Helpers({"Task worker": [*manage, "worker", "--no-reload"], "Scheduler": [*manage, "scheduler"]})
         if not no_worker:
-            manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-            helpers.append(subprocess.Popen([*manage, "worker", "--no-reload"]))
-            helpers.append(subprocess.Popen([*manage, "scheduler"]))
-            self.stdout.write(f"Task worker (pid {helpers[0].pid}) and scheduler (pid {helpers[1].pid}) started.")
+            helpers.start(say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Quillium is at http://{host}:{port}/ (admin: /admin/, API: /api/docs/)"))
         # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the default action that
         # killed this process before the `finally` below, leaving the worker and scheduler running on their own.
@@ -51,13 +52,62 @@ class Command(BaseCommand):
                 log_level="info",
             )
         finally:
-            for helper in helpers:
-                helper.terminate()
-            for helper in helpers:
-                try:
-                    helper.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    helper.kill()
+            helpers.stop()
+
+
+class Helpers:
+    """The worker and the scheduler beside the site, each started again (with backoff) when it exits: the
+    scheduler exits on purpose when it can't run its jobs, and either may crash."""
+
+    FIRST_WAIT, LONGEST_WAIT, STEADY_AFTER = 1.0, 30.0, 60.0
+
+    def __init__(self, commands: dict[str, list[str]]) -> None:
+        self.commands = commands
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+
+    def start(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        for name in self.commands:
+            self._spawn(name)
+        threading.Thread(target=self._watch, name="helpers", daemon=True).start()
+
+    def _spawn(self, name: str) -> None:
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            process = self.processes[name] = subprocess.Popen(self.commands[name])
+        self.say(f"{name} (pid {process.pid}) started.")
+
+    def _watch(self) -> None:
+        waits = dict.fromkeys(self.commands, self.FIRST_WAIT)
+        since = dict.fromkeys(self.commands, time.monotonic())
+        while not self.stopping.wait(0.5):
+            for name, process in list(self.processes.items()):
+                status = process.poll()
+                if status is None:
+                    continue
+                if time.monotonic() - since[name] > self.STEADY_AFTER:
+                    waits[name] = self.FIRST_WAIT  # it ran for a while: this is a new failure, not a crash loop
+                self.say(f"{name} (pid {process.pid}) exited with status {status}; starting it again in "
+                         f"{waits[name]:g} s.")  # fmt: skip
+                if self.stopping.wait(waits[name]):
+                    return
+                waits[name] = min(waits[name] * 2, self.LONGEST_WAIT)
+                since[name] = time.monotonic()
+                self._spawn(name)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _exit(signum: int, frame: Any) -> None:

@@ -1,0 +1,23 @@
+"""The site's own rows in the admin: processes' heartbeats, read-only (the processes write them)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from quillium_site.models import Heartbeat
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["role", "name", "seen_at", "started_at"]
+    list_filter = ["role"]
+    search_fields = ["name"]
+    ordering = ["role", "-seen_at"]
+    readonly_fields = ["role", "name", "started_at", "seen_at", "details"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Heartbeat | None = None) -> bool:
+        return False

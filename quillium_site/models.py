@@ -1,0 +1,26 @@
+"""What the site keeps about its own processes."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Heartbeat(models.Model):
+    """A background process's sign of life, written by the process itself every few seconds (the scheduler
+    after each round of its jobs) and read by the health checks: a process that stopped or hangs stops beating."""
+
+    class Role(models.TextChoices):
+        SCHEDULER = "scheduler", "Scheduler"
+
+    role = models.CharField(max_length=16, choices=Role.choices)
+    name = models.CharField(max_length=255, help_text="host:pid of the process")
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(help_text="The database's clock, so hosts with skewed clocks agree.")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "name"], name="heartbeat_role_name")]
+        indexes = [models.Index(fields=["role", "-seen_at"], name="heartbeat_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.name}"
