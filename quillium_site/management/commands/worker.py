@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, connections
+import psycopg
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
@@ -16,6 +19,9 @@ logger = logging.getLogger("quillium.worker")
 FIRST_WAIT = 0.5
 LONGEST_WAIT = 30.0
 OUTAGE = (OperationalError, InterfaceError)
+TRANSIENT = (*OUTAGE, psycopg.OperationalError, psycopg.InterfaceError)  # psycopg_pool.PoolTimeout is one too
+TASK_ATTEMPTS = 5
+RETRY_FIRST_SECONDS = 10  # then 30, 90, 270: a task outlives a database restart of several minutes
 
 
 class ResilientWorker(db_worker.Worker):
@@ -44,6 +50,32 @@ class ResilientWorker(db_worker.Worker):
                 time.sleep(wait)
                 wait = min(wait * 2, LONGEST_WAIT)
 
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """db_worker's run_task, except that a task which failed on the database (restarting, a pool timeout) is
+        queued again with backoff instead of ending FAILED; the sweeps catch up on whatever still fails."""
+        fail = db_task_result.set_failed
+
+        def set_failed(error: BaseException) -> None:
+            attempts = len(db_task_result.worker_ids)
+            if not _transient(error):
+                return fail(error)
+            close_old_connections()  # the error may have broken this connection: recording it takes a new one
+            if attempts >= TASK_ATTEMPTS:
+                return fail(error)
+            delay = timedelta(seconds=RETRY_FIRST_SECONDS * 3 ** (attempts - 1))
+            logger.warning("Task %s (%s) hit a database error (%s); retrying in %s.",
+                           db_task_result.task_path, db_task_result.id, _first_line(error), delay)  # fmt: skip
+            db_task_result.status, db_task_result.started_at = TaskResultStatus.READY, None
+            db_task_result.run_after = timezone.now() + delay
+            db_task_result.exception_class_path = f"{type(error).__module__}.{type(error).__qualname__}"
+            db_task_result.traceback = f"Attempt {attempts} of {TASK_ATTEMPTS} failed, retried after {delay}: {error}"
+            db_task_result.save(
+                update_fields=["status", "started_at", "run_after", "exception_class_path", "traceback"]
+            )
+
+        db_task_result.set_failed = set_failed
+        super().run_task(db_task_result)
+
     def requeue_interrupted(self) -> int:
         """Return the tasks this worker was running when the database went away to the queue."""
         interrupted = DBTaskResult.objects.filter(
@@ -52,7 +84,15 @@ class ResilientWorker(db_worker.Worker):
         return interrupted.update(status=TaskResultStatus.READY, started_at=None)
 
 
-def _first_line(error: Exception) -> str:
+def _transient(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, TRANSIENT):
+            return True
+        error = error.__cause__
+    return False
+
+
+def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
