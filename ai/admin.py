@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from ai import services
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
+from ai.validators import validate_api_key
 from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
@@ -19,6 +20,7 @@ class AIConfigForm(forms.ModelForm):
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text="Write-only: leave empty to keep the stored key. Stored encrypted.",
+        validators=[validate_api_key],
     )
     clear_api_key = forms.BooleanField(label="Remove the stored API key", required=False)
 

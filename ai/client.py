@@ -8,6 +8,7 @@ the config's timeout for a reply or for the next piece of a streamed one.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 import weakref
@@ -19,6 +20,8 @@ import httpx2
 import openai
 
 from ai import sse
+
+logger = logging.getLogger("quillium.ai")
 
 CONNECT_RETRIES = 2
 RETRY_BACKOFF_SECONDS = 0.25
@@ -44,6 +47,11 @@ class ProviderError(Exception):
     @property
     def retryable(self) -> bool:
         return self.kind not in {self.BAD_REQUEST, self.NOT_CONFIGURED}
+
+    @property
+    def http_status(self) -> int:
+        """How an API answers a request that needed the provider: 503 when none is configured, else 502."""
+        return 503 if self.kind == self.NOT_CONFIGURED else 502
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,14 @@ def _translate(exc: BaseException, endpoint: Endpoint) -> ProviderError:
         return ProviderError(
             ProviderError.FAILED, f"The AI provider sent something we can't read: {type(exc).__name__}."
         )
-    raise exc
+    return _unexpected(exc, endpoint)
+
+
+def _unexpected(exc: BaseException, endpoint: Endpoint) -> ProviderError:
+    """Whatever else a provider call raised (a bug here or in a library, a value it can't send): still a failed
+    call with a reason, never an error page or a reply that stops without one."""
+    logger.error("Provider call to %s failed unexpectedly: %s", endpoint.base_url, _scrub(repr(exc), endpoint))
+    return ProviderError(ProviderError.FAILED, f"The call to the AI provider failed ({type(exc).__name__}).")
 
 
 def _status_error(status_code: int, body: Any, endpoint: Endpoint, fallback: str = "") -> ProviderError:
@@ -193,6 +208,10 @@ async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) 
                 raise _translate(exc, endpoint) from None
         except (openai.APIError, httpx2.HTTPError, sse.StatusError) as exc:
             raise _translate(exc, endpoint) from None
+        except ProviderError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - see _unexpected
+            raise _unexpected(exc, endpoint) from None
         await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
     raise AssertionError("not reached")
 
@@ -258,6 +277,10 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
         if broken and response is not None:  # the connection dropped mid-reply
             raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.") from None
         raise _translate(exc, endpoint) from None
+    except ProviderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see _unexpected
+        raise _unexpected(exc, endpoint) from None
     finally:
         if response is not None:
             await response.aclose()

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from ai.validators import validate_base_url, validate_model_name
+
 
 class AIConfig(models.Model):
     """How to reach one OpenAI-compatible provider for one purpose (Mosaic `server_ai_configs`)."""
@@ -28,10 +30,12 @@ class AIConfig(models.Model):
 
     key = models.CharField(max_length=20, choices=Key.choices, unique=True)
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
-    base_url = models.URLField(max_length=500, help_text="e.g. http://127.0.0.1:11434/v1 for Ollama.")
+    base_url = models.URLField(
+        max_length=500, validators=[validate_base_url], help_text="e.g. http://127.0.0.1:11434/v1 for Ollama."
+    )
     # Fernet token, never the key itself; set through ai.services.ai_config_save.
     api_key_encrypted = models.TextField(blank=True, default="", editable=False)
-    model = models.CharField(max_length=200)
+    model = models.CharField(max_length=200, validators=[validate_model_name])
     temperature = models.FloatField(default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(2.0)])
     max_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the provider's default.")
     timeout_seconds = models.PositiveIntegerField(

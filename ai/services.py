@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
@@ -18,6 +19,7 @@ from accounts.services import user_settings_for
 from ai import crypto
 from ai.client import Endpoint, ProviderError, Usage
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
+from ai.validators import api_key_problem, validate_api_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -42,7 +44,12 @@ class QuotaExceeded(Exception):
 def ai_config_save(config: AIConfig, *, api_key: str | None = None) -> AIConfig:
     """Validate and save a config; `api_key=None` keeps the stored key, "" removes it."""
     if api_key is not None:
-        config.api_key_encrypted = crypto.encrypt(api_key.strip())
+        api_key = api_key.strip()
+        try:
+            validate_api_key(api_key)
+        except ValidationError as error:
+            raise ValidationError({"api_key": error.messages}) from None
+        config.api_key_encrypted = crypto.encrypt(api_key)
     config.full_clean()
     config.save()
     forget_endpoints()
@@ -129,6 +136,12 @@ def _load_endpoint(key: str) -> Endpoint | ProviderError:
         api_key = crypto.decrypt(config.api_key_encrypted)
     except crypto.UnreadableSecret as exc:
         return ProviderError(ProviderError.UNAUTHORIZED, str(exc))
+    if api_key_problem(api_key):  # saved before keys were checked on input
+        return ProviderError(
+            ProviderError.UNAUTHORIZED,
+            f"The API key of the {config.get_key_display().lower()} config can't be sent to a provider (it has "
+            "characters no HTTP header may carry); an administrator should enter it again under Admin → AI configs.",
+        )
     return Endpoint(
         base_url=config.base_url,
         api_key=api_key,

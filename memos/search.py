@@ -5,6 +5,7 @@ part of it. Results are ranked and carry a highlighted, HTML-escaped snippet."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +15,11 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils.html import strip_tags
 
+from ai.client import ProviderError
 from memos.models import SEARCH_CONFIG, Memo
 from quillium_site.markdown import render_markdown
+
+logger = logging.getLogger("quillium.memos")
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -111,11 +115,16 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 scores 1/61, ran
 
 
 def hybrid_search(user: User, text: str, *, limit: int = 50) -> list[Hit]:
-    """Keyword and semantic results fused by reciprocal rank: found by both ranks highest."""
+    """Keyword and semantic results fused by reciprocal rank: found by both ranks highest. When the embedding
+    provider fails, the keyword results alone (logged), rather than no results."""
     from memos.embeddings import semantic_search
 
     keyword = keyword_search(user, text, limit=limit)
-    semantic = semantic_search(user, text, limit=limit)
+    try:
+        semantic = semantic_search(user, text, limit=limit)
+    except ProviderError as error:
+        logger.warning("Hybrid search answered with keyword results only: %s", error.message)
+        semantic = []
     scores: dict[object, float] = {}
     best: dict[object, Hit] = {}
     for results in (keyword, semantic):

@@ -11,9 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.csp import CSP
 
+from ai.validators import validate_api_key, validate_base_url, validate_model_name
 from quillium_site.pool_check import check_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -255,9 +256,19 @@ MEDIA_ROOT = DATA_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Seeds the `chat` AI config on first start; staff change it later in the admin or the API.
-AI_BASE_URL = env.str("AI_BASE_URL", default="")
-AI_API_KEY = env.str("AI_API_KEY", default="")
-AI_CHAT_MODEL = env.str("AI_CHAT_MODEL", default="")
+AI_BASE_URL = env.str("AI_BASE_URL", default="").strip()
+AI_API_KEY = env.str("AI_API_KEY", default="").strip()
+AI_CHAT_MODEL = env.str("AI_CHAT_MODEL", default="").strip()
+for _name, _check, _value in [
+    ("AI_BASE_URL", validate_base_url, AI_BASE_URL),
+    ("AI_API_KEY", validate_api_key, AI_API_KEY),
+    ("AI_CHAT_MODEL", validate_model_name, AI_CHAT_MODEL),
+]:
+    try:
+        if _value:
+            _check(_value)
+    except ValidationError as _error:
+        raise ImproperlyConfigured(f"{_name}: {' '.join(_error.messages)}") from None
 # Semantic search and related memos keep a memo only when its cosine similarity reaches this, and half the best
 # hit's: below it a model's "nearest" is noise (0.2 suits the built-in all-MiniLM-L6-v2; tune it for another model).
 SEMANTIC_MIN_SIMILARITY = env.float("SEMANTIC_MIN_SIMILARITY", default=0.2)

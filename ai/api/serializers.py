@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ai.models import AIConfig, TokenUsage
+from ai.validators import validate_api_key
 
 
 class AIConfigSerializer(serializers.ModelSerializer):
@@ -14,6 +15,7 @@ class AIConfigSerializer(serializers.ModelSerializer):
         allow_blank=True,
         style={"input_type": "password"},
         help_text="Write-only. Omit to keep the stored key; send an empty string to remove it.",
+        validators=[validate_api_key],
     )
     has_api_key = serializers.BooleanField(read_only=True)
 

@@ -134,9 +134,7 @@ def _status_of(reply: Message) -> int:
     saved question and the failed reply in the body so the client can show the error and retry."""
     if reply.status != Message.Status.FAILED:
         return status.HTTP_201_CREATED
-    if reply.error_kind == ProviderError.NOT_CONFIGURED:
-        return status.HTTP_503_SERVICE_UNAVAILABLE
-    return status.HTTP_502_BAD_GATEWAY
+    return ProviderError(reply.error_kind, reply.error).http_status
 
 
 class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

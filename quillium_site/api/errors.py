@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ai.client import ProviderError
+
 
 def _first_message(errors: Any) -> str:
     if isinstance(errors, dict):
@@ -29,6 +31,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, ProviderError):  # e.g. semantic search's query embedding: the provider, not us, failed
+        return Response({"detail": exc.message, "code": f"provider_{exc.kind}"}, status=exc.http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django log it and answer 500 through handler500

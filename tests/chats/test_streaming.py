@@ -253,3 +253,19 @@ def test_a_streamed_send_asks_with_the_whole_shown_conversation(asgi_server, ali
         ("system", "Be brief."), ("user", "First?"), ("assistant", reply), ("user", "Second, edited?"),
         ("assistant", "Edited answer."), ("user", "Third?"),
     ]  # fmt: skip
+
+
+def test_a_key_no_provider_can_be_sent_ends_the_stream_with_an_error(asgi_server, alice, fake_llm):
+    """Regression: a key with non-ASCII characters made the stream drop without a final event."""
+    from ai import crypto
+    from ai.models import AIConfig
+    from ai.services import forget_endpoints
+
+    AIConfig.objects.update(api_key_encrypted=crypto.encrypt("sk-ünïcode"))  # saved before keys were checked
+    forget_endpoints()
+    chat = chat_create(owner=alice)
+
+    events = stream_message(asgi_server, alice, chat)
+
+    assert events[-1][1] == "error" and "enter it again" in events[-1][2]["error"]
+    assert chat.messages.order_by("id").last().status == "failed"
