@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from library import metadata, scanner, services
 from library.models import Circle, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
@@ -72,10 +73,39 @@ class WorkAdmin(ServiceRulesAdmin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change)
 
 
-@admin.register(Circle, Tag, VoiceActor)
+@admin.register(Circle, Tag)
 class NamedAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_display = ["name"]
+
+
+@admin.register(VoiceActor)
+class VoiceActorAdmin(ServiceRulesAdmin, admin.ModelAdmin):
+    """Added and renamed through services, which key each actor by the UUID v5 of their name."""
+
+    search_fields = ["name"]
+    list_display = ["name", "work_count", "id"]
+    readonly_fields = ["id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VoiceActor]:
+        return super().get_queryset(request).annotate(work_total=Count("works"))
+
+    @admin.display(description="Works", ordering="work_total")
+    def work_count(self, actor: VoiceActor) -> int:
+        return actor.work_total  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: VoiceActor, form: Any, change: bool) -> None:
+        if change:
+            saved = services.voice_actor_rename(VoiceActor.objects.get(pk=obj.pk), obj.name)
+        else:
+            saved = services.voice_actor_create(obj.name)
+        obj.pk, obj.name = saved.pk, saved.name  # the admin's redirect and log follow the actor's new id
+
+    def response_change(self, request: HttpRequest, obj: VoiceActor) -> HttpResponse:
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:  # Django goes back to the address it came from: the actor's old id
+            return HttpResponseRedirect(reverse("admin:library_voiceactor_change", args=[obj.pk]))
+        return response
 
 
 @admin.register(Review)

@@ -74,6 +74,34 @@ def work_store(root: Root, info: FolderInfo, fingerprint: tuple[int, int]) -> tu
     return work, created
 
 
+def voice_actor_create(name: str) -> VoiceActor:
+    """The voice actor of that name (kikoeru's id: UUID v5 of the name), made if new."""
+    name = _va_name(name)
+    return VoiceActor.objects.get_or_create(id=va_id(name), defaults={"name": name})[0]
+
+
+@transaction.atomic
+def voice_actor_rename(actor: VoiceActor, name: str) -> VoiceActor:
+    """Rename a voice actor: its id follows the name (kikoeru looks actors up by it), so the row is re-keyed and
+    its works move with it; renamed to an actor who exists already, the two become one."""
+    name = _va_name(name)
+    if name == actor.name:
+        return actor
+    target = VoiceActor.objects.filter(id=va_id(name)).first() or VoiceActor.objects.create(id=va_id(name), name=name)
+    through = Work.vas.through
+    linked = through.objects.filter(voiceactor_id=target.pk).values("work_id")
+    through.objects.filter(voiceactor_id=actor.pk).exclude(work_id__in=linked).update(voiceactor_id=target.pk)
+    VoiceActor.objects.filter(pk=actor.pk).delete()  # with links to works the target already had
+    return target
+
+
+def _va_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "A voice actor needs a name."})
+    return name
+
+
 def _tracks_sync(work: Work, info: FolderInfo) -> None:
     """Tracks updated in place by path, so their ids (in resume positions and signed links) survive a rescan."""
     existing = {track.path: track for track in work.tracks.all()}

@@ -69,11 +69,21 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
         return None
     start, end = match.groups()
     if start == "":  # the last N bytes
-        length = int(end)
+        length = _position(end)
         return (max(size - length, 0), size - 1) if length else (size, size - 1)
-    first = int(start)
-    last = min(int(end), size - 1) if end else size - 1
+    first = _position(start)
+    if end and _position(end) < first:  # not a valid range (RFC 9110 §14.1.1): the header is ignored
+        return None
+    last = min(_position(end), size - 1) if end else size - 1
     return first, last
+
+
+BEYOND_ANY_FILE = 10**18
+
+
+def _position(digits: str) -> int:
+    """A byte position from the header; one of thousands of digits (past int()'s limit) is just past the end."""
+    return int(digits) if len(digits) < 18 else BEYOND_ANY_FILE
 
 
 def _chunks(handle: IO[bytes], remaining: int) -> Iterator[bytes]:
