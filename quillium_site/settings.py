@@ -6,6 +6,7 @@ Every variable read here is listed with its default in the README's Configuratio
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -40,22 +41,32 @@ def _int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
-DEBUG = _bool("DEBUG", True)
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = _int("PORT", 8000)
+# Debug pages list every URL and, on a 500, the settings: on by default only while the site listens on loopback.
+DEBUG_SET = "DEBUG" in os.environ  # .env is read into the environment above
+DEBUG = _bool("DEBUG", _loopback(HOST))
 DATA_DIR = Path(env.str("DATA_DIR", default="var"))
 if not DATA_DIR.is_absolute():
     DATA_DIR = BASE_DIR / DATA_DIR
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-HOST = env.str("HOST", default="127.0.0.1")
-PORT = _int("PORT", 8000)
 
 
 def _secret_key() -> str:
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
-    if not DEBUG:
+    if not DEBUG and DEBUG_SET:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (50+ random characters).")
-    # Development only: generate once and keep it so sessions survive restarts.
+    # `make run` (DEBUG on, or off only because HOST isn't loopback): generate once and keep it (mode 600), so
+    # sessions survive restarts. Production (DEBUG=false) names its key, shared by every process.
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -183,12 +194,14 @@ if _database["ENGINE"] != "django.db.backends.postgresql":
 _database["CONN_MAX_AGE"] = 0  # the pool below owns connection reuse
 _database["OPTIONS"] = {
     **_database.get("OPTIONS", {}),
-    # The Quillium document's pool: at most 25 connections, 5 kept idle, 5-minute lifetime.
+    # The Quillium document's pool: at most 25 connections, 5 kept idle, 5-minute lifetime. psycopg_pool has no cap
+    # on idle connections: past min_size it closes one each `max_idle` seconds in which the pool had one unused, so
+    # a minute here brings 25 back to 5 in 20 minutes (it took 100 at 300 s).
     "pool": {
         "min_size": _int("DB_POOL_MIN_SIZE", 5),
         "max_size": _int("DB_POOL_MAX_SIZE", 25),
         "max_lifetime": 300,
-        "max_idle": 300,
+        "max_idle": 60,
         "timeout": 10,
         # Check each connection before handing it out: after PostgreSQL restarts, no request gets a dead one.
         "check": check_connection,

@@ -47,3 +47,32 @@ def test_bad_boolean_settings_are_refused_with_a_message():
 
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_debug_pages_are_on_by_default_only_while_the_site_listens_on_loopback(tmp_path):
+    """`HOST=0.0.0.0 make run` showed Django's debug pages (every URL pattern, settings on a 500) to the network."""
+    base = {n: v for n, v in os.environ.items() if n not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    shown = {}
+    for host in ("127.0.0.1", "::1", "0.0.0.0", "192.168.1.5"):
+        result = subprocess.run(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), "shell", "-c",
+             "from django.conf import settings; print(settings.DEBUG)"],
+            env={**base, "HOST": host, "DATA_DIR": str(tmp_path)}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr  # no SECRET_KEY needed: make run keeps a generated one
+        shown[host] = result.stdout.split()[-1]
+
+    assert shown == {"127.0.0.1": "True", "::1": "True", "0.0.0.0": "False", "192.168.1.5": "False"}
+
+
+def test_serve_says_whether_debug_pages_are_on_and_why(settings):
+    from quillium_site.management.commands.serve import debug_notice
+
+    settings.DEBUG, settings.DEBUG_SET = False, False
+    assert "off because HOST=0.0.0.0 is reachable from the network" in debug_notice("0.0.0.0")
+    settings.DEBUG, settings.DEBUG_SET = True, True
+    assert "Anyone who can reach this address sees them" in debug_notice("0.0.0.0")
+    settings.DEBUG, settings.DEBUG_SET = True, False
+    assert debug_notice("127.0.0.1") == (
+        "Debug pages are on (the site listens on loopback only); set DEBUG=false to turn them off."
+    )

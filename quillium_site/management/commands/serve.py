@@ -38,6 +38,7 @@ class Command(BaseCommand):
         if not no_worker:
             helpers.start(say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Quillium is at http://{host}:{port}/ (admin: /admin/, API: /api/docs/)"))
+        self.stdout.write(debug_notice(host))
         # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the default action that
         # killed this process before the `finally` below, leaving the worker and scheduler running on their own.
         signal.signal(signal.SIGTERM, _exit)
@@ -108,6 +109,17 @@ class Helpers:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def debug_notice(host: str) -> str:
+    """Say whether debug pages are on, and why: they show every URL pattern and, on a 500, the settings."""
+    if settings.DEBUG:
+        why = "DEBUG is set" if settings.DEBUG_SET else "the site listens on loopback only"
+        warning = "" if host in ("127.0.0.1", "localhost", "::1") else " Anyone who can reach this address sees them."
+        return f"Debug pages are on ({why}); set DEBUG=false to turn them off.{warning}"
+    if settings.DEBUG_SET:
+        return "Debug pages are off (DEBUG=false)."
+    return f"Debug pages are off because HOST={host} is reachable from the network (set DEBUG=true to force them)."
 
 
 def _exit(signum: int, frame: Any) -> None:
