@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.csp import CSP
+
+from quillium_site.api.parsers import MAX_JSON_DEPTH
 
 NUL = "\x00"
 NUL_MESSAGE = "The address contains a NUL character, which no field can hold."
@@ -26,6 +30,12 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+DEBUG_PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 class RequestGuardMiddleware:
     """PostgreSQL refuses NUL in text, so a `?q=%00` on any list would end in a 500: answer 400 before any view.
 
@@ -39,9 +49,17 @@ class RequestGuardMiddleware:
             if _is_api(request):
                 return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid"}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        if _is_api(request) and (problem := _json_body_problem(request)):
+            # Endpoints that take no body (stop, generate, restore, …) never parse one: a malformed body is still
+            # refused, as every endpoint that reads its body refuses it.
+            return JsonResponse({"detail": problem, "code": "parse_error"}, status=400)
         response = self.get_response(request)
         if _is_api(request) and response.status_code >= 400 and not _is_json(response):
             return _as_json(response)
+        if getattr(response, "_csp_config", None) == {} and CSP.HEADER_ENFORCE not in response:
+            # Django's debug pages switch CSP off for their inline style and script; they still get a policy that
+            # lets nothing else load, leave or frame them.
+            response[CSP.HEADER_ENFORCE] = DEBUG_PAGE_CSP
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -55,6 +73,28 @@ class RequestGuardMiddleware:
             response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "5"
         return response
+
+
+def _json_body_problem(request: HttpRequest) -> str | None:
+    """Why a JSON request body can't be read, as DRF's JSON parser would say it (strict: no NaN), or None."""
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return None
+    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+        return None
+    body = request.body
+    if not body.strip():
+        return None
+    try:
+        json.loads(body.decode("utf-8"), parse_constant=_no_constants)
+    except RecursionError:
+        return f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
+    except (ValueError, UnicodeDecodeError) as error:
+        return f"JSON parse error - {error}"
+    return None
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _is_json(response: HttpResponse) -> bool:

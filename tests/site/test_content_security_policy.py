@@ -71,3 +71,38 @@ def test_signed_out_pages_and_hsts_without_https(client):
 
     assert policy(response)["img-src"] == "img-src 'self' data: blob:"
     assert "Strict-Transport-Security" not in response
+
+
+def test_django_debug_pages_get_a_policy_too(settings, alice):
+    """Django switches CSP off on its debug 404 and 500 pages (for their inline style and script); they get one
+    that lets nothing load, leave or frame them."""
+    from django.test import Client
+
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+
+    missing = client.get("/memos/no-such-page/")
+
+    assert missing.status_code == 404 and "Using the URLconf" in missing.content.decode()  # the debug page
+    directives = policy(missing)
+    assert directives["default-src"] == "default-src 'none'"
+    assert directives["frame-ancestors"] == "frame-ancestors 'none'"
+
+
+def test_the_debug_500_page_gets_that_policy(rf):
+    import sys
+
+    from django.views.debug import technical_500_response
+
+    from quillium_site.middleware import DEBUG_PAGE_CSP, RequestGuardMiddleware
+
+    def broken(request):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            return technical_500_response(request, *sys.exc_info())
+
+    response = RequestGuardMiddleware(broken)(rf.get("/memos/"))
+
+    assert response.status_code == 500 and response["Content-Security-Policy"] == DEBUG_PAGE_CSP

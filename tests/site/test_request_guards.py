@@ -131,3 +131,25 @@ def test_pages_keep_djangos_debug_404_with_debug_on(settings, alice):
 
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
+
+
+@pytest.mark.parametrize("body", ["{not json", '{"reason": NaN}', "\xff\xfe"])
+def test_a_malformed_body_is_a_400_even_where_no_body_is_read(alice, alice_api, body):
+    """`chats/{id}/stop/` and `ai-diaries/{day}/generate/` ignored their bodies, malformed or not."""
+    from chats.services import chat_create
+
+    chat = chat_create(owner=alice)
+    for url in (f"/api/v1/chats/{chat.pk}/stop/", "/api/v1/ai-diaries/2026-11-20/generate/"):
+        response = alice_api.post(url, body.encode("latin-1"), content_type="application/json")
+
+        assert response.status_code == 400, url
+        assert response.json()["code"] == "parse_error" and response.json()["detail"].startswith("JSON parse error")
+
+
+def test_an_empty_or_form_body_on_such_an_endpoint_still_works(alice, alice_api):
+    from chats.services import chat_create
+
+    chat = chat_create(owner=alice)
+
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/stop/", "", content_type="application/json").status_code < 400
+    assert alice_api.post(f"/api/v1/chats/{chat.pk}/stop/", "{}", content_type="application/json").status_code < 400
