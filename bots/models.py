@@ -64,6 +64,12 @@ class Bot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def initial(self) -> str:
+        """What pages show without an uploaded avatar: they never load `avatar_url` (kept for API clients), which
+        would tell an outside host who reads the page, and which the pages' CSP refuses anyway."""
+        return self.name[:1].upper()
+
 
 class BotReply(models.Model):
     """One answer of a bot under a memo: to the memo itself, or to a follow-up question in its thread."""

@@ -101,6 +101,16 @@ def bot_delete(bot: Bot) -> None:
     bot.save(update_fields=["is_deleted", "updated_at"])
 
 
+def bot_restore(bot: Bot) -> Bot:
+    """Bring a deleted bot back, at the end of its owner's list (refused while another bot has its name)."""
+    _writer(bot.owner)
+    if not bot.is_deleted:
+        return bot
+    last = Bot.objects.visible_to(bot.owner).order_by("-sort_order").values_list("sort_order", flat=True).first()
+    bot.is_deleted, bot.sort_order = False, (last or 0) + 1
+    return _save(bot, {})
+
+
 @transaction.atomic
 def bots_reorder(owner: User, ordered_ids: list[Any]) -> list[Bot]:
     """Put the owner's bots in this order (ids not given keep their place after the given ones)."""

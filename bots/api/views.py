@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -33,7 +33,10 @@ class BotViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Bot]:
         if getattr(self, "swagger_fake_view", False):
             return Bot.objects.none()
-        return Bot.objects.visible_to(signed_in(self.request)).select_related("ai_config")
+        user = signed_in(self.request)
+        if self.action == "restore" or (self.action == "list" and self.request.query_params.get("deleted") == "true"):
+            return Bot.objects.filter(owner=user, is_deleted=True).select_related("ai_config")  # to bring back
+        return Bot.objects.visible_to(user).select_related("ai_config")
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -44,6 +47,16 @@ class BotViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Bot) -> None:
         services.bot_delete(instance)
+
+    @extend_schema(parameters=[OpenApiParameter("deleted", bool, description="true: the deleted bots instead")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=serializers.BotSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Bring back a deleted bot (400 while another of yours has its name)."""
+        return Response(serializers.BotSerializer(services.bot_restore(self.get_object())).data)
 
     @extend_schema(request=serializers.ReorderInput, responses=serializers.BotSerializer(many=True))
     @action(detail=False, methods=["post"])

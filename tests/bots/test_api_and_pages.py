@@ -196,3 +196,44 @@ def test_saving_memos_of_a_user_without_bots_queues_nothing_for_bots(alice):
     memo_services.memo_create(owner=alice, content="No bots here")
 
     assert not DBTaskResult.objects.filter(task_path="bots.tasks.react_to_memo").exists()
+
+
+def test_the_bots_page_never_loads_an_outside_avatar(client, alice):
+    """A bot's avatar_url (kept for API clients) rendered as an <img> from any host: pages show its initial."""
+    from bots.services import bot_create
+
+    bot_create(owner=alice, name="sage", avatar_url="https://tracker.example.net/pixel.png")
+    client.force_login(alice)
+
+    page = client.get("/bots/").content.decode()
+
+    assert "tracker.example.net" not in page
+    assert '<span class="avatar" aria-hidden="true">S</span>' in page
+
+
+def test_a_deleted_bot_can_be_listed_and_restored_unless_its_name_is_taken(alice_api, bob_api):
+    sage = alice_api.post(BOTS, {"name": "sage"}, format="json").json()
+    alice_api.delete(f"{BOTS}{sage['id']}/")
+    assert [bot["name"] for bot in alice_api.get(BOTS, {"deleted": "true"}).json()] == ["sage"]
+    assert bob_api.post(f"{BOTS}{sage['id']}/restore/").status_code == 404  # not theirs
+
+    alice_api.post(BOTS, {"name": "Sage"}, format="json")  # a new bot took the name meanwhile
+    refused = alice_api.post(f"{BOTS}{sage['id']}/restore/")
+    assert refused.status_code == 400 and "already have a bot with this name" in refused.json()["detail"]
+
+    alice_api.delete(f"{BOTS}{alice_api.get(BOTS).json()[0]['id']}/")
+    restored = alice_api.post(f"{BOTS}{sage['id']}/restore/")
+    assert restored.status_code == 200
+    assert [bot["name"] for bot in alice_api.get(BOTS).json()] == ["sage"]
+
+
+def test_staff_restore_deleted_bots_from_the_admin(admin_client, alice):
+    from bots.models import Bot
+    from bots.services import bot_create, bot_delete
+
+    bot = bot_create(owner=alice, name="sage")
+    bot_delete(bot)
+
+    admin_client.post("/admin/bots/bot/", {"action": "restore", "_selected_action": [str(bot.pk)]})
+
+    assert Bot.objects.get(pk=bot.pk).is_deleted is False
