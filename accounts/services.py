@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import site_settings
@@ -212,6 +212,25 @@ def _refresh_tokens_revoke_all(user: User) -> int:
         [BlacklistedToken(token=row) for row in outstanding], ignore_conflicts=True
     )
     return len(created)
+
+
+@transaction.atomic
+def user_delete(user: User) -> None:
+    """Delete a user and everything that is theirs, their refresh tokens too (simplejwt keeps those with a NULL
+    user; the Quillium document's refresh_tokens cascade)."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    OutstandingToken.objects.filter(user_id=user.pk).delete()  # with their blacklist rows
+    user.delete()
+
+
+def refresh_tokens_flush() -> int:
+    """Forget refresh tokens past their expiry (they can't be used anyway), and any left by a user deleted before
+    user_delete took them along; returns how many."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    gone = OutstandingToken.objects.filter(Q(expires_at__lte=timezone.now()) | Q(user__isnull=True))
+    return gone.delete()[1].get(OutstandingToken._meta.label, 0)
 
 
 @transaction.atomic

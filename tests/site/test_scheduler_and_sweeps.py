@@ -65,6 +65,7 @@ def test_the_periodic_jobs_are_on_the_schedule():
         "settle_abandoned_replies",
         "requeue_abandoned_replies",
         "diary_sweep",
+        "flush_refresh_tokens",
     } <= names
 
 
