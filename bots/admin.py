@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bots import services
-from bots.models import AIDiaryJob, Bot, BotReply
-from quillium_site.admin_mixins import ServiceRulesAdmin
+from bots.models import AIDiaryJob, Bot, BotReply, BotReplyResource, DiaryPreference
+from quillium_site.admin_mixins import ReadOnlyAdmin, ServiceRulesAdmin
 
 
 @admin.register(Bot)
@@ -33,8 +34,22 @@ class BotAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     fields = ("owner", "name", "description", "tags", "auto_reply", "avatar_url", "avatar", "ai_config", "model",
               "sort_order", "is_deleted", "created_at", "updated_at")  # fmt: skip
 
+    actions = ["restore"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # bots are made by their owners
+
+    @admin.action(description="Restore the selected deleted bots")
+    def restore(self, request: HttpRequest, queryset: QuerySet[Bot]) -> None:
+        restored = 0
+        for bot in queryset.filter(is_deleted=True).select_related("owner"):
+            try:
+                services.bot_restore(bot)
+            except ValidationError as refused:
+                self.message_user(request, f"{bot.name}: {' '.join(refused.messages)}", messages.ERROR)
+            else:
+                restored += 1
+        self.message_user(request, f"{restored} bot(s) restored.", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Bot, form: Any, change: bool) -> None:
         changes = {field: form.cleaned_data[field] for field in form.changed_data if field in services.EDITABLE}
@@ -88,3 +103,22 @@ class AIDiaryJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: AIDiaryJob | None = None) -> bool:
         return False
+
+
+@admin.register(BotReplyResource)
+class BotReplyResourceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Which of a memo's attachments a reply cited (written with the reply)."""
+
+    list_display = ["reply", "resource", "sort_order", "created_at"]
+    search_fields = ["reply__owner__email", "resource__filename"]
+    list_select_related = ["reply__bot", "resource"]
+
+
+@admin.register(DiaryPreference)
+class DiaryPreferenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Who asked for a nightly AI diary: each person's own choice (settings page or API), so read-only here."""
+
+    list_display = ["user", "enabled", "updated_at"]
+    list_filter = ["enabled"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from library import metadata, scanner, services
-from library.models import Circle, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
-from quillium_site.admin_mixins import ServiceRulesAdmin
+from library.models import Circle, ListenerSettings, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
+from quillium_site.admin_mixins import ReadOnlyAdmin, ServiceRulesAdmin
 
 
 @admin.register(Root)
@@ -148,3 +148,23 @@ class ScanAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Scan | None = None) -> bool:
         return False
+
+
+@admin.register(Track)
+class TrackAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Audio files as the scan found them (also inline on their work)."""
+
+    list_display = ["title", "work", "duration_seconds", "mime_type", "size"]
+    list_filter = ["mime_type"]
+    search_fields = ["title", "path", "work__code", "work__title"]
+    list_select_related = ["work"]
+
+
+@admin.register(ListenerSettings)
+class ListenerSettingsAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Each person's own listening choices (whether nsfw works show), read-only here."""
+
+    list_display = ["user", "show_nsfw"]
+    list_filter = ["show_nsfw"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

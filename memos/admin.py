@@ -11,8 +11,17 @@ from django.http import HttpRequest
 
 from accounts.principals import signed_in
 from memos import services
-from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncHorizon, SyncTombstone
-from quillium_site.admin_mixins import ServiceRulesAdmin
+from memos.models import (
+    Diary,
+    Memo,
+    MemoEmbedding,
+    MemoRevision,
+    Resource,
+    SyncCursor,
+    SyncHorizon,
+    SyncTombstone,
+)
+from quillium_site.admin_mixins import ReadOnlyAdmin, ServiceRulesAdmin
 
 
 class RevisionInline(admin.TabularInline):
@@ -157,3 +166,25 @@ class SyncHorizonAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(MemoRevision)
+class MemoRevisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Every memo's history (also inline on the memo); written by memos.services only."""
+
+    list_display = ["memo", "revision_number", "user", "is_deleted", "created_at"]
+    list_filter = ["is_deleted", "created_at"]
+    search_fields = ["content", "memo__owner__email"]
+    list_select_related = ["memo", "user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(MemoEmbedding)
+class MemoEmbeddingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Which memos have a vector, from which model: `manage.py reembed` and the sweep write them."""
+
+    list_display = ["memo", "owner", "provider", "model", "dimensions", "updated_at"]
+    list_filter = ["provider", "model", "dimensions"]
+    search_fields = ["owner__email", "source_text"]
+    list_select_related = ["memo", "owner"]
+    exclude = ["embedding"]  # 384+ numbers nobody reads

@@ -23,3 +23,16 @@ class ServiceRulesAdmin:
         except ValidationError as refused:
             self.message_user(request, " ".join(refused.messages), messages.ERROR)  # type: ignore[attr-defined]
             return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin:
+    """Rows the app writes itself (embeddings, history, heartbeats): staff look, nobody edits them here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
