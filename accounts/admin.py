@@ -54,6 +54,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["created_at", "updated_at", "last_login"]
     inlines = [UserSettingsInline]
     actions = [_role_action(Role.ADMIN), _role_action(Role.USER), _role_action(Role.GUEST)]
+
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         services.user_delete(obj)
 

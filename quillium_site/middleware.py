@@ -79,7 +79,8 @@ def _json_body_problem(request: HttpRequest) -> str | None:
     """Why a JSON request body can't be read, as DRF's JSON parser would say it (strict: no NaN), or None."""
     if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
         return None
-    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+    content_type = request.content_type or ""
+    if content_type != "application/json" and not content_type.endswith("+json"):
         return None
     body = request.body
     if not body.strip():
