@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import threading
+from collections import deque
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -162,6 +164,85 @@ def model() -> MiniLM:
         return _loaded()
 
 
+class _Ask:
+    """One caller's texts, waiting to go through the model with whoever else is waiting."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.wake = threading.Event()
+        self.leads = False
+        self.finished = False
+        self.vectors: np.ndarray | None = None
+        self.error: BaseException | None = None
+
+    def result(self) -> np.ndarray:
+        if self.error is not None:
+            raise self.error
+        assert self.vectors is not None
+        return self.vectors
+
+
+class Batcher:
+    """Embeds the texts of concurrent callers in shared forward passes, one pass at a time per process.
+
+    Thirty searches at once each ran their own pass in their own thread: the passes fought over two cores (and
+    numpy's threads over each other), so each took far longer than its share. Now the first caller leads: it runs
+    what every caller waiting then asked for in one pass (up to `most` texts), hands its waiting successors
+    the result, and once its own is done passes the lead to the next waiting caller, so nobody waits behind more
+    than the passes ahead of it."""
+
+    def __init__(self, run: Callable[[list[str]], np.ndarray], most: int = BATCH_SIZE) -> None:
+        self.run, self.most = run, most
+        self._lock = threading.Lock()
+        self._queue: deque[_Ask] = deque()
+        self._leading = False
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        ask = _Ask(texts)
+        with self._lock:
+            self._queue.append(ask)
+            ask.leads = not self._leading
+            self._leading = True
+        while not ask.leads:
+            ask.wake.wait()
+            ask.wake.clear()
+            if ask.finished:
+                return ask.result()
+        while not ask.finished:
+            self._one_pass()
+        with self._lock:
+            if self._queue:  # the next caller leads from here
+                successor = self._queue[0]
+                successor.leads = True
+                successor.wake.set()
+            else:
+                self._leading = False
+        return ask.result()
+
+    def _one_pass(self) -> None:
+        with self._lock:
+            batch = [self._queue.popleft()]
+            size = len(batch[0].texts)
+            while self._queue and size + len(self._queue[0].texts) <= self.most:
+                size += len(self._queue[0].texts)
+                batch.append(self._queue.popleft())
+        try:
+            vectors = self.run([text for ask in batch for text in ask.texts])
+        except BaseException as error:  # noqa: BLE001 - handed to every caller of the pass
+            for ask in batch:
+                ask.error = error
+        else:
+            start = 0
+            for ask in batch:
+                ask.vectors, start = vectors[start : start + len(ask.texts)], start + len(ask.texts)
+        for ask in batch:
+            ask.finished = True
+            ask.wake.set()
+
+
+_batcher = Batcher(lambda texts: model().embed(texts))
+
+
 def embed(texts: list[str]) -> list[list[float]]:
-    """Embed with the default offline model."""
-    return model().embed(texts).tolist()
+    """Embed with the default offline model (sharing forward passes with concurrent callers)."""
+    return _batcher.embed(texts).tolist()

@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -103,9 +104,18 @@ def tune(cursor: CursorWrapper) -> None:
     cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
 
 
+COUNT_CACHE_SECONDS = 300
+
+
 def own_count(owner: int, dims: int) -> int:
-    """How many vectors of this size a user has, counted up to EXACT_BELOW (cheap through the owner index)."""
-    return MemoEmbedding.objects.filter(owner_id=owner, dimensions=dims)[:EXACT_BELOW].count()
+    """How many vectors of this size a user has, counted up to EXACT_BELOW (cheap through the owner index) and
+    remembered for a few minutes: it only picks the faster plan, and a count minutes old picks it as well."""
+    key = f"memos:embedding-count:{owner}:{dims}"
+    count = cache.get(key)
+    if count is None:
+        count = MemoEmbedding.objects.filter(owner_id=owner, dimensions=dims)[:EXACT_BELOW].count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
 
 
 def _params(vector: object, owner: int, dims: int, model: str, limit: int) -> dict[str, str | int]:
@@ -136,23 +146,31 @@ def relevant(rows: list[tuple[object, float]]) -> list[tuple[object, float]]:
     return [(memo_id, distance) for memo_id, distance in rows if 1 - distance >= floor]
 
 
-def _hits(rows: list[tuple[object, float]]) -> list[Hit]:
-    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in rows])
+def hits(matches: list[tuple[object, float]]) -> list[Hit]:
+    """Search hits for (memo id, similarity) pairs, in their order, with plain-text snippets."""
+    memos = Memo.objects.in_bulk([memo_id for memo_id, _ in matches])
     return [
-        Hit(memo=memos[memo_id], rank=1 - distance, snippet=plain_snippet(memos[memo_id].content))
-        for memo_id, distance in relevant(rows)
+        Hit(memo=memos[memo_id], rank=similarity, snippet=plain_snippet(memos[memo_id].content))
+        for memo_id, similarity in matches
         if memo_id in memos
     ]
 
 
-def semantic_search(user: User, text: str, *, limit: int = 10) -> list[Hit]:
-    """The user's memos (not in the trash) nearest in meaning to `text`; rank is the cosine similarity."""
+def semantic_matches(user: User, text: str, *, limit: int = 10) -> list[tuple[object, float]]:
+    """(memo id, cosine similarity) of the user's memos (not in the trash) nearest in meaning to `text` and
+    similar enough to count, best first; only the memos kept are read afterwards."""
     text = " ".join(text.split())[:2000]
     if not text:
         return []
     query = embed_texts([text])
     vector = query.vectors[0]
-    return _hits(nearest(user.pk, vector, len(vector), query.model, limit))
+    rows = relevant(nearest(user.pk, vector, len(vector), query.model, limit))
+    return [(memo_id, 1 - distance) for memo_id, distance in rows]
+
+
+def semantic_search(user: User, text: str, *, limit: int = 10) -> list[Hit]:
+    """The user's memos (not in the trash) nearest in meaning to `text`; rank is the cosine similarity."""
+    return hits(semantic_matches(user, text, limit=limit))
 
 
 def related(memo: Memo, *, limit: int = 5) -> list[Hit]:
@@ -161,4 +179,5 @@ def related(memo: Memo, *, limit: int = 5) -> list[Hit]:
     if own is None:
         return []
     rows = nearest(memo.owner_id, list(own.embedding), own.dimensions, own.model, limit + 1)
-    return _hits([(memo_id, distance) for memo_id, distance in rows if memo_id != memo.pk][:limit])
+    others = relevant([(memo_id, distance) for memo_id, distance in rows if memo_id != memo.pk][:limit])
+    return hits([(memo_id, 1 - distance) for memo_id, distance in others])

@@ -117,19 +117,20 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 scores 1/61, ran
 def hybrid_search(user: User, text: str, *, limit: int = 50) -> list[Hit]:
     """Keyword and semantic results fused by reciprocal rank: found by both ranks highest. When the embedding
     provider fails, the keyword results alone (logged), rather than no results."""
-    from memos.embeddings import semantic_search
+    from memos.embeddings import hits, semantic_matches
 
     keyword = keyword_search(user, text, limit=limit)
     try:
-        semantic = semantic_search(user, text, limit=limit)
+        semantic = semantic_matches(user, text, limit=limit)
     except ProviderError as error:
         logger.warning("Hybrid search answered with keyword results only: %s", error.message)
         semantic = []
     scores: dict[object, float] = {}
-    best: dict[object, Hit] = {}
-    for results in (keyword, semantic):
-        for position, hit in enumerate(results, start=1):
-            scores[hit.memo.pk] = scores.get(hit.memo.pk, 0.0) + 1.0 / (RRF_K + position)
-            best.setdefault(hit.memo.pk, Hit(memo=hit.memo, rank=0.0, snippet=hit.snippet))
+    for position, memo_id in enumerate((hit.memo.pk for hit in keyword), start=1):
+        scores[memo_id] = scores.get(memo_id, 0.0) + 1.0 / (RRF_K + position)
+    for position, (memo_id, _) in enumerate(semantic, start=1):
+        scores[memo_id] = scores.get(memo_id, 0.0) + 1.0 / (RRF_K + position)
     ordered = sorted(scores, key=lambda pk: scores[pk], reverse=True)[:limit]
-    return [Hit(memo=best[pk].memo, rank=scores[pk], snippet=best[pk].snippet) for pk in ordered]
+    found = {hit.memo.pk: hit for hit in keyword}  # keyword hits keep their highlighted snippets
+    found.update({hit.memo.pk: hit for hit in hits([(pk, 0.0) for pk in ordered if pk not in found])})
+    return [Hit(memo=found[pk].memo, rank=scores[pk], snippet=found[pk].snippet) for pk in ordered if pk in found]

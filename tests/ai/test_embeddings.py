@@ -65,3 +65,54 @@ def test_an_embedding_config_switches_to_its_endpoint(fake_llm):
     assert result.vectors[0] == pytest.approx(vector("hello", 8), abs=1e-6)
     request = fake_llm.requests[-1]["body"]
     assert (request["model"], request["input"]) == ("fake-embed", ["hello", "world"])
+
+
+def test_concurrent_callers_share_forward_passes_and_each_gets_its_own_vectors():
+    import threading
+    import time
+
+    passes: list[list[str]] = []
+
+    def run(texts: list[str]) -> np.ndarray:
+        passes.append(texts)
+        time.sleep(0.02)  # a forward pass takes a while: callers arriving meanwhile wait for the next one
+        return np.array([[float(text.split()[1]), float(len(texts))] for text in texts], dtype=np.float32)
+
+    batcher = local_embeddings.Batcher(run, most=8)
+    results: dict[int, np.ndarray] = {}
+
+    def call(n: int) -> None:
+        results[n] = batcher.embed([f"query {n}", f"again {n}"])
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert sorted(results) == list(range(24))
+    assert all(list(results[n][:, 0]) == [n, n] for n in results)  # each caller's own texts, in order
+    assert len(passes) < 24 and max(len(texts) for texts in passes) <= 8  # shared passes, none past `most`
+    assert sum(len(texts) for texts in passes) == 48
+
+
+def test_a_failed_pass_fails_its_callers_and_the_next_pass_runs():
+    calls = []
+
+    def run(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        if len(calls) == 1:
+            raise RuntimeError("model broke")
+        return np.zeros((len(texts), 2), dtype=np.float32)
+
+    batcher = local_embeddings.Batcher(run)
+
+    with pytest.raises(RuntimeError, match="model broke"):
+        batcher.embed(["a"])
+    assert batcher.embed(["b"]).shape == (1, 2)
+
+
+def test_the_offline_model_through_the_batcher_matches_the_model():
+    alone = local_embeddings.model().embed(["piano lessons"])[0]
+
+    assert np.allclose(local_embeddings.embed(["piano lessons"])[0], alone, atol=1e-6)
