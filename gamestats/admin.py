@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from gamestats import services
-from gamestats.models import ApiUsage, CommandLog, DiscordUser, GameStats, Guild, GuildMember
+from gamestats.models import ApiUsage, CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
 from quillium_site.admin_mixins import ServiceRulesAdmin
 
 
@@ -98,6 +98,21 @@ class GuildAdmin(ServiceRulesAdmin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Guild, form: Any, change: bool) -> None:
         _save_through(services.guild_update, services.GUILD_EDITABLE, obj, form)
+
+
+@admin.register(Game)
+class GameAdmin(ServiceRulesAdmin, admin.ModelAdmin):
+    """The games the bot plays and their rules; a game it reports that isn't here plays by plain rules."""
+
+    list_display = ["label", "key", "max_score", "negative_scores", "updated_at"]
+    list_filter = ["negative_scores"]
+    search_fields = ["key", "label"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Game | None = None) -> list[str]:
+        return ["key"] if obj else []  # counts are kept under the key
+
+    def save_model(self, request: HttpRequest, obj: Game, form: Any, change: bool) -> None:
+        services.game_save(obj)
 
 
 @admin.register(GameStats)

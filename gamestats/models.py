@@ -11,12 +11,13 @@ from typing import Any
 
 from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from gamestats import guild_settings
-from gamestats.rules import ACHIEVEMENT_TITLES
+from gamestats.rules import ACHIEVEMENT_TITLES, ACHIEVEMENTS, GameType
 from gamestats.snowflakes import validate_snowflake
 
 
@@ -100,6 +101,50 @@ class GuildMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.guild_id}"
+
+
+GAME_KEY = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,49}$", "A game key is lower-case letters, digits, _ and -.")
+
+
+def _all_achievements() -> list[str]:
+    return [achievement.key for achievement in ACHIEVEMENTS]
+
+
+def _check_achievements(value: Any) -> None:
+    known = {achievement.key for achievement in ACHIEVEMENTS}
+    if not isinstance(value, list) or not all(isinstance(key, str) and key in known for key in value):
+        raise ValidationError(f"Achievements are a list of: {', '.join(sorted(known))}.")
+
+
+class Game(models.Model):
+    """A game the bot plays and its rules (UtilsBot+ `game_stats.game_type` is open: 'wordle', 'trivia', …).
+    Games nobody registered are counted too, with no rules (see the `gamestats_unknown_games` site setting)."""
+
+    key = models.CharField(max_length=50, unique=True, validators=[GAME_KEY])
+    label = models.CharField(max_length=100)
+    max_score = models.IntegerField(null=True, blank=True, help_text="A perfect game scores this; empty: no limit.")
+    negative_scores = models.BooleanField(default=False, help_text="Scores may go below 0 (penalties, golf).")
+    achievements = models.JSONField(
+        default=_all_achievements,
+        blank=True,
+        validators=[_check_achievements],
+        help_text="Keys of the achievements this game unlocks.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.max_score is not None and self.max_score < 0 and not self.negative_scores:
+            raise ValidationError({"max_score": "A game without negative scores needs a maximum of 0 or more."})
+
+    def rules(self) -> GameType:
+        return GameType(self.key, self.label, self.max_score, self.negative_scores, frozenset(self.achievements))
 
 
 class GameStats(models.Model):

@@ -1,4 +1,5 @@
-"""The games the bot plays and the achievements they unlock: every rule about game results lives here."""
+"""The rules of games and the achievements they unlock: every rule about game results lives here (which games
+exist is data: gamestats.models.Game, read through gamestats.games)."""
 
 from __future__ import annotations
 
@@ -20,29 +21,33 @@ class Counts(Protocol):
 
 @dataclass(frozen=True)
 class GameType:
+    """A game's rules: scores from 0 (or below, if it has negative scores) up to its max_score (if any), and which
+    achievements it unlocks (None: all that can apply). Staff register games in the admin or the API
+    (gamestats.models.Game); a game nobody registered plays by PLAIN rules unless a site setting refuses it."""
+
     key: str
     label: str
-    max_score: int  # a perfect game scores this much; scores run from 0 up to it
+    max_score: int | None = None  # a perfect game scores this much
+    negative_scores: bool = False
+    achievements: frozenset[str] | None = None
 
     def score_error(self, score: int) -> str | None:
-        if not 0 <= score <= self.max_score:
-            return f"A {self.label} score runs from 0 to {self.max_score}; got {score}."
+        if score < 0 and not self.negative_scores:
+            if self.max_score is not None:
+                return f"A {self.label} score runs from 0 to {self.max_score}; got {score}."
+            return f"A {self.label} score can't be negative; got {score}."
+        if self.max_score is not None and score > self.max_score:
+            low = "" if self.negative_scores else "from 0 "
+            return f"A {self.label} score runs {low}to {self.max_score}; got {score}."
         return None
 
+    def unlocks(self, achievement: Achievement) -> bool:
+        return self.achievements is None or achievement.key in self.achievements
 
-GAME_TYPES: dict[str, GameType] = {
-    game.key: game
-    for game in (
-        GameType("wordle", "Wordle", 6),  # 6 = solved at the first guess, 1 = at the sixth, 0 = not solved
-        GameType("trivia", "Trivia", 10),  # questions answered right out of 10
-        GameType("hangman", "Hangman", 6),  # lives left
-        GameType("tictactoe", "Tic-tac-toe", 1),
-        GameType("rps", "Rock paper scissors", 1),
-        GameType("connect4", "Connect Four", 1),
-        GameType("blackjack", "Blackjack", 21),
-        GameType("typing", "Typing race", 250),  # words per minute
-    )
-}
+
+def plain(key: str) -> GameType:
+    """An unregistered game: any score, negative too; the achievements that don't need a maximum."""
+    return GameType(key, key, None, True, None)
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ ACHIEVEMENTS: tuple[Achievement, ...] = (
         "perfect_score",
         "Perfect",
         "Scored the most a game allows.",
-        lambda stats, result, game: result.score == game.max_score,
+        lambda stats, result, game: game.max_score is not None and result.score == game.max_score,
     ),
     Achievement(
         "five_in_a_row", "On a roll", "Won 5 games in a row.", lambda stats, result, game: stats.current_streak >= 5
@@ -77,11 +82,7 @@ ACHIEVEMENTS: tuple[Achievement, ...] = (
 ACHIEVEMENT_TITLES = {achievement.key: achievement.title for achievement in ACHIEVEMENTS}
 
 
-def game_type(key: str) -> GameType | None:
-    return GAME_TYPES.get(key)
-
-
 def newly_earned(stats: Counts, result: Result, game: GameType) -> list[Achievement]:
     """Achievements this result earns that the player doesn't hold yet."""
     held = stats.achievement_keys
-    return [a for a in ACHIEVEMENTS if a.key not in held and a.earned(stats, result, game)]
+    return [a for a in ACHIEVEMENTS if a.key not in held and game.unlocks(a) and a.earned(stats, result, game)]

@@ -14,8 +14,8 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from gamestats import guild_settings, rules
-from gamestats.models import CommandLog, DiscordUser, GameStats, Guild, GuildMember
+from gamestats import games, guild_settings, rules
+from gamestats.models import CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
 
 
 class Blacklisted(Exception):
@@ -68,9 +68,10 @@ def game_record(
 ) -> GameOutcome:
     """Count one finished game. The player's row is locked while it is updated, so concurrent results for the
     same player and game are counted one after another and each achievement is unlocked exactly once."""
-    game = rules.game_type(game_type)
+    game = games.game(game_type)
     if game is None:
-        raise ValidationError({"game_type": f"Unknown game {game_type!r}; known: {', '.join(rules.GAME_TYPES)}."})
+        known = ", ".join(known_game.key for known_game in games.known())
+        raise ValidationError({"game_type": f"Unknown game {game_type!r}; known: {known}."})
     if error := game.score_error(score):
         raise ValidationError({"score": error})
     played_at = played_at or timezone.now()
@@ -104,6 +105,13 @@ def _count(stats: GameStats, result: rules.Result, played_at: datetime) -> None:
     stats.current_streak = stats.current_streak + 1 if result.won else 0
     stats.best_streak = max(stats.best_streak, stats.current_streak)
     stats.last_played_at = max(filter(None, [stats.last_played_at, played_at]))
+
+
+def game_save(game: Game) -> Game:
+    """Register a game or change its rules (staff: admin or API); counts already made stay as they are."""
+    game.full_clean()
+    game.save()
+    return game
 
 
 # -- moderation and guild settings ---------------------------------------------------------------------------
@@ -146,6 +154,35 @@ def guild_update(guild: Guild, **changes: Any) -> Guild:
     """Staff changes to a guild: its details, the blacklist, and its bot settings (checked against the schema)."""
     _moderated_update(guild, GUILD_EDITABLE, changes)
     return guild
+
+
+@transaction.atomic
+def guild_report(
+    discord_id: str,
+    *,
+    event: str = "update",
+    at: datetime | None = None,
+    **details: Any,
+) -> Guild:
+    """What the bot says of a guild (the seed's guild fields): its name, owner and member count, and that the bot
+    joined it (`event="joined"`: joined_at, left_at cleared) or left it (`"left"`: left_at). A blacklisted guild
+    is reported on too: this is what the bot sees, not something it asks for."""
+    at = at or timezone.now()
+    guild, created = Guild.objects.get_or_create(discord_id=discord_id, defaults={"joined_at": at})
+    guild = Guild.objects.select_for_update().get(pk=guild.pk)
+    fields = {name: value for name, value in details.items() if name in GUILD_REPORTED and value is not None}
+    for name, value in fields.items():
+        setattr(guild, name, value)
+    if event == "joined":
+        guild.joined_at, guild.left_at = at, None
+    elif event == "left":
+        guild.left_at = at
+    guild.full_clean(exclude=["settings"])
+    guild.save()
+    return guild
+
+
+GUILD_REPORTED = {"name", "owner_id", "member_count"}
 
 
 def set_whitelisted(users: QuerySet[DiscordUser], whitelisted: bool) -> int:

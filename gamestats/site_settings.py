@@ -54,3 +54,20 @@ register(
         help="Games a player needs before appearing on win-rate leaderboards.",
     )
 )
+
+
+def _check_unknown_games(value: str) -> None:
+    if value not in ("plain", "refuse"):
+        raise ValidationError('Either "plain" (count them, no rules) or "refuse" (400).')
+
+
+register(
+    Definition(
+        key="gamestats_unknown_games",
+        kind=str,
+        default="plain",
+        check=_check_unknown_games,
+        help='A game result for a game nobody registered: "plain" counts it with no rules (any score, no maximum), '
+        '"refuse" answers 400.',
+    )
+)

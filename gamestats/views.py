@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from gamestats import charts, clock, leaderboards, quotas, rules, selectors, services, stats
+from gamestats import charts, clock, games, leaderboards, quotas, selectors, services, stats
 from gamestats.api.serializers import LeaderboardEntrySerializer
 from gamestats.forms import BlacklistForm, GuildSettingsForm, LeaderboardForm, SearchForm
 from gamestats.models import DiscordUser, GameStats, Guild
@@ -32,7 +32,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "chart": charts.daily_bars(days),
         "slowest": stats.slowest_commands(),
         "top": stats.top_commands(),
-        "games": rules.GAME_TYPES.values(),
+        "games": games.known(),
         "tz": clock.zone().key,
         "section": "overview",
     }
@@ -108,8 +108,9 @@ def guilds(request: HttpRequest) -> HttpResponse:
 @staff_required
 def guild(request: HttpRequest, discord_id: str, settings_form: GuildSettingsForm | None = None) -> HttpResponse:
     found = get_object_or_404(Guild.objects.annotate(members_seen=Count("members")), discord_id=discord_id)
+    known = games.known()
     game = request.GET.get("game", "")
-    game = game if game in rules.GAME_TYPES else next(iter(rules.GAME_TYPES))
+    game = game if game in {known_game.key for known_game in known} else (known[0].key if known else "")
     days = stats.per_day(found.discord_id)
     context = {
         "guild": found,
@@ -119,7 +120,7 @@ def guild(request: HttpRequest, discord_id: str, settings_form: GuildSettingsFor
         "top": stats.top_commands(found.discord_id),
         "members": stats.most_active_members(found.discord_id),
         "game": game,
-        "games": rules.GAME_TYPES.values(),
+        "games": known,
         "board": leaderboards.leaderboard(game, guild_id=found.discord_id)[:10],
         "settings_form": settings_form
         or GuildSettingsForm(initial={"settings": json.dumps(found.settings, indent=2, ensure_ascii=False)}),
@@ -141,7 +142,7 @@ def guild_settings(request: HttpRequest, discord_id: str) -> HttpResponse:
 
 
 def _board(request: HttpRequest, game: str):
-    if rules.game_type(game) is None:
+    if games.game(game) is None:
         raise Http404("No such game.")
     form = LeaderboardForm(request.GET)
     if not form.is_valid():
@@ -159,8 +160,8 @@ def leaderboard(request: HttpRequest, game: str) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if rows is not None else None
     kept: dict[str, str] = {key: str(value) for key, value in request.GET.items() if key != "page" and value}
     context = {
-        "game": rules.GAME_TYPES[game],
-        "games": rules.GAME_TYPES.values(),
+        "game": games.game(game),
+        "games": games.known(),
         "form": form,
         "page": page,
         "by": form.cleaned_data.get("by") or "wins" if form.is_valid() else "wins",

@@ -126,11 +126,10 @@ def hybrid_search(user: User, text: str, *, limit: int = 50) -> list[Hit]:
         logger.warning("Hybrid search answered with keyword results only: %s", error.message)
         semantic = []
     scores: dict[object, float] = {}
-    for position, memo_id in enumerate((hit.memo.pk for hit in keyword), start=1):
-        scores[memo_id] = scores.get(memo_id, 0.0) + 1.0 / (RRF_K + position)
-    for position, (memo_id, _) in enumerate(semantic, start=1):
-        scores[memo_id] = scores.get(memo_id, 0.0) + 1.0 / (RRF_K + position)
+    for ranked in ([hit.memo.pk for hit in keyword], [memo_id for memo_id, _ in semantic]):
+        for position, memo_id in enumerate(ranked, start=1):
+            scores[memo_id] = scores.get(memo_id, 0.0) + 1.0 / (RRF_K + position)
     ordered = sorted(scores, key=lambda pk: scores[pk], reverse=True)[:limit]
-    found = {hit.memo.pk: hit for hit in keyword}  # keyword hits keep their highlighted snippets
+    found: dict[object, Hit] = {hit.memo.pk: hit for hit in keyword}  # keyword hits keep their highlighted snippets
     found.update({hit.memo.pk: hit for hit in hits([(pk, 0.0) for pk in ordered if pk not in found])})
     return [Hit(memo=found[pk].memo, rank=scores[pk], snippet=found[pk].snippet) for pk in ordered if pk in found]

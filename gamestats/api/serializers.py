@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from gamestats import guild_settings, quotas, rules
-from gamestats.models import ApiUsage, CommandLog, DiscordUser, GameStats, Guild
+from gamestats import guild_settings, quotas
+from gamestats.models import GAME_KEY, ApiUsage, CommandLog, DiscordUser, Game, GameStats, Guild
 from gamestats.snowflakes import validate_snowflake
 
 
@@ -21,9 +21,15 @@ class GameResultInput(serializers.Serializer):
     user_id = snowflake()
     username = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     guild_id = snowflake(required=False, allow_null=True, default=None)
-    game_type = serializers.ChoiceField(choices=sorted(rules.GAME_TYPES))
+    game_type = serializers.CharField(
+        max_length=50,
+        validators=[GAME_KEY],
+        help_text="A game of games/types/, or any other (counted with no rules unless the site refuses them).",
+    )
     won = serializers.BooleanField()
-    score = serializers.IntegerField(min_value=0, help_text="From 0 to the game's max_score (see games/types/).")
+    score = serializers.IntegerField(
+        min_value=-(2**31), max_value=2**31 - 1, help_text="Within the game's rules (see games/types/)."
+    )
     playtime_seconds = serializers.IntegerField(min_value=0, max_value=86_400, default=0)
     played_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -53,7 +59,17 @@ class GameOutcomeSerializer(serializers.Serializer):
 class GameTypeSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # the API's field; shadows Field.label
-    max_score = serializers.IntegerField()
+    max_score = serializers.IntegerField(allow_null=True)
+    negative_scores = serializers.BooleanField()
+    achievements = serializers.ListField(child=serializers.CharField(), allow_null=True)
+
+
+class GameInput(serializers.ModelSerializer):
+    """A game staff register or change (its key can't change once games were counted under it)."""
+
+    class Meta:
+        model = Game
+        fields = ["key", "label", "max_score", "negative_scores", "achievements"]
 
 
 class GameCatalogSerializer(serializers.Serializer):
@@ -140,6 +156,16 @@ class GuildSerializer(serializers.ModelSerializer):
             return guild_settings.clean(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
+
+
+class GuildReportInput(serializers.Serializer):
+    """What the bot knows of a guild: send whatever changed; `event` says it joined or left it."""
+
+    event = serializers.ChoiceField(choices=["update", "joined", "left"], default="update")
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="When; default now.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    owner_id = snowflake(required=False)
+    member_count = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
 
 
 class LeaderboardEntrySerializer(serializers.ModelSerializer):

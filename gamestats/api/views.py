@@ -15,10 +15,10 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAuthenticatedAndMayWrite
-from gamestats import clock, ingest, leaderboards, quotas, rules, selectors, services
+from gamestats import clock, games, ingest, leaderboards, quotas, rules, selectors, services
 from gamestats.api import serializers as shapes
 from gamestats.api.permissions import IsBotOrStaff, StaffChangesOnly
-from gamestats.models import DiscordUser, GameStats, Guild
+from gamestats.models import DiscordUser, Game, GameStats, Guild
 from gamestats.snowflakes import snowflake_error
 
 
@@ -64,10 +64,41 @@ class GameResultView(GamestatsView):
 
 
 class GameTypesView(GamestatsView):
+    """GET: the games (registered, then played without being registered) and the achievements. POST (staff):
+    register a game with its rules."""
+
+    permission_classes = [*GamestatsView.permission_classes, StaffChangesOnly]
+
     @extend_schema(responses=shapes.GameCatalogSerializer)
     def get(self, request: Request) -> Response:
-        catalog = {"games": rules.GAME_TYPES.values(), "achievements": rules.ACHIEVEMENTS}
+        catalog = {"games": games.known(), "achievements": rules.ACHIEVEMENTS}
         return Response(shapes.GameCatalogSerializer(catalog).data)
+
+    @extend_schema(request=shapes.GameInput, responses={201: shapes.GameInput})
+    def post(self, request: Request) -> Response:
+        given = shapes.GameInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        game = services.game_save(Game(**given.validated_data))
+        return Response(shapes.GameInput(game).data, status=status.HTTP_201_CREATED)
+
+
+class GameTypeView(GamestatsView):
+    """PATCH (staff): change a registered game's label or rules."""
+
+    permission_classes = [*GamestatsView.permission_classes, StaffChangesOnly]
+
+    @extend_schema(request=shapes.GameInput, responses=shapes.GameInput)
+    def patch(self, request: Request, key: str) -> Response:
+        game = Game.objects.filter(key=key).first()
+        if game is None:
+            raise exceptions.NotFound("No registered game with this key.")
+        given = shapes.GameInput(game, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        if given.validated_data.get("key", key) != key:
+            raise exceptions.ValidationError({"key": "A game's key can't change; register a new game instead."})
+        for field, value in given.validated_data.items():
+            setattr(game, field, value)
+        return Response(shapes.GameInput(services.game_save(game)).data)
 
 
 class ConsumeView(GamestatsView):
@@ -151,6 +182,20 @@ class GuildViewSet(DiscordViewSet):
         return selectors.find_guilds(self.request.query_params.get("q", ""))
 
 
+class GuildReportView(GamestatsView):
+    """The bot reports a guild: name, owner, member count, and that it joined or left (the guild is made on first
+    report). Moderation and settings stay staff's, through PATCH on the guild."""
+
+    @extend_schema(request=shapes.GuildReportInput, responses=shapes.GuildSerializer)
+    def post(self, request: Request, discord_id: str) -> Response:
+        if error := snowflake_error(discord_id):
+            raise exceptions.ValidationError({"discord_id": error})
+        given = shapes.GuildReportInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        guild = services.guild_report(discord_id, **given.validated_data)
+        return Response(shapes.GuildSerializer(selectors.find_guilds("").get(pk=guild.pk)).data)
+
+
 class LeaderboardQuery(serializers.Serializer):
     by = serializers.ChoiceField(choices=list(leaderboards.ORDERS), default="wins")
     guild = serializers.CharField(required=False, help_text="A guild's Discord id: only players seen there.")
@@ -176,7 +221,7 @@ class LeaderboardView(ListAPIView):
     def get_queryset(self) -> QuerySet[GameStats]:
         if getattr(self, "swagger_fake_view", False):
             return GameStats.objects.none()
-        if rules.game_type(self.kwargs["game"]) is None:
+        if games.game(self.kwargs["game"]) is None:
             raise Http404("No such game.")
         query = LeaderboardQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)

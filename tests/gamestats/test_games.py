@@ -13,6 +13,7 @@ from tests.gamestats.conftest import snowflake
 pytestmark = pytest.mark.django_db
 
 GAMES = "/api/v1/gamestats/games/"
+TYPES = "/api/v1/gamestats/games/types/"
 
 
 def play(client, user_id, won=True, score=3, game="wordle", **extra):
@@ -71,7 +72,7 @@ def test_a_hundred_games_earn_the_regular_badge(db):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"game_type": "chess"}, "game_type"),
+        ({"game_type": "Not a key!"}, "game_type"),
         ({"score": 7}, "score"),
         ({"score": -1}, "score"),
         ({"user_id": "123"}, "user_id"),
@@ -105,7 +106,8 @@ def test_blacklisted_players_are_refused_with_the_reason(bot):
 def test_the_bot_can_list_games_and_achievements(bot):
     body = bot.get("/api/v1/gamestats/games/types/").json()
 
-    assert {"key": "wordle", "label": "Wordle", "max_score": 6} in body["games"]
+    wordle = next(game for game in body["games"] if game["key"] == "wordle")
+    assert (wordle["label"], wordle["max_score"], wordle["negative_scores"]) == ("Wordle", 6, False)
     assert [a["key"] for a in body["achievements"]] == [
         "first_win",
         "ten_wins",
@@ -113,3 +115,71 @@ def test_the_bot_can_list_games_and_achievements(bot):
         "perfect_score",
         "five_in_a_row",
     ]
+
+
+def test_a_game_nobody_registered_is_counted_with_no_rules(bot):
+    """The seed's game_type is open text: an unknown game was a 400, and negative scores always were."""
+    ann = snowflake()
+
+    first = play(bot, ann, True, -12, game="golf")
+    play(bot, ann, True, 100_000, game="golf")
+
+    assert first.status_code == 200 and [a["key"] for a in first.json()["unlocked"]] == ["first_win"]
+    stats = GameStats.objects.get(user_id=ann, game_type="golf")
+    assert (stats.worst_score, stats.best_score) == (-12, 100_000)
+    assert "perfect_score" not in {a["key"] for a in stats.achievements}  # no maximum, no perfect game
+    listed = bot.get("/api/v1/gamestats/games/types/").json()["games"]
+    assert {"key": "golf", "label": "golf", "max_score": None, "negative_scores": True, "achievements": None} in listed
+
+
+def test_the_site_can_refuse_unknown_games(bot):
+    from accounts import site_settings
+
+    site_settings.set_value("gamestats_unknown_games", "refuse")
+
+    response = play(bot, snowflake(), game="golf")
+
+    assert response.status_code == 400 and "Unknown game 'golf'" in response.json()["detail"]
+    assert not GameStats.objects.exists()
+
+
+def test_staff_register_a_game_with_its_rules_and_the_bot_plays_by_them(bot, staff):
+    from tests.conftest import jwt_client
+
+    staff_api = jwt_client(staff)
+    rules = {"key": "darts", "label": "Darts", "max_score": 180, "negative_scores": True, "achievements": ["first_win"]}
+    assert bot.post(TYPES, rules, format="json").status_code == 403  # the bot reads, staff register
+    assert staff_api.post(TYPES, rules, format="json").status_code == 201
+    ann = snowflake()
+
+    assert play(bot, ann, True, 181, game="darts").status_code == 400
+    for _ in range(5):
+        assert play(bot, ann, True, -3, game="darts").status_code == 200
+
+    stats = GameStats.objects.get(user_id=ann, game_type="darts")
+    assert [a["key"] for a in stats.achievements] == ["first_win"]  # five in a row isn't one of darts'
+
+
+def test_staff_change_a_game_but_not_its_key(staff):
+    from tests.conftest import jwt_client
+
+    staff_api = jwt_client(staff)
+
+    changed = staff_api.patch(f"{TYPES}wordle/", {"max_score": 7, "label": "Wordle+"}, format="json")
+    renamed = staff_api.patch(f"{TYPES}wordle/", {"key": "wordle2"}, format="json")
+    missing = staff_api.patch(f"{TYPES}nope/", {"label": "x"}, format="json")
+    bad = staff_api.post(TYPES, {"key": "x", "label": "X", "max_score": -1}, format="json")
+
+    assert changed.status_code == 200 and changed.json()["max_score"] == 7
+    assert renamed.status_code == 400 and missing.status_code == 404
+    assert bad.status_code == 400 and "max_score" in bad.json()["errors"]
+    assert game_record(user_id=snowflake(), game_type="wordle", won=True, score=7, playtime_seconds=1).stats
+
+
+def test_staff_register_games_in_the_admin(admin_client):
+    from gamestats.models import Game
+
+    form = {"key": "chess", "label": "Chess", "max_score": "1", "achievements": '["first_win", "ten_wins"]'}
+
+    assert admin_client.post("/admin/gamestats/game/add/", form).status_code == 302
+    assert Game.objects.get(key="chess").rules().achievements == frozenset({"first_win", "ten_wins"})

@@ -105,6 +105,10 @@ def test_leaderboard_page_and_json_export(admin_client, data):
     assert export["Content-Disposition"] == 'attachment; filename="leaderboard-wordle.json"'
     assert [row["username"] for row in body["entries"]] == ["player2", "player1", "player0"]
     assert admin_client.get("/gamestats/leaderboards/wordle/", {"by": "nonsense"}).status_code == 400
+    assert "Nobody has played this yet" in admin_client.get("/gamestats/leaderboards/chess/").content.decode()
+    from accounts import site_settings
+
+    site_settings.set_value("gamestats_unknown_games", "refuse")
     assert admin_client.get("/gamestats/leaderboards/chess/").status_code == 404
 
 

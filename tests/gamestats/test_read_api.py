@@ -49,7 +49,11 @@ def test_bad_leaderboard_parameters_are_a_400(bot, params):
     assert bot.get("/api/v1/gamestats/leaderboards/wordle/", params).status_code == 400
 
 
-def test_an_unknown_game_has_no_leaderboard(bot):
+def test_an_unknown_game_has_an_empty_leaderboard_unless_the_site_refuses_unknown_games(bot):
+    from accounts import site_settings
+
+    assert bot.get("/api/v1/gamestats/leaderboards/chess/").json()["results"] == []
+    site_settings.set_value("gamestats_unknown_games", "refuse")
     assert bot.get("/api/v1/gamestats/leaderboards/chess/").status_code == 404
 
 
@@ -129,3 +133,42 @@ def test_read_only_keys_can_read_but_not_send(service_account):
 
     assert client.get(USERS).status_code == 200
     assert client.post("/api/v1/gamestats/commands/", {"user_id": snowflake(), "command": "x"}).status_code == 403
+
+
+def test_the_bot_reports_a_guilds_owner_members_and_when_it_joined_and_left(bot, staff):
+    """These seed fields could only be set by staff, so they were never filled in."""
+    from tests.conftest import jwt_client
+
+    guild, owner = snowflake(), snowflake()
+    url = f"/api/v1/gamestats/guilds/{guild}/report/"
+
+    joined = bot.post(url, {"event": "joined", "name": "Cafe", "owner_id": owner, "member_count": 42,
+                            "at": "2026-11-01T10:00:00Z"}, format="json")  # fmt: skip
+    grown = bot.post(url, {"member_count": 57}, format="json")
+    left = bot.post(url, {"event": "left", "at": "2026-12-01T10:00:00Z"}, format="json")
+
+    assert joined.status_code == grown.status_code == left.status_code == 200
+    body = left.json()
+    assert (body["name"], body["owner_id"], body["member_count"]) == ("Cafe", owner, 57)
+    assert body["joined_at"].startswith("2026-11-01") and body["left_at"].startswith("2026-12-01")
+    back = bot.post(url, {"event": "joined"}, format="json").json()
+    assert back["left_at"] is None
+    # moderation stays staff's
+    assert bot.patch(f"/api/v1/gamestats/guilds/{guild}/", {"is_blacklisted": True}, format="json").status_code == 403
+    assert jwt_client(staff).post(url, {"member_count": 1}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("guild", "body"),
+    [("123", {}), (None, {"owner_id": "abc"}), (None, {"member_count": -1}), (None, {"event": "kicked"})],
+)
+def test_bad_guild_reports_are_a_400(bot, guild, body):
+    from gamestats.models import Guild
+
+    response = bot.post(f"/api/v1/gamestats/guilds/{guild or snowflake()}/report/", body, format="json")
+
+    assert response.status_code == 400 and not Guild.objects.exists()
+
+
+def test_others_cannot_report_guilds(alice_api):
+    assert alice_api.post(f"/api/v1/gamestats/guilds/{snowflake()}/report/", {}, format="json").status_code == 403
