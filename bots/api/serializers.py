@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ai.models import AIConfig
-from bots.models import Bot, BotReply, DiaryPreference
+from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
 from bots.services import MAX_QUESTION_CHARS
 
 
@@ -60,6 +60,16 @@ class AskInput(serializers.Serializer):
     bot = serializers.UUIDField()
     question = serializers.CharField(max_length=MAX_QUESTION_CHARS)
     parent = serializers.UUIDField(required=False, allow_null=True)  # type: ignore[assignment]  # API field
+
+
+class DiaryJobSerializer(serializers.ModelSerializer):
+    """An AI diary job: due after `run_after`, its status, and what its last run did."""
+
+    class Meta:
+        model = AIDiaryJob
+        fields = ["id", "target_date", "status", "attempts", "outcome", "last_error", "run_after", "created_at",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = fields
 
 
 class DiaryPreferenceSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from bots.api import views
 router = SimpleRouter()
 router.register("bots", views.BotViewSet, basename="bot")
 router.register("bot-replies", views.ReplyViewSet, basename="bot-reply")
+router.register("ai-diaries/jobs", views.DiaryJobViewSet, basename="ai-diary-job")
 
 urlpatterns = [
     path("memos/<uuid:memo_pk>/bot-replies/", views.MemoRepliesView.as_view(), name="memo-bot-replies"),

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.principals import signed_in
 from bots import services
 from bots.api import serializers
-from bots.models import Bot, BotReply, DiaryPreference
+from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
 from memos.models import Memo
 
 
@@ -28,7 +29,6 @@ class BotViewSet(viewsets.ModelViewSet):
     """The user's bots, in their order. `reorder/` takes `{"order": [ids]}`; `avatar/` a multipart image."""
 
     serializer_class = serializers.BotSerializer
-    pagination_class = None  # a handful per user, shown in their order
 
     def get_queryset(self) -> QuerySet[Bot]:
         if getattr(self, "swagger_fake_view", False):
@@ -75,17 +75,20 @@ class BotViewSet(viewsets.ModelViewSet):
         return Response(serializers.BotSerializer(bot).data)
 
 
-class MemoRepliesView(APIView):
-    """GET: the bots' thread under a memo. POST: ask a bot a follow-up (`bot`, `question`, optional `parent`)."""
+class MemoRepliesView(ListAPIView):
+    """GET: the bots' thread under a memo, oldest first (paginated). POST: ask a bot a follow-up (`bot`,
+    `question`, optional `parent`)."""
+
+    serializer_class = serializers.ReplySerializer
 
     def memo(self, request: Request, memo_pk: str) -> Memo:
         return get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=memo_pk)
 
-    @extend_schema(responses=serializers.ReplySerializer(many=True))
-    def get(self, request: Request, memo_pk: str) -> Response:
-        replies = BotReply.objects.filter(memo=self.memo(request, memo_pk)).select_related("bot", "revision")
-        replies = replies.prefetch_related("cited_resources").order_by("created_at")
-        return Response(serializers.ReplySerializer(replies, many=True).data)
+    def get_queryset(self) -> QuerySet[BotReply]:
+        if getattr(self, "swagger_fake_view", False):
+            return BotReply.objects.none()
+        replies = BotReply.objects.filter(memo=self.memo(self.request, self.kwargs["memo_pk"]))
+        return replies.select_related("bot", "revision").prefetch_related("cited_resources").order_by("created_at")
 
     @extend_schema(request=serializers.AskInput, responses={201: serializers.ReplySerializer})
     def post(self, request: Request, memo_pk: str) -> Response:
@@ -139,6 +142,29 @@ class DiaryPreferenceView(APIView):
         given.is_valid(raise_exception=True)
         preference = services.diary_preference_set(signed_in(request), enabled=given.validated_data["enabled"])
         return Response(serializers.DiaryPreferenceSerializer(preference).data)
+
+
+class DiaryJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your AI diary jobs, newest day first: whether each day's diary is pending, running, done or failed, and
+    why (`?date=YYYY-MM-DD` for one day)."""
+
+    serializer_class = serializers.DiaryJobSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("date", date, description="Only this day's job.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[AIDiaryJob]:
+        if getattr(self, "swagger_fake_view", False):
+            return AIDiaryJob.objects.none()
+        jobs = AIDiaryJob.objects.filter(owner=signed_in(self.request)).order_by("-target_date")
+        day = self.request.query_params.get("date")
+        if day:
+            try:
+                jobs = jobs.filter(target_date=date.fromisoformat(day))
+            except ValueError:
+                raise ValidationError({"date": "A date looks like 2026-11-20."}) from None
+        return jobs
 
 
 class DiaryGenerateView(APIView):

@@ -37,9 +37,9 @@ def test_create_list_update_and_delete_a_bot(alice_api):
 
     assert created.status_code == 201 and created.json()["tags"] == ["garden"]
     assert updated.json()["auto_reply"] is True
-    assert [bot["name"] for bot in listed.json()] == ["Sage"]
+    assert [bot["name"] for bot in listed.json()["results"]] == ["Sage"] and listed.json()["count"] == 1
     assert deleted.status_code == 204
-    assert alice_api.get(BOTS).json() == [] and Bot.objects.get().is_deleted
+    assert alice_api.get(BOTS).json()["results"] == [] and Bot.objects.get().is_deleted
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_ask_a_follow_up_through_the_api(alice_api, alice, fake_llm):
 
     asked = alice_api.post(url, {"bot": str(bot.pk), "question": "When to prune?"})
     tasks.write_reply.call(asked.json()["id"])
-    thread = alice_api.get(url).json()
+    thread = alice_api.get(url).json()["results"]
 
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     assert thread[0]["status"] == "complete" and thread[0]["user_question"] == "When to prune?"
@@ -214,17 +214,17 @@ def test_the_bots_page_never_loads_an_outside_avatar(client, alice):
 def test_a_deleted_bot_can_be_listed_and_restored_unless_its_name_is_taken(alice_api, bob_api):
     sage = alice_api.post(BOTS, {"name": "sage"}, format="json").json()
     alice_api.delete(f"{BOTS}{sage['id']}/")
-    assert [bot["name"] for bot in alice_api.get(BOTS, {"deleted": "true"}).json()] == ["sage"]
+    assert [bot["name"] for bot in alice_api.get(BOTS, {"deleted": "true"}).json()["results"]] == ["sage"]
     assert bob_api.post(f"{BOTS}{sage['id']}/restore/").status_code == 404  # not theirs
 
     alice_api.post(BOTS, {"name": "Sage"}, format="json")  # a new bot took the name meanwhile
     refused = alice_api.post(f"{BOTS}{sage['id']}/restore/")
     assert refused.status_code == 400 and "already have a bot with this name" in refused.json()["detail"]
 
-    alice_api.delete(f"{BOTS}{alice_api.get(BOTS).json()[0]['id']}/")
+    alice_api.delete(f"{BOTS}{alice_api.get(BOTS).json()['results'][0]['id']}/")
     restored = alice_api.post(f"{BOTS}{sage['id']}/restore/")
     assert restored.status_code == 200
-    assert [bot["name"] for bot in alice_api.get(BOTS).json()] == ["sage"]
+    assert [bot["name"] for bot in alice_api.get(BOTS).json()["results"]] == ["sage"]
 
 
 def test_staff_restore_deleted_bots_from_the_admin(admin_client, alice):
@@ -237,3 +237,36 @@ def test_staff_restore_deleted_bots_from_the_admin(admin_client, alice):
     admin_client.post("/admin/bots/bot/", {"action": "restore", "_selected_action": [str(bot.pk)]})
 
     assert Bot.objects.get(pk=bot.pk).is_deleted is False
+
+
+def test_bots_and_a_memos_replies_are_paginated_in_constant_queries(alice, alice_api, django_assert_max_num_queries):
+    memo = memo_services.memo_create(owner=alice, content="Roses")
+    for n in range(3):
+        bot = services.bot_create(owner=alice, name=f"bot{n}")
+        services.reply_ask(memo=memo, bot=bot, question=f"question {n}", user=alice)
+
+    # user, bots page, its count
+    with django_assert_max_num_queries(4):
+        bots = alice_api.get(BOTS, {"page_size": 2}).json()
+    # user, memo, replies page, its count, cited attachments of the page
+    with django_assert_max_num_queries(6):
+        replies = alice_api.get(f"/api/v1/memos/{memo.pk}/bot-replies/", {"page_size": 2}).json()
+
+    assert bots["count"] == 3 and len(bots["results"]) == 2 and bots["next"]
+    assert replies["count"] == 3 and [r["user_question"] for r in replies["results"]] == ["question 0", "question 1"]
+
+
+def test_ai_diary_jobs_are_listed_with_their_status(alice, alice_api, bob_api):
+    from datetime import date
+
+    services.diary_job_request(alice, date(2026, 11, 20))
+    services.diary_job_request(alice, date(2026, 11, 21))
+
+    listed = alice_api.get("/api/v1/ai-diaries/jobs/").json()
+    one = alice_api.get("/api/v1/ai-diaries/jobs/", {"date": "2026-11-20"}).json()
+
+    assert [job["target_date"] for job in listed["results"]] == ["2026-11-21", "2026-11-20"]
+    assert [job["status"] for job in one["results"]] == ["pending"]
+    assert alice_api.get("/api/v1/ai-diaries/jobs/", {"date": "soon"}).status_code == 400
+    assert bob_api.get("/api/v1/ai-diaries/jobs/").json()["count"] == 0
+    assert bob_api.get(f"/api/v1/ai-diaries/jobs/{listed['results'][0]['id']}/").status_code == 404

@@ -3,12 +3,22 @@
 (function () {
   const thread = document.querySelector(".bot-thread[data-busy]");
   if (!thread) return;
-  const url = thread.dataset.repliesUrl;
+  const first = `${thread.dataset.repliesUrl}?page_size=200`;
+  async function allReplies() {  // the list is paginated; a long thread spans pages
+    const replies = [];
+    for (let url = first; url;) {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) return null;
+      const page = await response.json();
+      replies.push(...page.results);
+      url = page.next;
+    }
+    return replies;
+  }
   async function poll() {
     try {
-      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (response.ok) {
-        const replies = await response.json();
+      const replies = await allReplies();
+      if (replies) {
         let busy = false;
         for (const reply of replies) {
           const article = thread.querySelector(`[data-reply="${reply.id}"]`);
