@@ -1,5 +1,6 @@
-"""Schemathesis over the whole OpenAPI schema, as a signed-in user with a working (fake) model provider: no
-request, however odd, may get a 5xx. Bounded (FUZZ_EXAMPLES per operation, fixed seed) to keep `make test` short."""
+"""Schemathesis over the whole OpenAPI schema, as a signed-in user and as staff with an API key, with a working
+(fake) model provider: no request, however odd, may get a 5xx. Bounded (FUZZ_EXAMPLES per operation, fixed seed)
+to keep `make test` short; `FUZZ_EXAMPLES=20` is the attack round's setting."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ def bearer(db, fake_llm) -> dict[str, str]:
     return {"Authorization": jwt_client(user)._credentials["HTTP_AUTHORIZATION"]}
 
 
+@pytest.fixture
+def staff_key(db, fake_llm) -> dict[str, str]:
+    """Staff reach every operation (AI configs, game stats ingest, scans), through an API key."""
+    from accounts.models import Role
+    from accounts.services import api_key_create
+    from tests.accounts.factories import UserFactory
+
+    staff = UserFactory(email="staff-fuzzer@example.com", name="Staff fuzzer", role=Role.ADMIN)
+    _, key = api_key_create(user=staff, name="fuzz")
+    return {"Authorization": f"Api-Key {key}"}
+
+
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 @settings(
@@ -35,3 +48,15 @@ def bearer(db, fake_llm) -> dict[str, str]:
 )
 def test_no_request_gets_a_server_error(case, bearer):
     case.call_and_validate(headers=bearer, checks=[schemathesis.checks.not_a_server_error])
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_staff_request_gets_a_server_error(case, staff_key):
+    case.call_and_validate(headers=staff_key, checks=[schemathesis.checks.not_a_server_error])
