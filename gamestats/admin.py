@@ -142,7 +142,8 @@ class CommandLogAdmin(admin.ModelAdmin):
     list_filter = ["success", "command_name", "executed_at"]
     search_fields = ["=user__discord_id", "user__username", "=guild__discord_id", "command_name"]
     list_select_related = ["user", "guild"]
-    date_hierarchy = "executed_at"
+    # No date_hierarchy: it reads every log for the months it offers (0.3 s at a million); the executed_at filter
+    # (today, past 7 days, this month, this year) costs nothing.
     show_full_result_count = False  # counting millions of logs on every page isn't worth it
     readonly_fields = [f.name for f in CommandLog._meta.fields]
 
