@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from ai.validators import validate_base_url, validate_model_name
 
+CONFIG_KEY = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]{0,49}$", "A config's name is lower-case letters, digits, _ and -, e.g. local-llama."
+)
+
 
 class AIConfig(models.Model):
-    """How to reach one OpenAI-compatible provider for one purpose (Mosaic `server_ai_configs`)."""
+    """How to reach one OpenAI-compatible provider (Mosaic `server_ai_configs`, whose key is free text). The
+    configs named `chat`, `embedding`, `diary` and `bot` are the defaults for those purposes; any other name is a
+    provider a chat or a bot can pick (a local model for bots, a hosted one for chat)."""
 
     class Key(models.TextChoices):
+        """The purposes with a default config of their name."""
+
         CHAT = "chat", "Chat"
         EMBEDDING = "embedding", "Embeddings"
         DIARY = "diary", "Diary generation"
@@ -28,7 +36,14 @@ class AIConfig(models.Model):
         GEMINI = "gemini", "Gemini (OpenAI endpoint)"
         OTHER = "other", "Other OpenAI-compatible"
 
-    key = models.CharField(max_length=20, choices=Key.choices, unique=True)
+    key = models.CharField(
+        "name",
+        max_length=50,
+        unique=True,
+        validators=[CONFIG_KEY],
+        help_text="chat, embedding, diary or bot: the default for that purpose; any other name: a provider chats and "
+        "bots can pick.",
+    )
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
     base_url = models.URLField(
         max_length=500, validators=[validate_base_url], help_text="e.g. http://127.0.0.1:11434/v1 for Ollama."
@@ -49,7 +64,12 @@ class AIConfig(models.Model):
         verbose_name = "AI config"
 
     def __str__(self) -> str:
-        return f"{self.get_key_display()}: {self.model} at {self.base_url}"
+        return f"{self.key} ({self.model})"  # shown to users picking one: never the provider's address
+
+    @property
+    def purpose(self) -> str:
+        """What the config is the default for, or "" for a named provider."""
+        return self.Key(self.key).label if self.key in self.Key.values else ""
 
     @property
     def has_api_key(self) -> bool:

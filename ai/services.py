@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time as time_module
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -103,11 +104,22 @@ def forget_endpoints() -> None:
 
 
 def endpoint_for(key: str) -> Endpoint:
-    """The decrypted endpoint of a config; ProviderError(NOT_CONFIGURED) when there is none."""
-    cached = _endpoints.get(key)
+    """The decrypted endpoint of the config named `key`; ProviderError(NOT_CONFIGURED) when there is none."""
+    return _cached(key, lambda: _load_endpoint(AIConfig.objects.filter(key=key).first(), key))
+
+
+def endpoint_of(config_id: int | None, purpose: str) -> Endpoint:
+    """The endpoint of the config a chat or bot picked (by id), else of the purpose's default config."""
+    if config_id is None:
+        return endpoint_for(purpose)
+    return _cached(f"#{config_id}", lambda: _load_endpoint(AIConfig.objects.filter(pk=config_id).first(), purpose))
+
+
+def _cached(name: str, load: Callable[[], Endpoint | ProviderError]) -> Endpoint:
+    cached = _endpoints.get(name)
     if cached is None or cached[0] < time_module.monotonic():
-        cached = (time_module.monotonic() + ENDPOINT_CACHE_SECONDS, _load_endpoint(key))
-        _endpoints[key] = cached
+        cached = (time_module.monotonic() + ENDPOINT_CACHE_SECONDS, load())
+        _endpoints[name] = cached
     if isinstance(cached[1], ProviderError):
         raise ProviderError(cached[1].kind, cached[1].message)
     return cached[1]
@@ -124,12 +136,12 @@ def abandoned_after(calls: int = 1) -> timedelta:
     return timedelta(seconds=longest or 60) * calls + ABANDONED_GRACE
 
 
-def _load_endpoint(key: str) -> Endpoint | ProviderError:
-    config = AIConfig.objects.filter(key=key).first()
+def _load_endpoint(config: AIConfig | None, key: str) -> Endpoint | ProviderError:
     if config is None:
+        wanted = AIConfig.Key(key).label.lower() if key in AIConfig.Key.values else f"the name {key}"
         return ProviderError(
             ProviderError.NOT_CONFIGURED,
-            f"No AI provider is configured for {AIConfig.Key(key).label.lower()}. An administrator can add one "
+            f"No AI provider is configured for {wanted}. An administrator can add one "
             "under Admin → AI configs (any OpenAI-compatible server: Ollama, llama.cpp, vLLM, OpenAI, …).",
         )
     try:
@@ -139,7 +151,7 @@ def _load_endpoint(key: str) -> Endpoint | ProviderError:
     if api_key_problem(api_key):  # saved before keys were checked on input
         return ProviderError(
             ProviderError.UNAUTHORIZED,
-            f"The API key of the {config.get_key_display().lower()} config can't be sent to a provider (it has "
+            f"The API key of the {config.key} config can't be sent to a provider (it has "
             "characters no HTTP header may carry); an administrator should enter it again under Admin → AI configs.",
         )
     return Endpoint(

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from ai.models import AIConfig
 from chats.models import Chat, Folder
 from chats.services import MAX_MESSAGE_CHARS
 
@@ -30,6 +31,13 @@ class ChatSettingsForm(forms.Form):
     use_notes = forms.BooleanField(required=False, label="Answer from my notes (related memos are cited)")
     pinned = forms.BooleanField(required=False, label="Pinned")
     folder = forms.ModelChoiceField(queryset=Folder.objects.none(), required=False, empty_label="No folder")
+    ai_config = forms.ModelChoiceField(
+        queryset=AIConfig.objects.exclude(key=AIConfig.Key.EMBEDDING),
+        required=False,
+        to_field_name="key",
+        label="AI provider",
+        empty_label="Default (chat)",
+    )
 
     def __init__(self, *args: Any, owner: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,7 +48,8 @@ class ChatSettingsForm(forms.Form):
     def for_chat(cls, chat: Chat) -> ChatSettingsForm:
         """The form filled in with the chat's current settings."""
         initial = {name: getattr(chat, name) for name in ("title", "system_prompt", "use_notes", "pinned")}
-        return cls(owner=chat.owner, initial={**initial, "folder": chat.folder_id})
+        config = chat.ai_config.key if chat.ai_config_id and chat.ai_config else None
+        return cls(owner=chat.owner, initial={**initial, "folder": chat.folder_id, "ai_config": config})
 
 
 class FolderForm(forms.Form):

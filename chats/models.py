@@ -38,7 +38,16 @@ class Chat(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats")
     title = models.CharField(max_length=255, default=DEFAULT_TITLE)
     title_source = models.CharField(max_length=10, choices=TitleSource.choices, default=TitleSource.DEFAULT)
-    model = models.CharField(max_length=200, blank=True, help_text="Empty: the chat config's model.")
+    ai_config = models.ForeignKey(
+        "ai.AIConfig",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="AI config",
+        help_text="The provider this chat asks; empty: the `chat` config.",
+    )
+    model = models.CharField(max_length=200, blank=True, help_text="Empty: its config's model.")
     system_prompt = models.TextField(blank=True)
     pinned = models.BooleanField(default=False)
     use_notes = models.BooleanField(

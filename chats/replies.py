@@ -118,7 +118,7 @@ async def run_reply(
     else:
         messages = prompt if prompt is not None else await in_thread(services.prompt_for)(reply)
         try:
-            endpoint = await in_thread(ai_services.endpoint_for)(AIConfig.Key.CHAT)
+            endpoint = await in_thread(ai_services.endpoint_of)(reply.chat.ai_config_id, AIConfig.Key.CHAT)
         except ProviderError as exc:
             reply = await in_thread(services.reply_fail)(reply, error=exc)
             yield Event("error", message_payload(reply))

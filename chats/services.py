@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
-from ai.models import TokenUsage
+from ai.models import AIConfig, TokenUsage
 from chats import selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
 
@@ -42,9 +42,11 @@ def chat_create(
     folder: Folder | None = None,
     pinned: bool = False,
     use_notes: bool = False,
+    ai_config: AIConfig | None = None,
 ) -> Chat:
     """Start a chat; a blank title gets the default and an automatic one after the first reply."""
     _check_folder(owner, folder)
+    _check_config(ai_config)
     chat = Chat(
         owner=owner,
         title=title.strip() or DEFAULT_TITLE,
@@ -54,6 +56,7 @@ def chat_create(
         folder=folder,
         pinned=pinned,
         use_notes=use_notes,
+        ai_config=ai_config,
     )
     chat.full_clean()
     chat.save()
@@ -62,12 +65,14 @@ def chat_create(
 
 def chat_update(chat: Chat, **changes: Any) -> Chat:
     """Rename, re-file, pin, or change the model or system prompt of a chat."""
-    allowed = {"title", "model", "system_prompt", "folder", "pinned", "use_notes"}
+    allowed = {"title", "model", "system_prompt", "folder", "pinned", "use_notes", "ai_config"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Not a chat field: {', '.join(sorted(unknown))}")
     if "folder" in changes:
         _check_folder(chat.owner, changes["folder"])
+    if "ai_config" in changes:
+        _check_config(changes["ai_config"])
     if "title" in changes:
         changes["title"] = changes["title"].strip()
         if not changes["title"]:
@@ -87,6 +92,11 @@ def chat_delete(chat: Chat) -> None:
 def _check_folder(owner: User, folder: Folder | None) -> None:
     if folder is not None and folder.owner_id != owner.pk:
         raise ValidationError({"folder": "No such folder."})
+
+
+def _check_config(config: AIConfig | None) -> None:
+    if config is not None and config.key == AIConfig.Key.EMBEDDING:
+        raise ValidationError({"ai_config": "The embedding config can't chat; pick another."})
 
 
 def folder_create(*, owner: User, name: str) -> Folder:

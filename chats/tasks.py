@@ -36,7 +36,7 @@ def generate_title(chat_id: int) -> str | None:
         return None
     excerpt = "\n\n".join(f"{role}: {content[:1000]}" for role, content in turns)
     try:
-        endpoint = ai_services.endpoint_for(AIConfig.Key.CHAT)
+        endpoint = ai_services.endpoint_of(chat.ai_config_id, AIConfig.Key.CHAT)
         completion = async_to_sync(client.complete)(
             endpoint,
             [{"role": "system", "content": TITLE_PROMPT}, {"role": "user", "content": excerpt}],

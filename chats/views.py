@@ -26,7 +26,7 @@ PAGE_SIZE = 30
 
 
 def _own_chat(request: HttpRequest, pk: int) -> Chat:
-    return get_object_or_404(Chat.objects.visible_to(signed_in(request)), pk=pk)
+    return get_object_or_404(Chat.objects.visible_to(signed_in(request)).select_related("ai_config"), pk=pk)
 
 
 def _own_message(chat: Chat, pk: int) -> Message:

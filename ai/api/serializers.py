@@ -38,6 +38,15 @@ class AIConfigSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "has_api_key", "created_at", "updated_at"]
 
 
+class ProviderSerializer(serializers.ModelSerializer):
+    purpose = serializers.CharField(read_only=True, help_text="What it is the default for, or empty.")
+
+    class Meta:
+        model = AIConfig
+        fields = ["key", "model", "purpose"]
+        read_only_fields = fields
+
+
 class ModelsOutput(serializers.Serializer):
     default = serializers.CharField()
     models = serializers.ListField(child=serializers.CharField())

@@ -6,8 +6,9 @@ from typing import cast
 
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status, viewsets
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,13 +67,29 @@ class AIConfigViewSet(viewsets.ModelViewSet):
         services.ai_config_delete(instance)
 
 
-class ModelsView(APIView):
-    """The models the chat provider offers, and the configured default."""
+class ProvidersView(ListAPIView):
+    """The AI configs a chat or a bot may pick, by name with their default model (never their address)."""
 
-    @extend_schema(responses=serializers.ModelsOutput)
+    serializer_class = serializers.ProviderSerializer
+
+    def get_queryset(self) -> QuerySet[AIConfig]:
+        return AIConfig.objects.exclude(key=AIConfig.Key.EMBEDDING).order_by("key")
+
+
+class ModelsView(APIView):
+    """The models a provider offers (`?config=` a name from ai/providers/; default the chat config), and its
+    default."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("config", str, description="An AI config's name; default chat.")],
+        responses=serializers.ModelsOutput,
+    )
     def get(self, request: Request) -> Response:
+        name = request.query_params.get("config") or AIConfig.Key.CHAT
+        if name == AIConfig.Key.EMBEDDING:
+            raise exceptions.ValidationError({"config": "The embedding config has no chat models."})
         try:
-            endpoint = services.endpoint_for(AIConfig.Key.CHAT)
+            endpoint = services.endpoint_for(name)
             models = async_to_sync(client.list_models)(endpoint)
         except ProviderError as exc:
             raise provider_exception(exc) from None

@@ -100,7 +100,7 @@ def _prepare(viewset: MessageViewSet, request: HttpRequest, chat_pk: int) -> Pre
     except Exception as exc:
         return _error(viewset, exc)
     try:
-        endpoint = ai_services.endpoint_for(AIConfig.Key.CHAT)
+        endpoint = ai_services.endpoint_of(chat.ai_config_id, AIConfig.Key.CHAT)
     except ProviderError:
         endpoint = None  # run_reply saves the reply as failed, with the reason, and says so in the stream
     return question, reply, prompt, endpoint

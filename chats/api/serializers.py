@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ai.models import AIConfig
 from chats.models import Chat, Folder, Message
 
 
@@ -25,6 +26,13 @@ class FolderField(serializers.PrimaryKeyRelatedField):
 class ChatSerializer(serializers.ModelSerializer):
     folder = FolderField(required=False, allow_null=True)
     message_count = serializers.IntegerField(read_only=True)
+    ai_config = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=AIConfig.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Name of the AI config this chat asks (see /api/v1/ai/providers/); null: the chat config.",
+    )
 
     class Meta:
         model = Chat
@@ -32,6 +40,7 @@ class ChatSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "title_source",
+            "ai_config",
             "model",
             "system_prompt",
             "pinned",

@@ -32,7 +32,7 @@ def test_staff_manage_configs_and_the_key_is_write_only(staff):
     "payload",
     [
         {"key": "chat", "base_url": "not a url", "model": "m"},
-        {"key": "nope", "base_url": "http://x/v1", "model": "m"},
+        {"key": "Not a name!", "base_url": "http://x/v1", "model": "m"},
         {"key": "chat", "base_url": "http://x/v1", "model": "m", "temperature": 5},
         {"key": "chat", "base_url": "http://x/v1", "model": "m", "timeout_seconds": 0},
     ],
