@@ -15,8 +15,8 @@ CONFIG_KEY = RegexValidator(
 
 class AIConfig(models.Model):
     """How to reach one OpenAI-compatible provider (Mosaic `server_ai_configs`, whose key is free text). The
-    configs named `chat`, `embedding`, `diary` and `bot` are the defaults for those purposes; any other name is a
-    provider a chat or a bot can pick (a local model for bots, a hosted one for chat)."""
+    configs named `chat`, `embedding`, `diary`, `bot` and `summary` are the defaults for those purposes; any other
+    name is a provider a chat or a bot can pick (a local model for bots, a hosted one for chat)."""
 
     class Key(models.TextChoices):
         """The purposes with a default config of their name."""
@@ -25,6 +25,7 @@ class AIConfig(models.Model):
         EMBEDDING = "embedding", "Embeddings"
         DIARY = "diary", "Diary generation"
         BOT = "bot", "Bots"
+        SUMMARY = "summary", "Revision summaries"
 
     class Provider(models.TextChoices):
         OPENAI = "openai", "OpenAI"
@@ -41,8 +42,8 @@ class AIConfig(models.Model):
         max_length=50,
         unique=True,
         validators=[CONFIG_KEY],
-        help_text="chat, embedding, diary or bot: the default for that purpose; any other name: a provider chats and "
-        "bots can pick.",
+        help_text="chat, embedding, diary, bot or summary: the default for that purpose; any other name: a provider "
+        "chats and bots can pick.",
     )
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
     base_url = models.URLField(

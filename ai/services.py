@@ -108,6 +108,16 @@ def endpoint_for(key: str) -> Endpoint:
     return _cached(key, lambda: _load_endpoint(AIConfig.objects.filter(key=key).first(), key))
 
 
+def endpoint_or_chat(key: str) -> Endpoint:
+    """The endpoint of a purpose's own config (diary, summary), else of the chat config."""
+    try:
+        return endpoint_for(key)
+    except ProviderError as error:
+        if error.kind != ProviderError.NOT_CONFIGURED:
+            raise
+        return endpoint_for(AIConfig.Key.CHAT)
+
+
 def endpoint_of(config_id: int | None, purpose: str) -> Endpoint:
     """The endpoint of the config a chat or bot picked (by id), else of the purpose's default config."""
     if config_id is None:

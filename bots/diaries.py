@@ -31,15 +31,6 @@ PROMPT = (
 )
 
 
-def _endpoint() -> client.Endpoint:
-    try:
-        return ai_services.endpoint_for(AIConfig.Key.DIARY)
-    except ProviderError as error:
-        if error.kind != ProviderError.NOT_CONFIGURED:
-            raise
-        return ai_services.endpoint_for(AIConfig.Key.CHAT)
-
-
 def _parse(text: str) -> tuple[str, str, int | None]:
     match = re.search(r"\{.*\}", text, re.S)
     try:
@@ -75,7 +66,7 @@ def run(job: AIDiaryJob) -> str:
         {"role": "user", "content": notes},
     ]
     try:
-        endpoint = _endpoint()
+        endpoint = ai_services.endpoint_or_chat(AIConfig.Key.DIARY)
         completion = async_to_sync(client.complete)(endpoint, messages)
     except ProviderError as error:
         retry = timedelta(minutes=5 * job.attempts) if error.retryable and job.attempts < MAX_ATTEMPTS else None

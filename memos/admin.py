@@ -15,6 +15,7 @@ from memos.models import (
     Diary,
     Memo,
     MemoEmbedding,
+    MemoPreference,
     MemoRevision,
     Resource,
     SyncCursor,
@@ -188,3 +189,13 @@ class MemoEmbeddingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ["owner__email", "source_text"]
     list_select_related = ["memo", "owner"]
     exclude = ["embedding"]  # 384+ numbers nobody reads
+
+
+@admin.register(MemoPreference)
+class MemoPreferenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Who asked for revision summaries: each person's own choice (settings page or API), so read-only here."""
+
+    list_display = ["user", "revision_summaries", "updated_at"]
+    list_filter = ["revision_summaries"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

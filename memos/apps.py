@@ -19,9 +19,11 @@ class MemosConfig(AppConfig):
     def settings_section(self, request: HttpRequest) -> dict[str, object]:
         """Export and import of the user's notes, and the devices that sync them, on the account settings page."""
         from accounts.principals import signed_in
-        from memos import sync
+        from memos import services, sync
 
-        return {"template": "memos/settings_section.html", "context": {"devices": sync.devices(signed_in(request))}}
+        user = signed_in(request)
+        context = {"devices": sync.devices(user), "summaries_on": services.wants_summaries(user.pk)}
+        return {"template": "memos/settings_section.html", "context": context}
 
     def notes_for(self, user: Any, text: str, limit: int) -> list[dict[str, str]]:
         """The user's memos and diary entries most related to `text` (hybrid search, relevance cut-off), for a chat

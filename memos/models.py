@@ -75,6 +75,22 @@ class Memo(models.Model):
         return "(empty)"
 
 
+class MemoPreference(models.Model):
+    """A person's choices about their notes (a row once they change one)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="memo_preference"
+    )
+    revision_summaries = models.BooleanField(
+        default=False,
+        help_text="Ask the `summary` AI config (else `chat`) for a one-line summary of each new revision of a memo.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: summaries {'on' if self.revision_summaries else 'off'}"
+
+
 class MemoRevision(models.Model):
     """One state of a memo; history is only ever appended to (restoring writes a new revision)."""
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -21,8 +21,18 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts import site_settings
+from accounts.services import GUEST_READ_ONLY
 from memos import file_transactions, files, signals, sync_triggers, tags
-from memos.models import Diary, Memo, MemoEmbedding, MemoRevision, Resource, SyncHorizon, SyncTombstone
+from memos.models import (
+    Diary,
+    Memo,
+    MemoEmbedding,
+    MemoPreference,
+    MemoRevision,
+    Resource,
+    SyncHorizon,
+    SyncTombstone,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,7 +71,39 @@ def _record(memo: Memo, user: User) -> MemoRevision:
         is_deleted=memo.is_deleted,
     )
     _announce(memo, user)
+    if revision.revision_number > 1 and wants_summaries(memo.owner_id):
+        _enqueue_summary(revision.pk)
     return revision
+
+
+def wants_summaries(owner_id: int) -> bool:
+    return MemoPreference.objects.filter(user_id=owner_id, revision_summaries=True).exists()
+
+
+def _enqueue_summary(revision_id: object) -> None:
+    from memos.tasks import summarize_revision
+
+    summarize_revision.enqueue(str(revision_id))
+
+
+def memo_preference_set(user: User, *, revision_summaries: bool) -> MemoPreference:
+    """Turn one-line AI summaries of new revisions on or off (they count against the daily token allowance)."""
+    if user.is_guest:
+        raise PermissionDenied(GUEST_READ_ONLY)
+    preference, _ = MemoPreference.objects.update_or_create(
+        user=user, defaults={"revision_summaries": revision_summaries}
+    )
+    return preference
+
+
+def revision_summary_save(revision: MemoRevision, summary: str) -> None:
+    """Store a revision's AI summary: one line (the first the model wrote), at most SUMMARY_CHARS."""
+    line = next((line.strip() for line in summary.splitlines() if line.strip()), "")
+    revision.ai_summary = line[:SUMMARY_CHARS]
+    revision.save(update_fields=["ai_summary"])
+
+
+SUMMARY_CHARS = 200
 
 
 def _announce(memo: Memo, user: User, *, imported: bool = False) -> None:

@@ -66,3 +66,11 @@ def purge_expired_trash() -> int:
 def prune_sync_tombstones() -> int:
     """Daily: forget deletions older than the `sync_tombstone_days` site setting."""
     return services.sync_tombstones_prune(site_settings.get("sync_tombstone_days"))
+
+
+@task()
+def summarize_revision(revision_id: str) -> str:
+    """A one-line AI summary of a new revision, for people who turned them on (enqueued with the revision)."""
+    from memos.summaries import summarize
+
+    return summarize(revision_id)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("export/", views.export_download, name="export"),
     path("import/", views.import_upload, name="import"),
     path("devices/forget/", views.device_forget, name="device-forget"),
+    path("summaries/", views.summary_settings, name="summary-settings"),
     path("<uuid:pk>/", views.memo_detail, name="detail"),
     path("<uuid:pk>/edit/", views.memo_edit, name="edit"),
     path("<uuid:pk>/purge/", views.memo_purge, name="purge"),

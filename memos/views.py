@@ -321,3 +321,13 @@ def device_forget(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "No such device.")
     return redirect(f"{reverse('accounts:settings')}#devices")
+
+
+@writer_required
+@require_POST
+def summary_settings(request: HttpRequest) -> HttpResponse:
+    """Turn one-line AI summaries of new revisions on or off."""
+    on = request.POST.get("revision_summaries") == "on"
+    services.memo_preference_set(signed_in(request), revision_summaries=on)
+    messages.success(request, "New revisions get a one-line summary." if on else "No more revision summaries.")
+    return redirect(f"{reverse('accounts:settings')}#summaries")

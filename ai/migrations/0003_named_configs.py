@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='aiconfig',
             name='key',
-            field=models.CharField(help_text='chat, embedding, diary or bot: the default for that purpose; any other name: a provider chats and bots can pick.', max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9_-]{0,49}$', "A config's name is lower-case letters, digits, _ and -, e.g. local-llama.")], verbose_name='name'),
+            field=models.CharField(help_text='chat, embedding, diary, bot or summary: the default for that purpose; any other name: a provider chats and bots can pick.', max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9_-]{0,49}$', "A config's name is lower-case letters, digits, _ and -, e.g. local-llama.")], verbose_name='name'),
         ),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
 from memos.services import MAX_CONTENT_CHARS
 
 
@@ -141,3 +141,14 @@ class ResourceUploadInput(serializers.Serializer):
 class ResourceLinkOutput(serializers.Serializer):
     url = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the link works.")
+
+
+class MemoPreferenceSerializer(serializers.ModelSerializer):
+    revision_summaries = serializers.BooleanField(
+        help_text="A one-line AI summary of each new revision (the summary config, else chat; uses your tokens)."
+    )
+
+    class Meta:
+        model = MemoPreference
+        fields = ["revision_summaries", "updated_at"]
+        read_only_fields = ["updated_at"]

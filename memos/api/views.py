@@ -22,7 +22,7 @@ from accounts.principals import signed_in
 from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
 from memos.downloads import resource_response
-from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
 from memos.querysets import MemoQuerySet
 from quillium_site.api.parsers import JSONParser
 
@@ -303,3 +303,20 @@ class ResourceViewSet(
         token = services.resource_signed_token(self.get_object())
         url = request.build_absolute_uri(reverse("memos:signed-file", args=[token]))
         return Response({"url": url, "expires_in": services.LINK_SECONDS})
+
+
+class MemoSettingsView(APIView):
+    """Your choices about your notes: `revision_summaries` (a one-line AI summary of each edit, in the history)."""
+
+    @extend_schema(responses=serializers.MemoPreferenceSerializer)
+    def get(self, request: Request) -> Response:
+        user = signed_in(request)
+        preference = MemoPreference.objects.filter(user=user).first() or MemoPreference(user=user)
+        return Response(serializers.MemoPreferenceSerializer(preference).data)
+
+    @extend_schema(request=serializers.MemoPreferenceSerializer, responses=serializers.MemoPreferenceSerializer)
+    def put(self, request: Request) -> Response:
+        given = serializers.MemoPreferenceSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        preference = services.memo_preference_set(signed_in(request), **given.validated_data)
+        return Response(serializers.MemoPreferenceSerializer(preference).data)
