@@ -171,6 +171,9 @@ class SchedulerRunner:
                 logger.critical("The scheduler has run no job for %.0f s; exiting so it is started again.", silent)
                 self.on_stuck()
                 return
+        time.sleep(0.5)  # a stop that came while the scheduler was starting: it is running now, end it
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
 
 def _returning_connections(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
 from quillium_site.management.commands.serve import Helpers
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+from tests.site.test_database_outage import running
 
 
 def test_a_helper_that_exits_is_started_again_and_all_stop_with_serve():
@@ -36,7 +28,7 @@ def test_a_helper_that_exits_is_started_again_and_all_stop_with_serve():
 
     assert any("exited with status 75; starting it again" in line for line in said)
     assert helpers.processes["Sleeper"].pid == sleeper  # the one still running was left alone
-    assert not [process for process in helpers.processes.values() if alive(process.pid) and process.poll() is None]
+    assert not [process for process in helpers.processes.values() if running(process.pid) and process.poll() is None]
     count = len(said)
     time.sleep(0.5)
     assert len(said) == count  # nothing is started after serve stopped
