@@ -35,4 +35,9 @@ class ReadOnlyAdmin:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        """Never on their own pages; yes when they go with what they belong to (a memo's history with the memo),
+        which Django's delete page asks of every row a deletion takes along."""
+        opts = self.opts  # type: ignore[attr-defined]
+        match = getattr(request, "resolver_match", None)
+        own_page = bool(match and (match.url_name or "").startswith(f"{opts.app_label}_{opts.model_name}_"))
+        return not own_page and super().has_delete_permission(request, obj)  # type: ignore[misc]

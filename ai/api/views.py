@@ -88,6 +88,8 @@ class ModelsView(APIView):
         name = request.query_params.get("config") or AIConfig.Key.CHAT
         if name == AIConfig.Key.EMBEDDING:
             raise exceptions.ValidationError({"config": "The embedding config has no chat models."})
+        if name != AIConfig.Key.CHAT and not AIConfig.objects.filter(key=name).exists():
+            raise exceptions.ValidationError({"config": "No AI config has this name (see ai/providers/)."})
         try:
             endpoint = services.endpoint_for(name)
             models = async_to_sync(client.list_models)(endpoint)

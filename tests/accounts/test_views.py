@@ -201,7 +201,7 @@ def test_settings_page_takes_the_same_queries_for_2_or_20_keys(alice_client, ali
         ApiKey.objects.all().delete()
         for number in range(count):
             api_key_for(alice, name=f"key {number}")
-        # session, user, settings, guest check, keys, personal token limit, today's token usage
-        # (+ site settings, cached after the first request)
-        with django_assert_max_num_queries(8):
+        # session, user, settings, guest check, keys, personal token limit, today's token usage, revision
+        # summaries on or off (+ site settings, cached after the first request)
+        with django_assert_max_num_queries(9):
             assert alice_client.get("/accounts/settings/").status_code == 200

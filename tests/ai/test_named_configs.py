@@ -81,6 +81,7 @@ def test_users_see_names_and_models_never_addresses(alice_api, hosted):
     ]
     assert other.url not in str(listed) and "127.0.0.1" not in str(listed)
     assert models == {"default": "big-model", "models": ["big-model"]}
+    assert alice_api.get("/api/v1/models/", {"config": "nobody"}).status_code == 400
 
 
 def test_the_chat_page_offers_providers_by_name(client, alice, hosted):
@@ -94,6 +95,7 @@ def test_the_chat_page_offers_providers_by_name(client, alice, hosted):
     assert "hosted (big-model)" in page and other.url not in page
     chat.refresh_from_db()
     assert chat.ai_config.key == "hosted"
+    assert 'data-models="/api/v1/models/?config=hosted"' in client.get(f"/chats/{chat.pk}/").content.decode()
 
 
 def test_a_bot_asks_its_own_named_config(alice, hosted, fake_llm):

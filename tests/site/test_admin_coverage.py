@@ -29,3 +29,14 @@ def test_every_admin_list_renders(admin_client, model):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
     assert admin_client.get(url).status_code == 200
+
+
+def test_rows_the_app_writes_cannot_be_deleted_on_their_own_page(admin_client, alice):
+    from memos import services
+
+    memo = services.memo_create(owner=alice, content="kept")
+    revision = memo.revisions.get()
+
+    response = admin_client.post(f"/admin/memos/memorevision/{revision.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403 and memo.revisions.exists()
