@@ -20,6 +20,7 @@ import httpx2
 import openai
 
 from ai import sse
+from quillium_site.errors import ServiceError
 
 logger = logging.getLogger("quillium.ai")
 
@@ -27,8 +28,9 @@ CONNECT_RETRIES = 2
 RETRY_BACKOFF_SECONDS = 0.25
 
 
-class ProviderError(Exception):
-    """A provider call failed; `kind` says how, `message` says it to a person."""
+class ProviderError(ServiceError):
+    """A provider call failed; `kind` says how, `message` says it to a person. An API request that needed the
+    provider answers 503 when none is configured, else 502, with the code `provider_<kind>`."""
 
     UNREACHABLE = "unreachable"
     TIMED_OUT = "timed_out"
@@ -50,8 +52,11 @@ class ProviderError(Exception):
 
     @property
     def http_status(self) -> int:
-        """How an API answers a request that needed the provider: 503 when none is configured, else 502."""
         return 503 if self.kind == self.NOT_CONFIGURED else 502
+
+    @property
+    def error_code(self) -> str:
+        return f"provider_{self.kind}"
 
 
 @dataclass(frozen=True)

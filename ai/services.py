@@ -21,13 +21,16 @@ from ai import crypto
 from ai.client import Endpoint, ProviderError, Usage
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
 from ai.validators import api_key_problem, validate_api_key
+from quillium_site.errors import TooManyRequests
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-class QuotaExceeded(Exception):
+class QuotaExceeded(TooManyRequests):
     """The user spent their daily tokens; `resets_at` is their next local midnight."""
+
+    code = "quota_exceeded"
 
     def __init__(self, limit: int, resets_at: datetime) -> None:
         self.limit = limit

@@ -15,6 +15,7 @@ from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import AIConfig, TokenUsage
 from chats import selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
+from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -22,11 +23,11 @@ if TYPE_CHECKING:
 MAX_MESSAGE_CHARS = 100_000
 
 
-class ReplyInProgress(Exception):
+class ReplyInProgress(Conflict):
     """The chat is already answering; stop that reply first."""
 
 
-class NothingToRegenerate(Exception):
+class NothingToRegenerate(Conflict):
     """The chat has no user message to answer."""
 
 

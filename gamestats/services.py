@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from gamestats import games, guild_settings, rules
 from gamestats.models import CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
+from quillium_site.errors import Forbidden
 
 
-class Blacklisted(Exception):
+class Blacklisted(Forbidden):
     """A blacklisted user or guild asked for something; the message says who and why."""
+
+    code = "blacklisted"
 
     def __init__(self, who: str, reason: str) -> None:
         super().__init__(f"{who} is blacklisted" + (f": {reason}" if reason else "."))

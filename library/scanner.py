@@ -13,6 +13,7 @@ from django.db import connection
 
 from library import folders, metadata, services
 from library.models import Root, Scan, Work
+from quillium_site.errors import Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ LOCK_KEY = 0x4B494B45  # "KIKE"
 DEFAULT_MAX_MISSING_SHARE = 0.2
 
 
-class ScanRunning(Exception):
+class ScanRunning(Conflict):
     """Another scan holds the lock."""
 
 

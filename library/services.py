@@ -24,6 +24,7 @@ from library.models import (
     Work,
     va_id,
 )
+from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -164,8 +165,10 @@ def _stale(scan: Scan, lock_free: bool) -> bool:
     return lock_free and scan.started_at < timezone.now() - QUEUED_PATIENCE
 
 
-class ScanAlreadyQueued(Exception):
+class ScanAlreadyQueued(Conflict):
     """A scan is queued or running already; one at a time."""
+
+    code = "scan_queued"
 
 
 def scan_request(*, user: User | None, dry_run: bool = False) -> Scan:

@@ -33,6 +33,7 @@ from memos.models import (
     SyncHorizon,
     SyncTombstone,
 )
+from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,8 +42,10 @@ MAX_CONTENT_CHARS = 200_000
 logger = logging.getLogger(__name__)
 
 
-class StaleRevision(Exception):
+class StaleRevision(Conflict):
     """An edit was based on an older revision than the memo's current one."""
+
+    code = "stale_revision"
 
     def __init__(self, memo: Memo) -> None:
         super().__init__(

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from memos import services, sync_triggers, tags
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncHorizon, SyncTombstone
+from quillium_site.errors import Gone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,8 +37,10 @@ MAX_PAGE_SIZE = 1000
 MAX_PUSH = 500
 
 
-class ResyncRequired(Exception):
+class ResyncRequired(Gone):
     """The cursor is older than the tombstones kept: the device must drop its copy and pull from cursor 0."""
+
+    code = "resync_required"
 
 
 @dataclass(frozen=True)

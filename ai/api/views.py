@@ -7,7 +7,7 @@ from typing import cast
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
@@ -18,26 +18,9 @@ from rest_framework.views import APIView
 from accounts.principals import signed_in
 from ai import client, services
 from ai.api import serializers
-from ai.client import ProviderError
 from ai.models import AIConfig, TokenUsage
 
 USAGE_DAYS = 30
-
-
-class ProviderUnavailable(exceptions.APIException):
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "provider_error"
-
-
-class NotConfigured(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "not_configured"
-
-
-def provider_exception(exc: ProviderError) -> exceptions.APIException:
-    if exc.kind == ProviderError.NOT_CONFIGURED:
-        return NotConfigured(exc.message)
-    return ProviderUnavailable(exc.message)
 
 
 class AIConfigViewSet(viewsets.ModelViewSet):
@@ -90,11 +73,8 @@ class ModelsView(APIView):
             raise exceptions.ValidationError({"config": "The embedding config has no chat models."})
         if name != AIConfig.Key.CHAT and not AIConfig.objects.filter(key=name).exists():
             raise exceptions.ValidationError({"config": "No AI config has this name (see ai/providers/)."})
-        try:
-            endpoint = services.endpoint_for(name)
-            models = async_to_sync(client.list_models)(endpoint)
-        except ProviderError as exc:
-            raise provider_exception(exc) from None
+        endpoint = services.endpoint_for(name)
+        models = async_to_sync(client.list_models)(endpoint)
         return Response({"default": endpoint.model, "models": models})
 
 

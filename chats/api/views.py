@@ -19,22 +19,11 @@ from rest_framework.views import APIView
 
 from accounts.principals import signed_in
 from ai.client import ProviderError
-from ai.services import QuotaExceeded
 from chats import export, services
 from chats.api import serializers
 from chats.api.renderers import EventStreamRenderer
 from chats.models import Chat, Folder, Message
 from chats.replies import Event, collect_reply, message_payload, release_connection, run_reply
-
-
-class QuotaExceededError(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "quota_exceeded"
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class MessageCursor(pagination.CursorPagination):
@@ -103,10 +92,6 @@ class ReplyStreamingMixin(APIView):
         # Errors before the stream starts are JSON, whatever was asked for.
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
-        if isinstance(exc, QuotaExceeded):
-            exc = QuotaExceededError(str(exc))
-        elif isinstance(exc, services.ReplyInProgress | services.NothingToRegenerate):
-            exc = Conflict(str(exc))
         return super().handle_exception(exc)
 
     def reply_response(self, question: Message | None, reply: Message) -> HttpResponseBase:

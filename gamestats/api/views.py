@@ -22,18 +22,8 @@ from gamestats.models import DiscordUser, Game, GameStats, Guild
 from gamestats.snowflakes import snowflake_error
 
 
-class BlacklistedError(exceptions.APIException):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "blacklisted"
-
-
 class GamestatsView(APIView):
     permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff]
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.Blacklisted):
-            exc = BlacklistedError(str(exc))
-        return super().handle_exception(exc)
 
 
 class CommandIngestView(GamestatsView):

@@ -159,8 +159,5 @@ class ScanViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         given = self.get_serializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            record = services.scan_request(user=signed_in(request), dry_run=given.validated_data.get("dry_run", False))
-        except services.ScanAlreadyQueued as busy:
-            return Response({"detail": str(busy)}, status=status.HTTP_409_CONFLICT)
+        record = services.scan_request(user=signed_in(request), dry_run=given.validated_data.get("dry_run", False))
         return Response(self.get_serializer(record).data, status=status.HTTP_202_ACCEPTED)

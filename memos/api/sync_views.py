@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,11 +12,6 @@ from accounts.principals import signed_in
 from memos import sync
 from memos.api import sync_serializers as shapes
 from memos.models import SyncEntity
-
-
-class ResyncRequired(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_code = "resync_required"
 
 
 class SyncView(APIView):
@@ -35,17 +29,14 @@ class SyncView(APIView):
     def get(self, request: Request) -> Response:
         params = shapes.PullInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        try:
-            page = sync.pull(
-                signed_in(request),
-                params.validated_data["client_id"],
-                entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
-                cursor=params.validated_data.get("cursor"),
-                limit=params.validated_data["limit"],
-                remember=may_write(request),
-            )
-        except sync.ResyncRequired as gone:
-            raise ResyncRequired(str(gone)) from None
+        page = sync.pull(
+            signed_in(request),
+            params.validated_data["client_id"],
+            entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
+            cursor=params.validated_data.get("cursor"),
+            limit=params.validated_data["limit"],
+            remember=may_write(request),
+        )
         return Response(shapes.PageSerializer(page).data)
 
     @extend_schema(request=shapes.PushInput, responses=shapes.PushOutput)

@@ -53,11 +53,6 @@ class MemoFilter(django_filters.FilterSet):
         return cast(MemoQuerySet, queryset).tagged(value)
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "stale_revision"
-
-
 class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The user's memos, newest first. The trash (`?deleted=true`) and the archive (`?archived=true`) are
     left out unless asked for. DELETE moves a memo to the trash; `purge` deletes it for good."""
@@ -79,11 +74,10 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return memos
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.StaleRevision):
-            response = super().handle_exception(Conflict(str(exc)))
+        response = super().handle_exception(exc)
+        if isinstance(exc, services.StaleRevision):  # the 409 carries what the memo says now
             response.data["current"] = serializers.MemoSerializer(exc.memo).data
-            return response
-        return super().handle_exception(exc)
+        return response
 
     @extend_schema(request=serializers.MemoCreateInput, responses={201: serializers.MemoSerializer})
     def create(self, request: Request) -> Response:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ai.client import ProviderError
+from quillium_site.errors import ServiceError
 
 
 def _first_message(errors: Any) -> str:
@@ -27,12 +27,13 @@ def _first_message(errors: Any) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, reshaped so validation errors also carry a one-line `detail`.
 
-    Services raise Django's ValidationError; it becomes a 400 here like a serializer's.
+    Services raise Django's ValidationError, which becomes a 400 here like a serializer's, or a ServiceError,
+    which says its own status and code.
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, ProviderError):  # e.g. semantic search's query embedding: the provider, not us, failed
-        return Response({"detail": exc.message, "code": f"provider_{exc.kind}"}, status=exc.http_status)
+    if isinstance(exc, ServiceError):
+        return Response({"detail": str(exc), "code": exc.error_code}, status=exc.http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django log it and answer 500 through handler500

@@ -31,3 +31,33 @@ def test_lists_are_paginated(alice_api):
     body = alice_api.get("/api/v1/api-keys/?page_size=1000").json()
 
     assert set(body) == {"count", "next", "previous", "results"}
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def test_every_service_error_says_its_status_and_its_own_code():
+    from quillium_site.errors import Conflict, ServiceError
+
+    refusals = [cls for cls in _all_subclasses(ServiceError) if cls.__module__.split(".")[0] != "quillium_site"]
+    codes = [cls.code for cls in refusals if "code" in vars(cls)]
+
+    assert {cls.__name__ for cls in refusals} >= {"QuotaExceeded", "StaleRevision", "ScanAlreadyQueued", "Blacklisted"}
+    assert all(400 <= cls.status < 600 for cls in refusals)
+    assert len(codes) == len(set(codes)) and Conflict.code not in codes
+
+
+def test_a_service_error_is_answered_with_its_status_and_code(staff):
+    from library.models import Scan
+    from tests.conftest import jwt_client
+
+    staff_api = jwt_client(staff)
+    Scan.objects.create(status=Scan.Status.QUEUED)
+
+    response = staff_api.post("/api/v1/library/scans/", {}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "scan_queued" and "wait for it to finish" in response.json()["detail"]
