@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +20,7 @@ from accounts.models import ApiKey, UserSettings
 from accounts.permissions import IsAuthenticatedAndMayWrite, NotWithApiKey
 from accounts.principals import signed_in
 from accounts.throttling import LoginRateThrottle
+from quillium_site.api.views import ScopedRows
 
 
 class RegisterView(APIView):
@@ -91,16 +91,12 @@ class MySettingsView(generics.RetrieveUpdateAPIView):
         serializer.instance = services.user_settings_update(preferences, **serializer.validated_data)
 
 
-class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApiKeyViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in user's API keys: list, create (the key is shown once), revoke."""
 
+    model = ApiKey
     serializer_class = serializers.ApiKeyOutput
     permission_classes = [IsAuthenticatedAndMayWrite, NotWithApiKey]
-
-    def get_queryset(self) -> QuerySet[ApiKey]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return ApiKey.objects.none()
-        return ApiKey.objects.visible_to(signed_in(self.request))
 
     @extend_schema(request=serializers.ApiKeyCreateInput, responses={201: serializers.ApiKeyCreatedOutput})
     def create(self, request: Request) -> Response:

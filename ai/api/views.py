@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
@@ -19,19 +19,21 @@ from accounts.principals import signed_in
 from ai import client, services
 from ai.api import serializers
 from ai.models import AIConfig, TokenUsage
+from quillium_site.api.views import ScopedRows
 
 USAGE_DAYS = 30
 
 
-class AIConfigViewSet(viewsets.ModelViewSet):
+class AIConfigViewSet(ScopedRows, viewsets.ModelViewSet):
     """Provider configs by purpose (`chat`, `embedding`, `diary`, `bot`). Staff only; the API key is write-only."""
 
+    model = AIConfig
     serializer_class = serializers.AIConfigSerializer
     permission_classes = [IsAdminUser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[AIConfig]:
-        return AIConfig.objects.all()
+    def rows_for(self, user: Any) -> QuerySet[AIConfig]:
+        return AIConfig.objects.all()  # staff only (permission_classes)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -50,12 +52,13 @@ class AIConfigViewSet(viewsets.ModelViewSet):
         services.ai_config_delete(instance)
 
 
-class ProvidersView(ListAPIView):
+class ProvidersView(ScopedRows, ListAPIView):
     """The AI configs a chat or a bot may pick, by name with their default model (never their address)."""
 
+    model = AIConfig
     serializer_class = serializers.ProviderSerializer
 
-    def get_queryset(self) -> QuerySet[AIConfig]:
+    def rows_for(self, user: Any) -> QuerySet[AIConfig]:
         return AIConfig.objects.exclude(key=AIConfig.Key.EMBEDDING).order_by("key")
 
 

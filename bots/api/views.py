@@ -18,22 +18,22 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.principals import signed_in
 from bots import services
 from bots.api import serializers
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
 from memos.models import Memo
+from quillium_site.api.views import ScopedRows
 
 
-class BotViewSet(viewsets.ModelViewSet):
+class BotViewSet(ScopedRows, viewsets.ModelViewSet):
     """The user's bots, in their order. `reorder/` takes `{"order": [ids]}`; `avatar/` a multipart image."""
 
+    model = Bot
     serializer_class = serializers.BotSerializer
 
-    def get_queryset(self) -> QuerySet[Bot]:
-        if getattr(self, "swagger_fake_view", False):
-            return Bot.objects.none()
-        user = signed_in(self.request)
+    def rows_for(self, user: User) -> QuerySet[Bot]:
         if self.action == "restore" or (self.action == "list" and self.request.query_params.get("deleted") == "true"):
             return Bot.objects.filter(owner=user, is_deleted=True).select_related("ai_config")  # to bring back
         return Bot.objects.visible_to(user).select_related("ai_config")
@@ -75,18 +75,17 @@ class BotViewSet(viewsets.ModelViewSet):
         return Response(serializers.BotSerializer(bot).data)
 
 
-class MemoRepliesView(ListAPIView):
+class MemoRepliesView(ScopedRows, ListAPIView):
     """GET: the bots' thread under a memo, oldest first (paginated). POST: ask a bot a follow-up (`bot`,
     `question`, optional `parent`)."""
 
+    model = BotReply
     serializer_class = serializers.ReplySerializer
 
     def memo(self, request: Request, memo_pk: str) -> Memo:
         return get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=memo_pk)
 
-    def get_queryset(self) -> QuerySet[BotReply]:
-        if getattr(self, "swagger_fake_view", False):
-            return BotReply.objects.none()
+    def rows_for(self, user: User) -> QuerySet[BotReply]:
         replies = BotReply.objects.filter(memo=self.memo(self.request, self.kwargs["memo_pk"]))
         return replies.select_related("bot", "revision").prefetch_related("cited_resources").order_by("created_at")
 
@@ -109,15 +108,14 @@ class MemoRepliesView(ListAPIView):
         return Response(serializers.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
-class ReplyViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class ReplyViewSet(ScopedRows, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """One reply (poll it while its status is pending or running); `regenerate/` writes it again."""
 
+    model = BotReply
     serializer_class = serializers.ReplySerializer
 
-    def get_queryset(self) -> QuerySet[BotReply]:
-        if getattr(self, "swagger_fake_view", False):
-            return BotReply.objects.none()
-        return BotReply.objects.visible_to(signed_in(self.request)).select_related("bot", "revision")
+    def rows_for(self, user: User) -> QuerySet[BotReply]:
+        return super().rows_for(user).select_related("bot", "revision")
 
     def perform_destroy(self, instance: BotReply) -> None:
         services.reply_delete(instance)
@@ -144,20 +142,19 @@ class DiaryPreferenceView(APIView):
         return Response(serializers.DiaryPreferenceSerializer(preference).data)
 
 
-class DiaryJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DiaryJobViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your AI diary jobs, newest day first: whether each day's diary is pending, running, done or failed, and
     why (`?date=YYYY-MM-DD` for one day)."""
 
+    model = AIDiaryJob
     serializer_class = serializers.DiaryJobSerializer
 
     @extend_schema(parameters=[OpenApiParameter("date", date, description="Only this day's job.")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet[AIDiaryJob]:
-        if getattr(self, "swagger_fake_view", False):
-            return AIDiaryJob.objects.none()
-        jobs = AIDiaryJob.objects.filter(owner=signed_in(self.request)).order_by("-target_date")
+    def rows_for(self, user: User) -> QuerySet[AIDiaryJob]:
+        jobs = AIDiaryJob.objects.filter(owner=user).order_by("-target_date")
         day = self.request.query_params.get("date")
         if day:
             try:

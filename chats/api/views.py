@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.principals import signed_in
 from ai.client import ProviderError
 from chats import export, services
@@ -24,6 +25,7 @@ from chats.api import serializers
 from chats.api.renderers import EventStreamRenderer
 from chats.models import Chat, Folder, Message
 from chats.replies import Event, collect_reply, message_payload, release_connection, run_reply
+from quillium_site.api.views import ScopedRows
 
 
 class MessageCursor(pagination.CursorPagination):
@@ -34,17 +36,16 @@ class MessageCursor(pagination.CursorPagination):
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("search", str, description="Title or text.")]))
-class ChatViewSet(viewsets.ModelViewSet):
+class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
     """The user's chats; `?search=` looks in titles and messages, `?folder=` and `?pinned=` filter."""
 
+    model = Chat
     serializer_class = serializers.ChatSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["folder", "pinned"]
 
-    def get_queryset(self) -> QuerySet[Chat]:
-        if getattr(self, "swagger_fake_view", False):
-            return Chat.objects.none()
-        chats = Chat.objects.visible_to(signed_in(self.request)).annotate(message_count=Count("messages"))
+    def rows_for(self, user: User) -> QuerySet[Chat]:
+        chats = Chat.objects.visible_to(user).annotate(message_count=Count("messages"))
         # Meta.ordering doesn't apply to GROUP BY queries, so say it again.
         return chats.search(self.request.query_params.get("search", "")).order_by(*(Chat._meta.ordering or ()))
 
@@ -122,9 +123,10 @@ def _status_of(reply: Message) -> int:
     return ProviderError(reply.error_kind, reply.error).http_status
 
 
-class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class MessageViewSet(ScopedRows, ReplyStreamingMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Messages of one chat, oldest first (cursor-paginated). POST asks the model and answers."""
 
+    model = Message
     serializer_class = serializers.MessageSerializer
     pagination_class = MessageCursor
 
@@ -134,10 +136,8 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
         chat.owner = user  # the same row, already loaded with what the quota check and the ledger read
         return chat
 
-    def get_queryset(self) -> QuerySet[Message]:
+    def rows_for(self, user: User) -> QuerySet[Message]:
         """The conversation as shown (the active version of each turn); `?all=true` lists every version."""
-        if getattr(self, "swagger_fake_view", False):
-            return Message.objects.none()
         chat = self.chat()
         path = services.chat_path(chat)
         self.versions = {m.pk: {"version": m.version, "versions": m.siblings} for m in path}  # type: ignore[attr-defined]
@@ -189,16 +189,12 @@ class MessageViewSet(ReplyStreamingMixin, mixins.ListModelMixin, viewsets.Generi
         return self.reply_response(None, reply)
 
 
-class FolderViewSet(viewsets.ModelViewSet):
+class FolderViewSet(ScopedRows, viewsets.ModelViewSet):
     """The user's chat folders; deleting one leaves its chats unfiled."""
 
+    model = Folder
     serializer_class = serializers.FolderSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[Folder]:
-        if getattr(self, "swagger_fake_view", False):
-            return Folder.objects.none()
-        return Folder.objects.visible_to(signed_in(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.folder_create(owner=signed_in(self.request), **serializer.validated_data)

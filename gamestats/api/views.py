@@ -20,6 +20,7 @@ from gamestats.api import serializers as shapes
 from gamestats.api.permissions import IsBotOrStaff, StaffChangesOnly
 from gamestats.models import DiscordUser, Game, GameStats, Guild
 from gamestats.snowflakes import snowflake_error
+from quillium_site.api.views import ScopedRows
 
 
 class GamestatsView(APIView):
@@ -114,9 +115,9 @@ class OutcomeView(GamestatsView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DiscordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+class DiscordViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                      viewsets.GenericViewSet):  # fmt: skip
-    """Users or guilds by Discord id: the bot reads, staff may PATCH."""
+    """Users or guilds by Discord id: the bot reads, staff may PATCH (the household's rows: all of them)."""
 
     permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff, StaffChangesOnly]
     lookup_field = "discord_id"
@@ -134,12 +135,13 @@ class DiscordUserViewSet(DiscordViewSet):
 
     ordering_fields = ["last_seen_at", "total_commands_used", "first_seen_at", "username"]
     ordering = ["-last_seen_at"]
+    model = DiscordUser
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         user = cast(DiscordUser, serializer.instance)
         serializer.instance = services.discord_user_update(user, **serializer.validated_data)
 
-    def get_queryset(self) -> QuerySet[DiscordUser]:
+    def rows_for(self, user: Any) -> QuerySet[DiscordUser]:
         users = selectors.find_users(self.request.query_params.get("q", ""))
         if self.action == "retrieve":
             users = users.prefetch_related(Prefetch("game_stats", GameStats.objects.order_by("game_type")), "api_usage")
@@ -161,6 +163,7 @@ class GuildViewSet(DiscordViewSet):
     """Guilds the bot is in. `?q=` finds by id (prefix) or name. Staff may PATCH them, settings included (checked
     against the settings schema)."""
 
+    model = Guild
     serializer_class = shapes.GuildSerializer
     ordering_fields = ["name", "member_count", "joined_at", "members_seen"]
     ordering = ["name"]
@@ -168,7 +171,7 @@ class GuildViewSet(DiscordViewSet):
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.guild_update(cast(Guild, serializer.instance), **serializer.validated_data)
 
-    def get_queryset(self) -> QuerySet[Guild]:
+    def rows_for(self, user: Any) -> QuerySet[Guild]:
         return selectors.find_guilds(self.request.query_params.get("q", ""))
 
 
@@ -197,20 +200,20 @@ class LeaderboardQuery(serializers.Serializer):
         return value
 
 
-class LeaderboardView(ListAPIView):
+class LeaderboardView(ScopedRows, ListAPIView):
     """One game's players in rank order, globally or in one guild, by wins, best score, win rate (with a minimum
     number of games), current or best streak."""
 
     permission_classes = [IsAuthenticatedAndMayWrite, IsBotOrStaff]
+    model = GameStats
     serializer_class = shapes.LeaderboardEntrySerializer
 
     @extend_schema(parameters=[LeaderboardQuery])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet[GameStats]:
-        if getattr(self, "swagger_fake_view", False):
-            return GameStats.objects.none()
+    def rows_for(self, user: Any) -> QuerySet[GameStats]:
+        """Leaderboards are the household's: the bot and staff, who alone get here, see all of them."""
         if games.game(self.kwargs["game"]) is None:
             raise Http404("No such game.")
         query = LeaderboardQuery(data=self.request.query_params)

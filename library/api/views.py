@@ -3,7 +3,7 @@ where you left off, the household's ratings; circles, tags and voice actors; tim
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -16,27 +16,27 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.principals import signed_in
 from library import lyrics, selectors, services, streaming
 from library.api import serializers
 from library.filters import WorkFilter
 from library.models import Circle, Playback, Review, Scan, Tag, Track, VoiceActor, Work
+from quillium_site.api.views import ScopedRows
 
 
-class WorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WorkViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Works of the household library (nsfw ones only for people who chose to see them). Filters: `circle`, `tag`,
     `va`, `min_rating`, `release_after`, `release_before`, `progress` (yours), `nsfw`, `available`, `search` (code
     or title); `ordering`: release, dl_count, price, rate_average_2dp, review_count (- for descending).
     `{id}/review/` and `{id}/playback/` read or (PUT) write yours; `{id}/household/` shows everyone's."""
 
+    model = Work
     lookup_value_regex = r"\d+"
     filterset_class = WorkFilter
     filter_backends = [DjangoFilterBackend]
 
-    def get_queryset(self) -> QuerySet[Work]:
-        if getattr(self, "swagger_fake_view", False):
-            return Work.objects.none()
-        user = signed_in(self.request)
+    def rows_for(self, user: User) -> QuerySet[Work]:
         works = selectors.works_visible_to(user)
         if self.action in ("list", "retrieve"):
             works = selectors.works_for_grid(works, user).prefetch_related("tags", "vas")
@@ -87,19 +87,16 @@ class WorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(serializers.HouseholdSerializer(selectors.household(self.get_object()), many=True).data)
 
 
-class _NamedViewSet(viewsets.ReadOnlyModelViewSet):
+class _NamedViewSet(ScopedRows, viewsets.ReadOnlyModelViewSet):
     """Names with how many works (you can see) carry them, and the household's average rating of those works."""
 
-    model: type[Circle | Tag | VoiceActor]
     filter_backends = [filters.SearchFilter, filters.OrderingFilter]
     search_fields = ["name"]
     ordering_fields = ["name", "work_count", "household_rating"]
     ordering = ["name"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return selectors.named_with_counts(self.model, signed_in(self.request))
+    def rows_for(self, user: User) -> QuerySet[Any]:
+        return selectors.named_with_counts(cast(type[Circle | Tag | VoiceActor], self.model), user)
 
 
 class CircleViewSet(_NamedViewSet):
@@ -126,16 +123,15 @@ class VoiceActorViewSet(_NamedViewSet):
     lookup_value_regex = r"[0-9a-fA-F-]{36}"
 
 
-class TrackViewSet(viewsets.GenericViewSet):
+class TrackViewSet(ScopedRows, viewsets.GenericViewSet):
     """A track's timed lyrics (`.lrc`, `.vtt` or `.srt` beside it) as cues with start and end seconds."""
 
+    model = Track
     lookup_value_regex = r"\d+"
     serializer_class = serializers.CueSerializer
 
-    def get_queryset(self) -> QuerySet[Track]:
-        if getattr(self, "swagger_fake_view", False):
-            return Track.objects.none()
-        visible = selectors.works_visible_to(signed_in(self.request)).filter(available=True)
+    def rows_for(self, user: User) -> QuerySet[Track]:
+        visible = selectors.works_visible_to(user).filter(available=True)
         return Track.objects.filter(work__in=visible).select_related("work__root")
 
     @extend_schema(responses=serializers.CueSerializer(many=True))

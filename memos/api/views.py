@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.principals import signed_in
 from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
@@ -25,6 +26,7 @@ from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
 from memos.querysets import MemoQuerySet
 from quillium_site.api.parsers import JSONParser
+from quillium_site.api.views import ScopedRows
 
 
 class MemoCursor(pagination.CursorPagination):
@@ -53,18 +55,19 @@ class MemoFilter(django_filters.FilterSet):
         return cast(MemoQuerySet, queryset).tagged(value)
 
 
-class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class MemoViewSet(
+    ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """The user's memos, newest first. The trash (`?deleted=true`) and the archive (`?archived=true`) are
     left out unless asked for. DELETE moves a memo to the trash; `purge` deletes it for good."""
 
+    model = Memo
     serializer_class = serializers.MemoSerializer
     pagination_class = MemoCursor
     filterset_class = MemoFilter
 
-    def get_queryset(self) -> QuerySet[Memo]:
-        if getattr(self, "swagger_fake_view", False):
-            return Memo.objects.none()
-        memos = Memo.objects.visible_to(signed_in(self.request))
+    def rows_for(self, user: User) -> QuerySet[Memo]:
+        memos = Memo.objects.visible_to(user)
         if self.action == "list":
             params = self.request.query_params
             if "deleted" not in params:
@@ -132,18 +135,17 @@ class MemoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RevisionViewSet(viewsets.ReadOnlyModelViewSet):
+class RevisionViewSet(ScopedRows, viewsets.ReadOnlyModelViewSet):
     """A memo's history, newest first; a revision shows its diff to the current text and can be restored."""
 
+    model = MemoRevision
     lookup_field = "revision_number"
     lookup_value_regex = r"\d+"
 
     def memo(self) -> Memo:
         return get_object_or_404(Memo.objects.visible_to(signed_in(self.request)), pk=self.kwargs["memo_pk"])
 
-    def get_queryset(self) -> QuerySet[MemoRevision]:
-        if getattr(self, "swagger_fake_view", False):
-            return MemoRevision.objects.none()
+    def rows_for(self, user: User) -> QuerySet[MemoRevision]:
         return self.memo().revisions.order_by("-revision_number")
 
     def get_serializer_class(self) -> type:
@@ -214,17 +216,16 @@ class SearchView(APIView):
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
 
-class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+class DiaryViewSet(ScopedRows, viewsets.GenericViewSet, mixins.ListModelMixin):
     """Diaries by date (`YYYY-MM-DD`): list (`?start=`/`?end=`), read, write by hand (PUT), delete."""
 
+    model = Diary
     serializer_class = serializers.DiarySerializer
     lookup_field = "date"
     lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
 
-    def get_queryset(self) -> QuerySet[Diary]:
-        if getattr(self, "swagger_fake_view", False):
-            return Diary.objects.none()
-        diaries = Diary.objects.visible_to(signed_in(self.request)).filter(is_deleted=False)
+    def rows_for(self, user: User) -> QuerySet[Diary]:
+        diaries = Diary.objects.visible_to(user).filter(is_deleted=False)
         dates = serializers.DateRangeInput(data=self.request.query_params)
         dates.is_valid(raise_exception=True)
         if dates.validated_data.get("start"):
@@ -256,19 +257,18 @@ class DiaryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
 
 class ResourceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
     """The user's attachments: upload (multipart `file`, optional `memo`), download, a signed link to share,
     delete for good. `?memo=` lists one memo's."""
 
+    model = Resource
     serializer_class = serializers.ResourceSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["memo"]
 
-    def get_queryset(self) -> QuerySet[Resource]:
-        if getattr(self, "swagger_fake_view", False):
-            return Resource.objects.none()
-        return Resource.objects.filter(owner=signed_in(self.request), is_deleted=False)
+    def rows_for(self, user: User) -> QuerySet[Resource]:
+        return Resource.objects.filter(owner=user, is_deleted=False)
 
     @extend_schema(
         request={"multipart/form-data": serializers.ResourceUploadInput},

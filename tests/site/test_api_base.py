@@ -61,3 +61,53 @@ def test_a_service_error_is_answered_with_its_status_and_code(staff):
 
     assert response.status_code == 409
     assert response.json()["code"] == "scan_queued" and "wait for it to finish" in response.json()["detail"]
+
+
+def _api_views():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                yield pattern.callback.cls
+
+    return {view for view in walk(get_resolver().url_patterns) if view.__module__.split(".")[0] != "rest_framework"}
+
+
+def test_api_views_over_rows_scope_them_in_one_place():
+    from rest_framework.generics import GenericAPIView
+
+    from quillium_site.api.views import ScopedRows
+
+    views = _api_views()
+    own_querysets = [
+        view.__qualname__
+        for view in views
+        for klass in view.__mro__
+        if "get_queryset" in vars(klass)
+        and klass not in (ScopedRows, GenericAPIView)
+        and klass.__module__.split(".")[0] in {"accounts", "ai", "bots", "chats", "gamestats", "library", "memos"}
+    ]
+
+    assert len(views) > 30
+    assert own_querysets == []
+    assert sum(issubclass(view, ScopedRows) for view in views) >= 14
+
+
+def test_schema_generation_sees_no_rows_and_a_view_without_sign_in_refuses():
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.test import APIRequestFactory
+
+    from memos.api.views import MemoViewSet
+
+    fake = MemoViewSet(swagger_fake_view=True)
+    assert fake.get_queryset().query.is_empty()
+
+    request = APIRequestFactory().get("/")
+    request.user = AnonymousUser()
+    view = MemoViewSet(request=request, action="list")
+    with pytest.raises(PermissionDenied):
+        view.get_queryset()
