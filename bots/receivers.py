@@ -8,6 +8,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from memos import signals
+from quillium_site import queue
 
 logger = logging.getLogger(__name__)
 
@@ -17,12 +18,11 @@ def memo_written(sender: Any, memo_id: Any, user_id: int, imported: bool = False
     if imported:  # old notes brought in by an import don't call the bots
         return
     from bots.models import Bot
-    from bots.tasks import react_to_memo
 
     try:
         with transaction.atomic():  # a savepoint: a failure here can't poison the memo's transaction
             if Bot.objects.filter(owner_id=user_id, is_deleted=False).exists():  # most saves call no bot
-                react_to_memo.enqueue(str(memo_id))
+                queue.enqueue("bots.tasks.react_to_memo", str(memo_id))
     except DatabaseError:
         logger.exception("Bots could not be told about memo %s; the memo is saved.", memo_id)
 

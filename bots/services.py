@@ -18,6 +18,7 @@ from accounts.services import GUEST_READ_ONLY
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
 from memos import files, tags
 from memos.models import Memo
+from quillium_site import queue
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -218,10 +219,8 @@ def reply_delete(reply: BotReply) -> None:
 
 
 def _enqueue(reply: BotReply, *, run_after: datetime | None = None) -> None:
-    from bots.tasks import write_reply
-
     # In the reply's own transaction: a committed reply always has its task (the queue is this database).
-    (write_reply.using(run_after=run_after) if run_after else write_reply).enqueue(str(reply.pk))
+    queue.enqueue("bots.tasks.write_reply", str(reply.pk), run_after=run_after)
 
 
 # -- what happened to a reply ---------------------------------------------------------------------------
@@ -338,9 +337,7 @@ def diary_job_request(user: User, day: date) -> AIDiaryJob:
         job.status, job.run_after, job.attempts = AIDiaryJob.Status.PENDING, timezone.now(), 0
         job.last_error = job.outcome = ""
         job.save()
-    from bots.tasks import write_diary
-
-    write_diary.enqueue(job.pk)
+    queue.enqueue("bots.tasks.write_diary", job.pk)
     return job
 
 

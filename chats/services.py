@@ -15,6 +15,7 @@ from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import AIConfig, TokenUsage
 from chats import selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, Folder, Message
+from quillium_site import queue
 from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
@@ -368,9 +369,9 @@ def reply_finish(
     _touch(chat)
     ai_services.usage_record(user=chat.owner, model=model, feature=TokenUsage.Feature.CHAT, usage=usage)
     if status == Message.Status.COMPLETE and chat.title_source == Chat.TitleSource.DEFAULT:
-        from chats.tasks import generate_title
-
-        generate_title.enqueue(chat.pk)  # in the reply's transaction: committed together or not at all
+        queue.enqueue(
+            "chats.tasks.generate_title", chat.pk
+        )  # in the reply's transaction: committed together or not at all
     return reply
 
 

@@ -5,37 +5,16 @@ nothing is changed at all. One scan at a time (a PostgreSQL advisory lock); `dry
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-
-from django.db import connection
 
 from library import folders, metadata, services
 from library.models import Root, Scan, Work
-from quillium_site.errors import Conflict
+from library.scan_lock import only_scan
 
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = 0x4B494B45  # "KIKE"
 DEFAULT_MAX_MISSING_SHARE = 0.2
-
-
-class ScanRunning(Conflict):
-    """Another scan holds the lock."""
-
-
-@contextmanager
-def _only_scan() -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-        if not cursor.fetchone()[0]:
-            raise ScanRunning("Another scan is running; try again when it has finished.")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def _ask_store(store: metadata.MetadataSource, info: folders.FolderInfo, errors: list[str]) -> None:
@@ -67,15 +46,6 @@ def refresh_from_store(works: list[Work], store: metadata.MetadataSource) -> tup
     return refreshed, errors
 
 
-def scan_lock_free() -> bool:
-    """No scan holds the lock right now (asked without keeping it)."""
-    try:
-        with _only_scan():
-            return True
-    except ScanRunning:
-        return False
-
-
 def scan(
     *,
     dry_run: bool = False,
@@ -84,7 +54,7 @@ def scan(
     record: Scan | None = None,
 ) -> Scan:
     """Scan every root; returns the Scan with its counts (also kept in the database for the staff page)."""
-    with _only_scan():
+    with only_scan():
         roots = services.roots_sync_from_settings()
         record = services.scan_start(dry_run=dry_run, record=record)
         try:

@@ -24,6 +24,8 @@ from library.models import (
     Work,
     va_id,
 )
+from library.scan_lock import scan_lock_free
+from quillium_site import queue
 from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ def scan_start(*, dry_run: bool, record: Scan | None = None) -> Scan:
 
 
 QUEUED_PATIENCE = timedelta(minutes=30)
-QUEUE_LOCK_KEY = 0x4B494B51  # "KIKQ"; the scan itself holds scanner.LOCK_KEY
+QUEUE_LOCK_KEY = 0x4B494B51  # "KIKQ"; the scan itself holds scan_lock.LOCK_KEY
 
 
 def _stale(scan: Scan, lock_free: bool) -> bool:
@@ -173,21 +175,19 @@ class ScanAlreadyQueued(Conflict):
 
 def scan_request(*, user: User | None, dry_run: bool = False) -> Scan:
     """Queue a scan for the worker (the staff page's button): its record shows the progress from the start."""
-    from library import scanner, tasks
-
     with transaction.atomic():
         # Two clicks at once queue one scan, not two (a lock held until this transaction ends; a row lock would
         # need a row, and the first scan has none to lock).
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [QUEUE_LOCK_KEY])
         busy = Scan.objects.filter(status__in=[Scan.Status.QUEUED, Scan.Status.RUNNING]).first()
-        if busy is not None and _stale(busy, scanner.scan_lock_free()):
+        if busy is not None and _stale(busy, scan_lock_free()):
             scan_finish(busy, Scan.Status.FAILED, "Interrupted (the worker stopped or never picked it up).")
             busy = None
         if busy is not None:
             raise ScanAlreadyQueued(f"Scan {busy.pk} is {busy.get_status_display().lower()}; wait for it to finish.")
         record = Scan.objects.create(status=Scan.Status.QUEUED, dry_run=dry_run, requested_by=user)
-        transaction.on_commit(lambda: tasks.scan_library.enqueue(record.pk))
+        transaction.on_commit(lambda: queue.enqueue("library.tasks.scan_library", record.pk))
     return record
 
 

@@ -6,6 +6,7 @@ from django.tasks import task
 
 from library import scanner, services
 from library.models import Scan
+from library.scan_lock import ScanRunning
 
 
 @task()
@@ -16,6 +17,6 @@ def scan_library(scan_id: int) -> str:
         return "gone"
     try:
         scanner.scan(dry_run=record.dry_run, record=record)
-    except scanner.ScanRunning as running:
+    except ScanRunning as running:
         services.scan_finish(record, Scan.Status.FAILED, str(running))
     return Scan.objects.get(pk=scan_id).status

@@ -33,6 +33,7 @@ from memos.models import (
     SyncHorizon,
     SyncTombstone,
 )
+from quillium_site import queue
 from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
@@ -84,9 +85,7 @@ def wants_summaries(owner_id: int) -> bool:
 
 
 def _enqueue_summary(revision_id: object) -> None:
-    from memos.tasks import summarize_revision
-
-    summarize_revision.enqueue(str(revision_id))
+    queue.enqueue("memos.tasks.summarize_revision", str(revision_id))
 
 
 def memo_preference_set(user: User, *, revision_summaries: bool) -> MemoPreference:
@@ -130,9 +129,7 @@ def _lock(memo_id: uuid.UUID, owner_id: int) -> Memo:
 
 
 def _enqueue_embedding(memo_id: object) -> None:
-    from memos.tasks import embed_memo
-
-    embed_memo.enqueue(str(memo_id))
+    queue.enqueue("memos.tasks.embed_memo", str(memo_id))
 
 
 @transaction.atomic
@@ -230,10 +227,8 @@ def _set_deleted(memo: Memo, user: User, deleted: bool) -> Memo:
 
 
 def _schedule_purge(memo: Memo) -> None:
-    from memos.tasks import purge_if_expired
-
     due = (memo.deleted_at or timezone.now()) + timedelta(days=site_settings.get("trash_retention_days"))
-    purge_if_expired.using(run_after=due).enqueue(str(memo.pk))  # in the transaction, like the embedding task
+    queue.enqueue("memos.tasks.purge_if_expired", str(memo.pk), run_after=due)  # in the transaction, like embedding
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Template context every page needs: navigation and the user's theme."""
+"""Template context every page needs: the navigation (apps add their own context, e.g. accounts' theme)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from typing import Any
 from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
-
-from accounts.models import User
-from accounts.services import user_settings_for
 
 
 def navigation(request: HttpRequest) -> list[dict[str, str]]:
@@ -25,9 +22,4 @@ def navigation(request: HttpRequest) -> list[dict[str, str]]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    preferences = user_settings_for(user) if isinstance(user, User) else None
-    return {
-        "nav_items": navigation(request),
-        "theme": preferences.theme if preferences else "system",
-    }
+    return {"nav_items": navigation(request)}

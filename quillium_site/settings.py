@@ -177,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "quillium_site.context_processors.site",
+                "accounts.context_processors.theme",
             ],
         },
     },

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from library import scanner, services
+from library import scan_lock, scanner, services
 from library.models import Review, Root, Scan, Track, Work, va_id
 from tests.library.disk import wav, work
 
@@ -140,7 +140,7 @@ def test_one_scan_at_a_time(library_root):
 
     def another_scan() -> None:  # its own thread, so its own database session, as another process would have
         try:
-            with scanner._only_scan():
+            with scan_lock.only_scan():
                 holding.set()
                 release.wait(timeout=30)
         finally:
@@ -150,7 +150,7 @@ def test_one_scan_at_a_time(library_root):
     other.start()
     try:
         assert holding.wait(timeout=30)
-        with pytest.raises(scanner.ScanRunning):
+        with pytest.raises(scan_lock.ScanRunning):
             scanner.scan()
         with pytest.raises(CommandError, match="Another scan is running"):
             call_command("scan_library")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from library import scanner
 from library.models import Scan
+from library.scan_lock import ScanRunning
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
         try:
             record = scanner.scan(dry_run=dry_run, max_missing_share=max_missing, progress=progress)
-        except scanner.ScanRunning as running:
+        except ScanRunning as running:
             raise CommandError(str(running)) from None
         summary = (
             f"{record.added} added, {record.changed} changed, {record.unchanged} unchanged, "
