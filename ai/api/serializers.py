@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ai.models import AIConfig, TokenUsage
@@ -76,3 +78,16 @@ class UsageOutput(serializers.Serializer):
     remaining = serializers.IntegerField(allow_null=True)
     resets_at = serializers.DateTimeField()
     days = UsageRowSerializer(many=True)
+
+
+class ConfigNameField(serializers.SlugRelatedField):
+    """An AI config chosen by its name (a chat's or a bot's). A name PostgreSQL can't hold (a NUL byte, from a
+    form-encoded body the NUL guard doesn't parse) is no config's name: a 400, never a database error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="key", queryset=AIConfig.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> AIConfig:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\0"))
+        return super().to_internal_value(data)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ai.models import AIConfig
+from ai.api.serializers import ConfigNameField
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
 from bots.services import MAX_QUESTION_CHARS
 
 
 class BotSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
-    ai_config = serializers.SlugRelatedField(
-        slug_field="key", queryset=AIConfig.objects.all(), required=False, allow_null=True,
+    ai_config = ConfigNameField(
+        required=False, allow_null=True,
         help_text="Key of its own AI config (chat, bot, …); null: the bot config, else chat.",
     )  # fmt: skip
     avatar = serializers.SerializerMethodField()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ai.models import AIConfig
+from ai.api.serializers import ConfigNameField
 from chats.models import Chat, Folder, Message
 
 
@@ -26,9 +26,7 @@ class FolderField(serializers.PrimaryKeyRelatedField):
 class ChatSerializer(serializers.ModelSerializer):
     folder = FolderField(required=False, allow_null=True)
     message_count = serializers.IntegerField(read_only=True)
-    ai_config = serializers.SlugRelatedField(
-        slug_field="key",
-        queryset=AIConfig.objects.all(),
+    ai_config = ConfigNameField(
         required=False,
         allow_null=True,
         help_text="Name of the AI config this chat asks (see /api/v1/ai/providers/); null: the chat config.",

@@ -112,3 +112,12 @@ def test_a_bot_asks_its_own_named_config(alice, hosted, fake_llm):
 
     reply.refresh_from_db()
     assert reply.content == "From the hosted model." and reply.model == "big-model"
+
+
+def test_a_config_name_with_a_nul_byte_is_a_400_in_a_form_body_too(alice_api, hosted):
+    # Schemathesis found this: the NUL guard reads query strings and JSON, not form-encoded bodies.
+    bot = alice_api.post("/api/v1/bots/", "name=r&ai_config=%00", content_type="application/x-www-form-urlencoded")
+    chat = alice_api.post("/api/v1/chats/", "ai_config=host%00ed", content_type="application/x-www-form-urlencoded")
+
+    assert bot.status_code == 400 and bot.json()["errors"].keys() == {"ai_config"}
+    assert chat.status_code == 400 and chat.json()["errors"].keys() == {"ai_config"}
