@@ -17,7 +17,7 @@ from ai.models import AIConfig, TokenUsage
 from bots import services
 from bots.models import AIDiaryJob
 from memos import selectors
-from memos import services as memo_services
+from memos.diaries import services as diary_services
 from memos.models import Diary
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def run(job: AIDiaryJob) -> str:
         return "retrying" if retry else "failed"
     ai_services.usage_record(user=user, model=endpoint.model, feature=TokenUsage.Feature.DIARY, usage=completion.usage)
     summary, mood, score = _parse(completion.content)
-    written = memo_services.diary_generate(
+    written = diary_services.diary_generate(
         owner=user, day=day, summary=summary, mood_key=mood, mood_score=score, memo_ids=[m.pk for m in memos]
     )
     services.diary_job_finish(job, "written" if written else "skipped: written by hand meanwhile")

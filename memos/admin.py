@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from accounts.principals import signed_in
 from memos import services
+from memos.diaries import services as diary_services
 from memos.models import (
     Diary,
     Memo,
@@ -90,7 +91,7 @@ class DiaryAdmin(ServiceRulesAdmin, admin.ModelAdmin):
         return False  # diaries are written by their owners (or generated for them)
 
     def save_model(self, request: HttpRequest, obj: Diary, form: Any, change: bool) -> None:
-        services.diary_write(
+        diary_services.diary_write(
             owner=obj.owner,
             day=obj.date,
             summary=form.cleaned_data["summary"],
@@ -99,11 +100,11 @@ class DiaryAdmin(ServiceRulesAdmin, admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Diary) -> None:
-        services.diary_delete(obj)
+        diary_services.diary_delete(obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Diary]) -> None:
         for diary in queryset:
-            services.diary_delete(diary)
+            diary_services.diary_delete(diary)
 
 
 @admin.register(Resource)

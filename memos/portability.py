@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import site_settings
 from memos import file_transactions, services
+from memos.diaries import services as diary_services
 from memos.export_format import FORMAT, VERSION, ManifestShape, first_error
 from memos.models import Diary, Memo
 from quillium_site.api.parsers import json_depth_exceeds
@@ -172,7 +173,7 @@ def _import(user: User, source: IO[bytes]) -> dict[str, int]:
         counts["memos"] += 1
         counts["revisions"] += len(item["revisions"]) or 1
     for data in manifest["diaries"]:
-        services.diary_import(owner=user, day=data.pop("date"), **data)
+        diary_services.diary_import(owner=user, day=data.pop("date"), **data)
         counts["diaries"] += 1
     return counts
 

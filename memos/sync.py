@@ -25,6 +25,7 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from memos import services, sync_triggers, tags
+from memos.diaries import services as diary_services
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncHorizon, SyncTombstone
 from quillium_site.errors import Gone
 
@@ -299,13 +300,13 @@ def _push_diary(user: User, item: dict[str, Any]) -> Outcome:
         return _conflict("diary", key, diary, "This day's diary changed on the server since you last synced it.")
     if item.get("is_deleted"):
         if diary is not None:
-            services.diary_delete(diary)
+            diary_services.diary_delete(diary)
     else:
         current = (
             {"summary": diary.summary, "mood_key": diary.mood_key, "mood_score": diary.mood_score} if diary else {}
         )
         fields = {name: item.get(name, current.get(name)) for name in ("summary", "mood_key", "mood_score")}
-        services.diary_write(
+        diary_services.diary_write(
             owner=user,
             day=day,
             summary=fields["summary"] or "",

@@ -24,6 +24,7 @@ from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
 from memos.cards import cards
+from memos.diaries import services as diary_services
 from memos.downloads import resource_response
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
@@ -253,7 +254,7 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.diary_write(owner=signed_in(request), day=the_day, **form.cleaned_data)
+            diary_services.diary_write(owner=signed_in(request), day=the_day, **form.cleaned_data)
             messages.success(request, "Diary saved.")
             return redirect("memos:diary-day", day=day)
         status = 400

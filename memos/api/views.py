@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.principals import signed_in
 from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
+from memos.diaries import services as diary_services
 from memos.downloads import resource_response
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
 from memos.querysets import MemoQuerySet
@@ -248,11 +249,11 @@ class DiaryViewSet(ScopedRows, viewsets.GenericViewSet, mixins.ListModelMixin):
     def update(self, request: Request, date: str) -> Response:
         data = serializers.DiarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        diary = services.diary_write(owner=signed_in(request), day=self.day(), **data.validated_data)
+        diary = diary_services.diary_write(owner=signed_in(request), day=self.day(), **data.validated_data)
         return Response(serializers.DiarySerializer(diary).data)
 
     def destroy(self, request: Request, date: str) -> Response:
-        services.diary_delete(get_object_or_404(self.get_queryset(), date=self.day()))
+        diary_services.diary_delete(get_object_or_404(self.get_queryset(), date=self.day()))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

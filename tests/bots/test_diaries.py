@@ -16,6 +16,7 @@ from ai import services as ai_services
 from bots import services, tasks
 from bots.models import AIDiaryJob
 from memos import services as memo_services
+from memos.diaries import services as diary_services
 from memos.models import Diary
 
 DAY = date(2026, 11, 20)
@@ -64,7 +65,7 @@ def test_the_day_is_the_users_own(alice, fake_llm):
 @pytest.mark.django_db
 def test_a_diary_written_by_hand_is_never_overwritten(alice, fake_llm):
     memo_on(alice, DAY, "A day.")
-    memo_services.diary_write(owner=alice, day=DAY, summary="My own words.")
+    diary_services.diary_write(owner=alice, day=DAY, summary="My own words.")
 
     job = services.diary_job_request(alice, DAY)
     outcome = tasks.write_diary.call(job.pk)

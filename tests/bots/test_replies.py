@@ -15,6 +15,7 @@ from ai import services as ai_services
 from bots import prompts, services, tasks
 from bots.models import Bot, BotReply
 from memos import services as memo_services
+from memos.diaries import services as diary_services
 from memos.embeddings import embed_memo
 from memos.models import Memo
 
@@ -238,7 +239,7 @@ def test_a_vision_bot_gets_the_memos_pictures_and_cites_them(alice, fake_llm, se
 def test_memory_brings_the_diaries_around_related_memos(alice, fake_llm):
     related = save_memo(alice, "My cat Miso loves sleeping on the piano.")
     day = related.created_at.date()
-    memo_services.diary_write(owner=alice, day=day, summary="A sleepy, cozy day with Miso.")
+    diary_services.diary_write(owner=alice, day=day, summary="A sleepy, cozy day with Miso.")
     make_bot(alice, tags=["cats"])
 
     run_reactions(save_memo(alice, "Where does my cat like to nap? #cats"))

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from memos import services, sync
+from memos.diaries import services as diary_services
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +21,14 @@ pytestmark = pytest.mark.django_db
 )
 def test_admin_lists_render(admin_client, alice, url):
     services.memo_create(owner=alice, content="hello #x")
-    services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
+    diary_services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
     sync.pull(alice, "laptop", cursor=0)
 
     assert admin_client.get(url).status_code == 200
 
 
 def test_admin_shows_each_device_and_what_was_deleted_for_good(admin_client, alice):
-    services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
+    diary_services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
     sync.pull(alice, "phone-7f3a", cursor=0)
 
     devices = admin_client.get("/admin/memos/synccursor/?q=phone").content.decode()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from memos import services
+from memos.diaries import services as diary_services
 from memos.models import Diary, Memo, Resource
 from memos.portability import export_user, import_user
 from tests.accounts.factories import UserFactory
@@ -54,7 +55,7 @@ def test_export_then_import_into_a_fresh_user_gives_identical_content(alice):
     )
     trashed = services.memo_create(owner=alice, content="in the trash")
     services.memo_trash(trashed, user=alice)
-    services.diary_write(owner=alice, day=date(2026, 11, 20), summary="Good day", mood_key="happy", mood_score=5)
+    diary_services.diary_write(owner=alice, day=date(2026, 11, 20), summary="Good day", mood_key="happy", mood_score=5)
     buffer = io.BytesIO()
 
     counts = export_user(alice, buffer)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts import site_settings
 from memos import services
+from memos.diaries import services as diary_services
 from memos.models import Memo, MemoRevision
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +84,11 @@ def test_empty_or_huge_memos_are_refused(alice, content):
 def test_a_manual_diary_locks_out_ai_generation(alice):
     day = timezone.localdate()
 
-    diary = services.diary_write(owner=alice, day=day, summary="Quiet day", mood_key="calm", mood_score=4)
+    diary = diary_services.diary_write(owner=alice, day=day, summary="Quiet day", mood_key="calm", mood_score=4)
 
     assert (diary.generation_source, diary.auto_generation_locked) == ("manual", True)
     with pytest.raises(ValidationError):
-        services.diary_write(owner=alice, day=day, summary="x", mood_score=9)
+        diary_services.diary_write(owner=alice, day=day, summary="x", mood_score=9)
 
 
 def test_the_purge_command_says_what_it_did(alice, capsys):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from memos import services, sync
+from memos.diaries import services as diary_services
 from memos.models import Diary, Memo, MemoRevision, SyncCursor, SyncTombstone
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def kinds_and_ids(page):
 
 def test_a_first_pull_returns_everything_of_the_user_in_change_order(alice_api, alice, bob):
     memo = services.memo_create(owner=alice, content="first #idea")
-    diary = services.diary_write(owner=alice, day=DAY, summary="A calm day", mood_key="calm", mood_score=4)
+    diary = diary_services.diary_write(owner=alice, day=DAY, summary="A calm day", mood_key="calm", mood_score=4)
     upload = SimpleUploadedFile("note.txt", b"plain words", "text/plain")
     resource = services.resource_upload(owner=alice, upload=upload, memo=memo)
     services.memo_create(owner=bob, content="bob's secret")
@@ -117,7 +118,7 @@ def test_deleting_for_good_leaves_tombstones(alice_api, alice):
     resource = services.resource_upload(
         owner=alice, upload=SimpleUploadedFile("a.txt", b"words", "text/plain"), memo=memo
     )
-    diary = services.diary_write(owner=alice, day=DAY, summary="gone soon")
+    diary = diary_services.diary_write(owner=alice, day=DAY, summary="gone soon")
     cursor = pull(alice_api)["cursor"]
 
     services.memo_trash(memo, user=alice)
@@ -248,7 +249,7 @@ def test_another_users_memo_can_be_neither_pulled_nor_pushed_over(alice_api, bob
 def test_diary_pushes_conflict_by_sequence_number(alice_api, alice):
     created = push(alice_api, {"type": "diary", "date": "2026-11-20", "summary": "rainy", "mood_key": "calm"})
     seq = created[0]["seq"]
-    services.diary_write(owner=alice, day=DAY, summary="rainy, then sunny")
+    diary_services.diary_write(owner=alice, day=DAY, summary="rainy, then sunny")
 
     stale = push(alice_api, {"type": "diary", "date": "2026-11-20", "base_seq": seq, "summary": "just rainy"})
     current_seq = Diary.objects.get(owner=alice, date=DAY).change_seq
@@ -269,7 +270,7 @@ def test_a_pull_takes_the_same_number_of_queries_for_many_changes(alice_api, ali
     for n in range(30):
         memo = services.memo_create(owner=alice, content=f"memo {n}")
         services.resource_upload(owner=alice, upload=SimpleUploadedFile(f"{n}.txt", b"words", "text/plain"), memo=memo)
-        services.diary_write(owner=alice, day=date(2026, 1, 1 + n), summary=f"day {n}")
+        diary_services.diary_write(owner=alice, day=date(2026, 1, 1 + n), summary=f"day {n}")
 
     with django_assert_max_num_queries(12):
         page = pull(alice_api, cursor=0, limit=1000)
@@ -280,7 +281,7 @@ def test_a_pull_takes_the_same_number_of_queries_for_many_changes(alice_api, ali
 
 def test_deleting_a_user_takes_their_tombstones_and_cursors_along(alice, bob):
     memo = services.memo_create(owner=alice, content="mine")
-    services.diary_write(owner=alice, day=DAY, summary="a day")
+    diary_services.diary_write(owner=alice, day=DAY, summary="a day")
     services.memo_trash(memo, user=alice)
     services.memo_purge(memo)
     sync.pull(alice, "laptop", cursor=0)
