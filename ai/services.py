@@ -21,15 +21,16 @@ from ai import crypto
 from ai.client import Endpoint, ProviderError, Usage
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
 from ai.validators import api_key_problem, validate_api_key
-from quillium_site.errors import TooManyRequests
+from quillium_site.errors import ServiceError
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-class QuotaExceeded(TooManyRequests):
+class QuotaExceeded(ServiceError):
     """The user spent their daily tokens; `resets_at` is their next local midnight."""
 
+    status = 429
     code = "quota_exceeded"
 
     def __init__(self, limit: int, resets_at: datetime) -> None:

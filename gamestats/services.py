@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from gamestats import games, guild_settings, rules
 from gamestats.models import CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
-from quillium_site.errors import Forbidden
+from quillium_site.errors import ServiceError
 
 
-class Blacklisted(Forbidden):
+class Blacklisted(ServiceError):
     """A blacklisted user or guild asked for something; the message says who and why."""
 
+    status = 403
     code = "blacklisted"
 
     def __init__(self, who: str, reason: str) -> None:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from memos import services, sync_triggers, tags
 from memos.diaries import services as diary_services
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncHorizon, SyncTombstone
-from quillium_site.errors import Gone
+from quillium_site.errors import ServiceError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -38,9 +38,10 @@ MAX_PAGE_SIZE = 1000
 MAX_PUSH = 500
 
 
-class ResyncRequired(Gone):
+class ResyncRequired(ServiceError):
     """The cursor is older than the tombstones kept: the device must drop its copy and pull from cursor 0."""
 
+    status = 410
     code = "resync_required"
 
 

@@ -13,7 +13,8 @@ from typing import ClassVar
 class ServiceError(Exception):
     """A request a service can't carry out, with a message a person can act on.
 
-    Subclasses set `status` (the API's answer) and `code` (the machine-readable `code` of the JSON error);
+    Subclasses set `status` (the API's answer) and `code` (the machine-readable `code` of the JSON error); one
+    whose status or code depends on the instance (a provider's failure) overrides `http_status`/`error_code`.
     """
 
     status: ClassVar[int] = 400
@@ -33,18 +34,3 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
-
-
-class Gone(ServiceError):
-    status = 410
-    code = "gone"
-
-
-class Forbidden(ServiceError):
-    status = 403
-    code = "forbidden"
-
-
-class TooManyRequests(ServiceError):
-    status = 429
-    code = "too_many_requests"

@@ -26,7 +26,8 @@ class ScopedRows(GenericAPIView):
         return self.rows_for(self.requester())
 
     def requester(self) -> Any:
-        """The signed-in user (views behind IsAuthenticated); refuses, never guesses, if a view forgot that check."""
+        """The signed-in user (views behind IsAuthenticated); refuses, never guesses, if a view forgot that check.
+        accounts.principals.signed_in says the same for the apps; this layer imports no app, hence get_user_model."""
         user = self.request.user
         if not isinstance(user, get_user_model()):
             raise PermissionDenied("Sign in first.")
