@@ -56,8 +56,9 @@ def setup(count: int) -> str:
 
     from accounts.models import User
     from accounts.services import user_create
-    from memos import services
     from memos.models import Memo
+    from memos.notes import services
+    from memos.search import services as search_services
 
     call_command("migrate", verbosity=0)
     user = User.objects.filter(email=EMAIL).first()
@@ -68,7 +69,7 @@ def setup(count: int) -> str:
         for n in range(count):
             services.memo_create(owner=user, content=memo_text(rng, n))
         started = time.monotonic()
-        for _done, _ in services.embeddings_catch_up(Memo.objects.filter(owner=user), batch=64):
+        for _done, _ in search_services.embeddings_catch_up(Memo.objects.filter(owner=user), batch=64):
             pass
         print(f"{count} memos written and embedded in {time.monotonic() - started:.0f} s")
     return str(RefreshToken.for_user(user).access_token)

@@ -4,7 +4,7 @@ users sharing the rest.
 Vectors are synthetic but clustered like real notes (384 dimensions, the default model's): 300 topic centres,
 each memo a centre plus noise, normalised. The script loads them with COPY into a separate embedded database
 under var/bench, builds the HNSW index (timed, with its size), then runs 200 queries for the heavy user through
-the same SQL as the app (`memos.embeddings.nearest_sql`) with the index and exactly (index off), reporting
+the same SQL as the app (`memos.search.semantic.nearest_sql`) with the index and exactly (index off), reporting
 p50/p99 latency, recall@10 of the index against exact search and the speedup, and 200 queries of light users.
 
 Usage: .venv/bin/python bench/semantic_search.py [--memos 200000] [--queries 200] [--reuse]
@@ -125,12 +125,12 @@ def measure(
     """The 200 heavy-user queries (indexed and exact) and the light users' queries; prints the figures."""
     from django.db import connection, transaction
 
-    from memos.embeddings import EXACT_BELOW, nearest_sql, tune
+    from memos.search.semantic import EXACT_BELOW, nearest_sql, tune
 
     light_users = len(lights)
 
     def run(user_id: int, query: np.ndarray, exact: bool) -> tuple[float, list]:
-        """Like memos.embeddings.semantic_search: count the user's vectors, then the indexed or exact query."""
+        """Like memos.search.semantic.semantic_search: count the user's vectors, then the indexed or exact query."""
         with transaction.atomic(), connection.cursor() as cursor:
             began = time.perf_counter()
             tune(cursor)

@@ -52,7 +52,7 @@ def setup(count: int) -> str:
 
     from accounts.models import User
     from accounts.services import user_create
-    from memos.services import memo_create
+    from memos.notes.services import memo_create
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -16,9 +16,9 @@ from ai.client import ProviderError
 from ai.models import AIConfig, TokenUsage
 from bots import services
 from bots.models import AIDiaryJob
-from memos import selectors
 from memos.diaries import services as diary_services
 from memos.models import Diary
+from memos.notes import selectors
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from ai.client import Messages
 from bots.models import BotReply
-from memos.embeddings import semantic_search
 from memos.models import Diary, Memo
+from memos.search.semantic import semantic_search
 
 MEMORY_SIZE = 4
 # Cosine similarity (the local MiniLM model) under which a memo is not "related" at all: without a cut-off, the

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.services import GUEST_READ_ONLY
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
-from memos import files, tags
+from memos.files import sniff
 from memos.models import Memo
+from memos.notes import tags
 from quillium_site import queue
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def bot_avatar_set(bot: Bot, upload: UploadedFile) -> Bot:
     if (upload.size or 0) > AVATAR_MAX_BYTES:
         raise ValidationError({"avatar": f"Avatars may be at most {AVATAR_MAX_BYTES:,} bytes."})
     upload.seek(0)
-    detected = files.detect(upload.read(files.SNIFF_BYTES), upload)
+    detected = sniff.detect(upload.read(sniff.SNIFF_BYTES), upload)
     if detected.kind != "image":
         raise ValidationError({"avatar": f"An avatar must be an image, not {detected.mime_type}."})
     old = bot.avatar.name

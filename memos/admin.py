@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.principals import signed_in
-from memos import services
 from memos.diaries import services as diary_services
+from memos.files import services as file_services
 from memos.models import (
     Diary,
     Memo,
@@ -23,6 +23,7 @@ from memos.models import (
     SyncHorizon,
     SyncTombstone,
 )
+from memos.notes import services
 from quillium_site.admin_mixins import ReadOnlyAdmin, ServiceRulesAdmin
 
 
@@ -121,11 +122,11 @@ class ResourceAdmin(admin.ModelAdmin):
         return False  # uploads go through the API or pages, where their type is checked
 
     def delete_model(self, request: HttpRequest, obj: Resource) -> None:
-        services.resource_delete(obj)  # the file goes too
+        file_services.resource_delete(obj)  # the file goes too
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         for resource in queryset:
-            services.resource_delete(resource)
+            file_services.resource_delete(resource)
 
 
 @admin.register(SyncCursor)
@@ -172,7 +173,7 @@ class SyncHorizonAdmin(admin.ModelAdmin):
 
 @admin.register(MemoRevision)
 class MemoRevisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Every memo's history (also inline on the memo); written by memos.services only."""
+    """Every memo's history (also inline on the memo); written by memos.notes.services only."""
 
     list_display = ["memo", "revision_number", "user", "is_deleted", "created_at"]
     list_filter = ["is_deleted", "created_at"]

@@ -19,16 +19,17 @@ class MemosConfig(AppConfig):
     def settings_section(self, request: HttpRequest) -> dict[str, object]:
         """Export and import of the user's notes, and the devices that sync them, on the account settings page."""
         from accounts.principals import signed_in
-        from memos import services, sync
+        from memos.notes import services
+        from memos.sync import changes
 
         user = signed_in(request)
-        context = {"devices": sync.devices(user), "summaries_on": services.wants_summaries(user.pk)}
+        context = {"devices": changes.devices(user), "summaries_on": services.wants_summaries(user.pk)}
         return {"template": "memos/settings_section.html", "context": context}
 
     def notes_for(self, user: Any, text: str, limit: int) -> list[dict[str, str]]:
         """The user's memos and diary entries most related to `text` (hybrid search, relevance cut-off), for a chat
         that answers from the user's notes."""
-        from memos.search import hybrid_search, plain_text
+        from memos.search.keyword import hybrid_search, plain_text
 
         return [
             {"id": str(hit.memo.pk), "url": hit.memo.get_absolute_url(), "date": hit.memo.created_at.date().isoformat(),

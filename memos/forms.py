@@ -1,4 +1,4 @@
-"""Forms of the memo pages; saving goes through memos.services."""
+"""Forms of the memo pages; saving goes through memos.notes.services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from memos.models import Diary
-from memos.services import MAX_CONTENT_CHARS
+from memos.notes.services import MAX_CONTENT_CHARS
 
 MOODS = [
     ("", "—"),

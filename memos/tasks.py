@@ -9,8 +9,10 @@ from django.tasks import task
 from django.utils import timezone
 
 from accounts import site_settings
-from memos import services
 from memos.models import Memo
+from memos.notes import services
+from memos.search import services as search_services
+from memos.sync import services as sync_services
 
 
 @task()
@@ -33,7 +35,7 @@ def purge_if_expired(memo_id: str) -> bool:
 @task()
 def embed_memo(memo_id: str) -> str:
     """Embed a memo whose text changed (enqueued after commit); `manage.py reembed` catches up on failures."""
-    from memos.embeddings import embed_memo as run
+    from memos.search.semantic import embed_memo as run
 
     return run(memo_id)
 
@@ -48,7 +50,7 @@ def embed_sweep() -> int:
     or never ran. At most SWEEP_BATCH per run, so a long backlog is spread over runs."""
     pending = Memo.objects.filter(is_deleted=False).order_by("-updated_at")
     done = 0
-    for done, _ in services.embeddings_catch_up(pending, batch=64):
+    for done, _ in search_services.embeddings_catch_up(pending, batch=64):
         if done >= SWEEP_BATCH:
             break
     return done
@@ -65,12 +67,12 @@ def purge_expired_trash() -> int:
 @task()
 def prune_sync_tombstones() -> int:
     """Daily: forget deletions older than the `sync_tombstone_days` site setting."""
-    return services.sync_tombstones_prune(site_settings.get("sync_tombstone_days"))
+    return sync_services.sync_tombstones_prune(site_settings.get("sync_tombstone_days"))
 
 
 @task()
 def summarize_revision(revision_id: str) -> str:
     """A one-line AI summary of a new revision, for people who turned them on (enqueued with the revision)."""
-    from memos.summaries import summarize
+    from memos.notes.summaries import summarize
 
     return summarize(revision_id)

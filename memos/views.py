@@ -22,13 +22,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
 from accounts.principals import signed_in
-from memos import diff, embeddings, file_transactions, portability, search, selectors, services, sync, tags
-from memos.cards import cards
 from memos.diaries import services as diary_services
-from memos.downloads import resource_response
+from memos.files import services as file_services
+from memos.files import transactions
+from memos.files.downloads import resource_response
+from memos.files.services import resource_from_token
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
-from memos.services import resource_from_token
+from memos.notes import diff, selectors, services, tags
+from memos.notes.cards import cards
+from memos.portability.archive import export_user, import_user
+from memos.search import keyword, semantic
+from memos.sync import changes
 from quillium_site.sections import app_sections
 
 PAGE_SIZE = 20
@@ -79,12 +84,12 @@ def memo_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return timeline(request, form, status=400)
     try:
-        with file_transactions.atomic_with_files():
+        with transactions.atomic_with_files():
             memo = services.memo_create(
                 owner=signed_in(request), content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
             )
             for upload in form.cleaned_data["files"]:
-                services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
+                file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return timeline(request, form, status=400)
@@ -119,7 +124,7 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
             }
         ),
         "revisions": memo.revisions.order_by("-revision_number")[:50],
-        "related": embeddings.related(memo),
+        "related": semantic.related(memo),
         "sections": app_sections("memo_section", request, memo),
     }
     return render(request, "memos/detail.html", context, status=status)
@@ -133,7 +138,7 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         return memo_detail(request, pk, form, status=400)
     try:
-        with file_transactions.atomic_with_files():
+        with transactions.atomic_with_files():
             services.memo_update(
                 memo,
                 user=signed_in(request),
@@ -142,7 +147,7 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
                 tags_given=form.cleaned_data["tags"],
             )
             for upload in form.cleaned_data["files"]:
-                services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
+                file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
     except services.StaleRevision as exc:
         form.add_error(None, str(exc))
         return memo_detail(request, pk, form, status=409)
@@ -213,11 +218,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         text, mode = form.cleaned_data["q"], form.cleaned_data["mode"] or "keyword"
         if mode == "semantic":
-            hits = embeddings.semantic_search(signed_in(request), text, limit=20)
+            hits = semantic.semantic_search(signed_in(request), text, limit=20)
         elif mode == "hybrid":
-            hits = search.hybrid_search(signed_in(request), text, limit=20)
+            hits = keyword.hybrid_search(signed_in(request), text, limit=20)
         else:
-            hits = search.keyword_search(signed_in(request), text, tag=form.cleaned_data["tag"] or None)
+            hits = keyword.keyword_search(signed_in(request), text, tag=form.cleaned_data["tag"] or None)
     return render(request, "memos/search.html", {"form": form, "hits": hits, "view": "search"})
 
 
@@ -287,7 +292,7 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
 def export_download(request: HttpRequest) -> HttpResponseBase:
     """All of the user's notes as a zip (the same as `manage.py export_user`)."""
     spool = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)
-    portability.export_user(signed_in(request), spool)
+    export_user(signed_in(request), spool)
     spool.seek(0)
     name = f"quillium-memos-{timezone.localdate():%Y-%m-%d}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
@@ -302,7 +307,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an export zip to import.")
         return redirect("accounts:settings")
     try:
-        counts = portability.import_user(signed_in(request), upload)
+        counts = import_user(signed_in(request), upload)
     except ValidationError as exc:
         messages.error(request, "Nothing was imported: " + " ".join(exc.messages))
     else:
@@ -317,7 +322,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def device_forget(request: HttpRequest) -> HttpResponse:
     """Forget where a synced device got to (it starts over at its next pull); its data isn't touched."""
     client_id = request.POST.get("client_id", "")
-    if sync.forget(signed_in(request), client_id):
+    if changes.forget(signed_in(request), client_id):
         messages.success(request, f"Forgot {client_id}: its next sync starts from the beginning.")
     else:
         messages.error(request, "No such device.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
-from memos.services import MAX_CONTENT_CHARS
+from memos.notes.services import MAX_CONTENT_CHARS
 
 
 class MemoSerializer(serializers.ModelSerializer):

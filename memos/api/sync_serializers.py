@@ -9,10 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from memos import sync
 from memos.api.serializers import DiarySerializer, MemoSerializer, ResourceSerializer
 from memos.models import Diary, MemoRevision, SyncEntity
-from memos.services import MAX_CONTENT_CHARS
+from memos.notes.services import MAX_CONTENT_CHARS
+from memos.sync import changes
 
 client_id_field = serializers.CharField(
     max_length=100,
@@ -57,7 +57,7 @@ def entity_data(entity_type: str, obj: Any) -> dict[str, Any] | None:
 class PullInput(serializers.Serializer):
     client_id = client_id_field
     types = serializers.CharField(
-        required=False, help_text=f"Comma-separated kinds to pull (default all): {', '.join(sync.ENTITY_TYPES)}."
+        required=False, help_text=f"Comma-separated kinds to pull (default all): {', '.join(changes.ENTITY_TYPES)}."
     )
     cursor = serializers.IntegerField(
         min_value=0,
@@ -66,13 +66,13 @@ class PullInput(serializers.Serializer):
         help_text="The cursor of the last page you stored (0 for everything). Omit it to continue from where this "
         "device last confirmed.",
     )
-    limit = serializers.IntegerField(min_value=1, max_value=sync.MAX_PAGE_SIZE, default=sync.PAGE_SIZE)
+    limit = serializers.IntegerField(min_value=1, max_value=changes.MAX_PAGE_SIZE, default=changes.PAGE_SIZE)
 
     def validate_types(self, value: str) -> list[str]:
         kinds = [kind.strip() for kind in value.split(",") if kind.strip()]
-        unknown = sorted(set(kinds) - set(sync.ENTITY_TYPES))
+        unknown = sorted(set(kinds) - set(changes.ENTITY_TYPES))
         if unknown or not kinds:
-            raise serializers.ValidationError(f"Choose from {', '.join(sync.ENTITY_TYPES)}.")
+            raise serializers.ValidationError(f"Choose from {', '.join(changes.ENTITY_TYPES)}.")
         return list(dict.fromkeys(kinds))
 
 
@@ -84,7 +84,7 @@ class ChangeSerializer(serializers.Serializer):
     data = serializers.SerializerMethodField()  # type: ignore[assignment]  # the API's field; shadows .data
 
     @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_data(self, change: sync.Change) -> dict[str, Any] | None:
+    def get_data(self, change: changes.Change) -> dict[str, Any] | None:
         return entity_data(change.entity_type, change.obj)
 
 
@@ -138,7 +138,7 @@ class PushInput(serializers.Serializer):
     client_id = client_id_field
     changes = serializers.ListField(
         child=serializers.DictField(),
-        max_length=sync.MAX_PUSH,
+        max_length=changes.MAX_PUSH,
         help_text="Memo changes (`type: memo`) and diary changes (`type: diary`); attachments are uploaded with "
         "`resources/`.",
     )
@@ -156,11 +156,11 @@ class OutcomeSerializer(serializers.Serializer):
     message = serializers.CharField()
     errors = serializers.DictField()  # type: ignore[assignment]  # the API's field; shadows .errors
 
-    def get_seq(self, outcome: sync.Outcome) -> int | None:
+    def get_seq(self, outcome: changes.Outcome) -> int | None:
         return outcome.obj.change_seq if outcome.obj is not None else None
 
     @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_data(self, outcome: sync.Outcome) -> dict[str, Any] | None:
+    def get_data(self, outcome: changes.Outcome) -> dict[str, Any] | None:
         return entity_data(outcome.entity_type, outcome.obj)
 
 

@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import may_write
 from accounts.principals import signed_in
-from memos import sync
 from memos.api import sync_serializers as shapes
 from memos.models import SyncEntity
+from memos.sync import changes
 
 
 class SyncView(APIView):
@@ -29,10 +29,10 @@ class SyncView(APIView):
     def get(self, request: Request) -> Response:
         params = shapes.PullInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        page = sync.pull(
+        page = changes.pull(
             signed_in(request),
             params.validated_data["client_id"],
-            entity_types=params.validated_data.get("types", sync.ENTITY_TYPES),
+            entity_types=params.validated_data.get("types", changes.ENTITY_TYPES),
             cursor=params.validated_data.get("cursor"),
             limit=params.validated_data["limit"],
             remember=may_write(request),
@@ -48,16 +48,18 @@ class SyncView(APIView):
             outcome = self._apply(request, raw)
             outcome.index = index
             outcomes.append(outcome)
-        sync.seen(signed_in(request), batch.validated_data["client_id"])
+        changes.seen(signed_in(request), batch.validated_data["client_id"])
         return Response(shapes.PushOutput({"results": outcomes}).data)
 
-    def _apply(self, request: Request, raw: dict) -> sync.Outcome:
+    def _apply(self, request: Request, raw: dict) -> changes.Outcome:
         kind = raw.get("type")
         shape = shapes.CHANGE_INPUTS.get(str(kind))
         if shape is None:
             choices = f"{SyncEntity.MEMO} or {SyncEntity.DIARY}"
-            return sync.Outcome(str(kind or ""), sync.item_id(raw), "invalid", errors={"type": [f"Push {choices}."]})
+            return changes.Outcome(
+                str(kind or ""), changes.item_id(raw), "invalid", errors={"type": [f"Push {choices}."]}
+            )
         change = shape(data=raw)
         if not change.is_valid():
-            return sync.Outcome(str(kind), sync.item_id(raw), "invalid", errors=change.errors)
-        return sync.apply(signed_in(request), change.validated_data)
+            return changes.Outcome(str(kind), changes.item_id(raw), "invalid", errors=change.errors)
+        return changes.apply(signed_in(request), change.validated_data)

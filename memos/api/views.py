@@ -20,12 +20,14 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.principals import signed_in
-from memos import diff, embeddings, search, selectors, services
 from memos.api import serializers
 from memos.diaries import services as diary_services
-from memos.downloads import resource_response
+from memos.files import services as file_services
+from memos.files.downloads import resource_response
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
+from memos.notes import diff, selectors, services
 from memos.querysets import MemoQuerySet
+from memos.search import keyword, semantic
 from quillium_site.api.parsers import JSONParser
 from quillium_site.api.views import ScopedRows
 
@@ -200,11 +202,11 @@ class SearchView(APIView):
         params.is_valid(raise_exception=True)
         values = params.validated_data
         if values["mode"] in {"semantic", "hybrid"}:
-            find = embeddings.semantic_search if values["mode"] == "semantic" else search.hybrid_search
+            find = semantic.semantic_search if values["mode"] == "semantic" else keyword.hybrid_search
             hits = find(signed_in(request), values["q"], limit=values["limit"])
             results = serializers.SearchHitSerializer(hits, many=True).data
             return Response({"count": len(results), "next": None, "previous": None, "results": results})
-        hits = search.keyword_search(
+        hits = keyword.keyword_search(
             signed_in(request),
             values["q"],
             tag=values.get("tag"),
@@ -280,11 +282,13 @@ class ResourceViewSet(
         data.is_valid(raise_exception=True)
         memo_id = data.validated_data.get("memo")
         memo = get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=memo_id) if memo_id else None
-        resource = services.resource_upload(owner=signed_in(request), upload=data.validated_data["file"], memo=memo)
+        resource = file_services.resource_upload(
+            owner=signed_in(request), upload=data.validated_data["file"], memo=memo
+        )
         return Response(serializers.ResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Resource) -> None:
-        services.resource_delete(instance)
+        file_services.resource_delete(instance)
 
     @extend_schema(responses={200: OpenApiResponse(description="The file.")})
     @action(detail=True, methods=["get"])
@@ -295,9 +299,9 @@ class ResourceViewSet(
     @action(detail=True, methods=["get"])
     def link(self, request: Request, pk: str | None = None) -> Response:
         """A URL that downloads the file without signing in, for an hour."""
-        token = services.resource_signed_token(self.get_object())
+        token = file_services.resource_signed_token(self.get_object())
         url = request.build_absolute_uri(reverse("memos:signed-file", args=[token]))
-        return Response({"url": url, "expires_in": services.LINK_SECONDS})
+        return Response({"url": url, "expires_in": file_services.LINK_SECONDS})
 
 
 class MemoSettingsView(APIView):

@@ -101,7 +101,7 @@ def test_the_chat_page_offers_providers_by_name(client, alice, hosted):
 def test_a_bot_asks_its_own_named_config(alice, hosted, fake_llm):
     from bots import services as bot_services
     from bots import tasks as bot_tasks
-    from memos.services import memo_create
+    from memos.notes.services import memo_create
 
     other, config = hosted
     bot = bot_services.bot_create(owner=alice, name="sage", ai_config=config)

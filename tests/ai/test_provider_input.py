@@ -16,7 +16,7 @@ from ai.client import Endpoint, ProviderError
 from ai.models import AIConfig
 from ai.services import ai_config_save, forget_endpoints
 from chats.services import chat_create
-from memos.services import memo_create
+from memos.notes.services import memo_create
 from tests.conftest import jwt_client
 
 pytestmark = pytest.mark.django_db

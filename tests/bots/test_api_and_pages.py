@@ -10,7 +10,7 @@ from PIL import Image
 
 from bots import services, tasks
 from bots.models import Bot, BotReply, DiaryPreference
-from memos import services as memo_services
+from memos.notes import services as memo_services
 
 pytestmark = pytest.mark.django_db
 

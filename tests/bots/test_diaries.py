@@ -15,9 +15,9 @@ from accounts import services as account_services
 from ai import services as ai_services
 from bots import services, tasks
 from bots.models import AIDiaryJob
-from memos import services as memo_services
 from memos.diaries import services as diary_services
 from memos.models import Diary
+from memos.notes import services as memo_services
 
 DAY = date(2026, 11, 20)
 REPLY = '{"summary": "I planted roses and felt calm.", "mood_key": "calm", "mood_score": 4}'

@@ -14,10 +14,11 @@ from django_tasks_db.models import DBTaskResult
 from ai import services as ai_services
 from bots import prompts, services, tasks
 from bots.models import Bot, BotReply
-from memos import services as memo_services
 from memos.diaries import services as diary_services
-from memos.embeddings import embed_memo
+from memos.files import services as file_services
 from memos.models import Memo
+from memos.notes import services as memo_services
+from memos.search.semantic import embed_memo
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,7 @@ def test_a_vision_bot_gets_the_memos_pictures_and_cites_them(alice, fake_llm, se
     make_bot(alice, tags=["garden"], vision=True)
     blind = make_bot(alice, name="Blind", tags=["garden"])
     memo = save_memo(alice, "What is wrong with this leaf? #garden")
-    memo_services.resource_upload(
+    file_services.resource_upload(
         owner=alice, upload=SimpleUploadedFile("leaf.png", buffer.getvalue(), "image/png"), memo=memo
     )
 

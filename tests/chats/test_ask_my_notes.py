@@ -7,8 +7,8 @@ import pytest
 
 from chats.models import Message
 from chats.services import chat_create
-from memos import services as memo_services
-from memos.embeddings import embed_memo
+from memos.notes import services as memo_services
+from memos.search.semantic import embed_memo
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
-from memos import services
+from memos.notes import services
 from tests.e2e.helpers import sign_in
 
 

@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
-from memos import services, sync
 from memos.diaries import services as diary_services
+from memos.notes import services
+from memos.sync import changes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,14 @@ pytestmark = pytest.mark.django_db
 def test_admin_lists_render(admin_client, alice, url):
     services.memo_create(owner=alice, content="hello #x")
     diary_services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
-    sync.pull(alice, "laptop", cursor=0)
+    changes.pull(alice, "laptop", cursor=0)
 
     assert admin_client.get(url).status_code == 200
 
 
 def test_admin_shows_each_device_and_what_was_deleted_for_good(admin_client, alice):
     diary_services.diary_write(owner=alice, day=date(2026, 1, 1), summary="s").delete()
-    sync.pull(alice, "phone-7f3a", cursor=0)
+    changes.pull(alice, "phone-7f3a", cursor=0)
 
     devices = admin_client.get("/admin/memos/synccursor/?q=phone").content.decode()
     tombstones = admin_client.get("/admin/memos/synctombstone/").content.decode()

@@ -1,7 +1,7 @@
 import pytest
 
-from memos import services
 from memos.models import Memo
+from memos.notes import services
 
 pytestmark = pytest.mark.django_db
 

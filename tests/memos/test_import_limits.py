@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import site_settings
-from memos import services
 from memos.models import Diary, Memo, Resource
-from memos.portability import import_user
+from memos.notes import services
+from memos.portability.archive import import_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from memos import services
 from memos.diaries import services as diary_services
+from memos.files import services as file_services
 from memos.models import Diary, Memo, Resource
-from memos.portability import export_user, import_user
+from memos.notes import services
+from memos.portability.archive import export_user, import_user
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def snapshot(user):
 def test_export_then_import_into_a_fresh_user_gives_identical_content(alice):
     memo = services.memo_create(owner=alice, content="first #a", tags_given=["x"])
     services.memo_update(memo, user=alice, base_revision=1, content="second #a")
-    services.resource_upload(
+    file_services.resource_upload(
         owner=alice, upload=SimpleUploadedFile("n.txt", "日记 notes".encode(), "text/plain"), memo=memo
     )
     trashed = services.memo_create(owner=alice, content="in the trash")

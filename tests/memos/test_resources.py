@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts import site_settings
-from memos import services
 from memos.models import Resource
+from memos.notes import services
 
 pytestmark = pytest.mark.django_db
 

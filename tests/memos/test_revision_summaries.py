@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 from ai import services as ai_services
 from ai.client import Usage
 from ai.models import TokenUsage
-from memos import services
 from memos.models import MemoRevision
+from memos.notes import services
 from memos.tasks import summarize_revision
 
 pytestmark = pytest.mark.django_db

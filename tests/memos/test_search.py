@@ -1,8 +1,8 @@
 import pytest
 from django.db import connection
 
-from memos import services
-from memos.search import keyword_search
+from memos.notes import services
+from memos.search.keyword import keyword_search
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from memos import services
-from memos.embeddings import embed_memo, nearest_sql, semantic_search
 from memos.models import Memo, MemoEmbedding
+from memos.notes import services
+from memos.search.semantic import embed_memo, nearest_sql, semantic_search
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import site_settings
-from memos import services
 from memos.diaries import services as diary_services
 from memos.models import Memo, MemoRevision
+from memos.notes import services
 
 pytestmark = pytest.mark.django_db
 

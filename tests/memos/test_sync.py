@@ -11,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from memos import services, sync
 from memos.diaries import services as diary_services
+from memos.files import services as file_services
 from memos.models import Diary, Memo, MemoRevision, SyncCursor, SyncTombstone
+from memos.notes import services
+from memos.sync import changes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ def test_a_first_pull_returns_everything_of_the_user_in_change_order(alice_api, 
     memo = services.memo_create(owner=alice, content="first #idea")
     diary = diary_services.diary_write(owner=alice, day=DAY, summary="A calm day", mood_key="calm", mood_score=4)
     upload = SimpleUploadedFile("note.txt", b"plain words", "text/plain")
-    resource = services.resource_upload(owner=alice, upload=upload, memo=memo)
+    resource = file_services.resource_upload(owner=alice, upload=upload, memo=memo)
     services.memo_create(owner=bob, content="bob's secret")
 
     page = pull(alice_api)
@@ -115,7 +117,7 @@ def test_an_unconfirmed_page_is_sent_again_and_the_sent_cursor_is_the_confirmati
 
 def test_deleting_for_good_leaves_tombstones(alice_api, alice):
     memo = services.memo_create(owner=alice, content="to be purged")
-    resource = services.resource_upload(
+    resource = file_services.resource_upload(
         owner=alice, upload=SimpleUploadedFile("a.txt", b"words", "text/plain"), memo=memo
     )
     diary = diary_services.diary_write(owner=alice, day=DAY, summary="gone soon")
@@ -269,7 +271,9 @@ def test_guests_may_pull_but_not_push(guest_api):
 def test_a_pull_takes_the_same_number_of_queries_for_many_changes(alice_api, alice, django_assert_max_num_queries):
     for n in range(30):
         memo = services.memo_create(owner=alice, content=f"memo {n}")
-        services.resource_upload(owner=alice, upload=SimpleUploadedFile(f"{n}.txt", b"words", "text/plain"), memo=memo)
+        file_services.resource_upload(
+            owner=alice, upload=SimpleUploadedFile(f"{n}.txt", b"words", "text/plain"), memo=memo
+        )
         diary_services.diary_write(owner=alice, day=date(2026, 1, 1 + n), summary=f"day {n}")
 
     with django_assert_max_num_queries(12):
@@ -284,7 +288,7 @@ def test_deleting_a_user_takes_their_tombstones_and_cursors_along(alice, bob):
     diary_services.diary_write(owner=alice, day=DAY, summary="a day")
     services.memo_trash(memo, user=alice)
     services.memo_purge(memo)
-    sync.pull(alice, "laptop", cursor=0)
+    changes.pull(alice, "laptop", cursor=0)
     services.memo_create(owner=bob, content="bob stays")
 
     alice.delete()
@@ -295,8 +299,8 @@ def test_deleting_a_user_takes_their_tombstones_and_cursors_along(alice, bob):
 
 
 def test_the_settings_page_lists_synced_devices_and_can_forget_one(client, alice):
-    sync.pull(alice, "phone-7f3a", cursor=0)
-    sync.pull(alice, "laptop", cursor=0)
+    changes.pull(alice, "phone-7f3a", cursor=0)
+    changes.pull(alice, "laptop", cursor=0)
     client.force_login(alice)
 
     page = client.get("/accounts/settings/").content.decode()

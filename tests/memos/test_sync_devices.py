@@ -14,9 +14,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connection, transaction
 from rest_framework.test import APIClient
 
-from memos import services, sync
 from memos.api.sync_serializers import entity_data
 from memos.models import Diary, Memo, MemoRevision
+from memos.notes import services
+from memos.sync import changes
 
 SYNC = "/api/v1/sync/"
 
@@ -83,7 +84,7 @@ def server_state(user) -> dict[tuple[str, str], dict]:
         *(("revision", r) for r in MemoRevision.objects.filter(memo__owner=user)),
         *(("diary", d) for d in Diary.objects.filter(owner=user)),
     ]
-    state = {(kind, sync.device_id(kind, row)): entity_data(kind, row) for kind, row in rows}
+    state = {(kind, changes.device_id(kind, row)): entity_data(kind, row) for kind, row in rows}
     return json.loads(json.dumps({"|".join(k): v for k, v in state.items()}, cls=DjangoJSONEncoder))
 
 
@@ -166,10 +167,10 @@ def test_a_write_that_commits_late_is_not_stepped_over(alice):
     slow_started.wait(5)
     quick = _in_thread(quick_writer)
     time.sleep(0.3)  # were numbers not taken in commit order, "quick" would be committed now, ahead of "slow"
-    early = sync.pull(alice, "laptop", entity_types=["memo"])
+    early = changes.pull(alice, "laptop", entity_types=["memo"])
     slow.join()
     quick.join()
-    late = sync.pull(alice, "laptop", entity_types=["memo"], cursor=early.cursor)
+    late = changes.pull(alice, "laptop", entity_types=["memo"], cursor=early.cursor)
 
     delivered = [change.obj.content for change in [*early.changes, *late.changes]]
     assert sorted(delivered) == ["quick", "slow"]
@@ -198,7 +199,7 @@ def test_every_change_arrives_exactly_once_while_writers_race_a_puller_that_gets
         cursor = 0
         while True:
             finished = done.is_set()
-            page = sync.pull(alice, "phone", cursor=cursor, limit=rng.randint(1, 7))
+            page = changes.pull(alice, "phone", cursor=cursor, limit=rng.randint(1, 7))
             if rng.random() < 0.3:
                 continue  # the answer was lost: ask again from the same cursor
             for change in page.changes:

@@ -44,10 +44,11 @@ def test_existing_memos_revisions_and_diaries_get_numbers_and_new_writes_follow(
     finally:
         migrate()  # through 0004_sync, which numbers the rows above
 
-    from memos import services, sync
+    from memos.notes import services
+    from memos.sync import changes
 
-    seqs = [change.seq for change in sync.pull(alice, "laptop", cursor=0).changes]
+    seqs = [change.seq for change in changes.pull(alice, "laptop", cursor=0).changes]
     assert len(seqs) == 4 and len(set(seqs)) == 4 and min(seqs) > 0
     services.memo_create(owner=alice, content="new")
-    later = sync.pull(alice, "laptop", cursor=max(seqs)).changes
+    later = changes.pull(alice, "laptop", cursor=max(seqs)).changes
     assert [change.entity_type for change in later] == ["memo", "revision"]

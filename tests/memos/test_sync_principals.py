@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey
-from memos import services
 from memos.models import Memo, SyncCursor
+from memos.notes import services
 from tests.accounts.factories import api_key_for
 
 pytestmark = pytest.mark.django_db

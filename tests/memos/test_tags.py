@@ -1,6 +1,6 @@
 import pytest
 
-from memos.tags import hashtags, merge
+from memos.notes.tags import hashtags, merge
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,6 @@ def test_explicit_tags_come_first_each_once():
 
 
 def test_explicit_tags_are_the_ones_the_text_does_not_explain():
-    from memos.tags import explicit
+    from memos.notes.tags import explicit
 
     assert explicit(["plans", "work", "新年"], "hello #WORK #新年") == ["plans"]

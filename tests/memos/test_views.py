@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from memos import services
+from memos.files import services as file_services
 from memos.models import Diary, Memo
+from memos.notes import services
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_timeline_queries_stay_constant(alice_client, alice, django_assert_max_n
 
 def test_a_page_of_cached_cards_reads_no_attachments(alice_client, alice, django_assert_num_queries):
     memo = services.memo_create(owner=alice, content="with a file")
-    services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
+    file_services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
     for number in range(5):
         services.memo_create(owner=alice, content=f"memo {number}")
     alice_client.get("/memos/")  # renders and caches every card
@@ -193,7 +194,7 @@ def test_cached_cards_follow_every_change_of_the_memo(alice_client, alice, setti
     assert "<em>take</em>" in page and "draft" not in page and "#idea" in page
     assert "memo-card pinned" in page and "r2" in page
 
-    services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
+    file_services.resource_upload(owner=alice, upload=SimpleUploadedFile("plan.txt", b"plan", "text/plain"), memo=memo)
     assert "plan.txt" in alice_client.get("/memos/").content.decode()
 
     from accounts.services import user_settings_for, user_settings_update

@@ -32,7 +32,7 @@ def test_every_admin_list_renders(admin_client, model):
 
 
 def test_rows_the_app_writes_cannot_be_deleted_on_their_own_page(admin_client, alice):
-    from memos import services
+    from memos.notes import services
 
     memo = services.memo_create(owner=alice, content="kept")
     revision = memo.revisions.get()

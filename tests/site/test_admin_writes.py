@@ -12,8 +12,9 @@ from ai.models import UserTokenLimit
 from chats import services as chat_services
 from chats.models import Chat, Folder, Message
 from gamestats.models import DiscordUser, Guild
-from memos import services as memo_services
+from memos.files import services as file_services
 from memos.models import Diary, Memo, MemoRevision, Resource
+from memos.notes import services as memo_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_restoring_and_pinning_in_the_admin(admin_client, alice):
 def test_deleting_a_memo_in_the_admin_removes_its_files(admin_client, alice, django_capture_on_commit_callbacks):
     memo = memo_services.memo_create(owner=alice, content="with a file")
     upload = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
-    name = memo_services.resource_upload(owner=alice, upload=upload, memo=memo).file.name
+    name = file_services.resource_upload(owner=alice, upload=upload, memo=memo).file.name
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(f"/admin/memos/memo/{memo.pk}/delete/", {"post": "yes"})
@@ -69,7 +70,7 @@ def test_deleting_a_memo_in_the_admin_removes_its_files(admin_client, alice, dja
 
 def test_deleting_an_attachment_in_the_admin_removes_its_file(admin_client, alice, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
-    resource = memo_services.resource_upload(owner=alice, upload=upload)
+    resource = file_services.resource_upload(owner=alice, upload=upload)
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(f"/admin/memos/resource/{resource.pk}/delete/", {"post": "yes"})

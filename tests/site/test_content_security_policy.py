@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from memos import services
+from memos.notes import services
 from quillium_site.markdown import render_markdown
 
 pytestmark = pytest.mark.django_db

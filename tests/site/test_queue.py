@@ -40,6 +40,6 @@ def test_every_task_a_service_names_is_a_task():
 
 def test_a_path_that_is_not_a_task_is_refused():
     with pytest.raises(TypeError):
-        task_at("memos.services.memo_create")
+        task_at("memos.notes.services.memo_create")
     with pytest.raises(ImportError):
         task_at("memos.tasks.no_such_task")

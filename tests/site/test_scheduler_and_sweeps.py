@@ -15,8 +15,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from memos import services, signals, tasks
+from memos import signals, tasks
 from memos.models import MemoEmbedding
+from memos.notes import services
 from quillium_site.health import check_scheduler
 from quillium_site.management.commands.scheduler import Command
 from quillium_site.models import Heartbeat

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from memos.portability import export_user
+from memos.portability.archive import export_user
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from memos.management.commands.export_user import _summary, user_or_error
-from memos.portability import import_user
+from memos.portability.archive import import_user
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts import site_settings
-from memos import services
+from memos.sync import services as sync_services
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, days: int | None, **options: Any) -> None:
         days = days or site_settings.get("sync_tombstone_days")
-        pruned = services.sync_tombstones_prune(days)
+        pruned = sync_services.sync_tombstones_prune(days)
         self.stdout.write(f"Pruned {pruned} tombstone(s) older than {days} days.")

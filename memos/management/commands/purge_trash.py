@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts import site_settings
-from memos.services import trash_purge_expired
+from memos.notes.services import trash_purge_expired
 
 
 class Command(BaseCommand):

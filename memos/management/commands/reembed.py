@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from memos import services
 from memos.management.commands.export_user import user_or_error
 from memos.models import Memo
+from memos.search import services as search_services
 
 
 class Command(BaseCommand):
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         if user:
             memos = memos.filter(owner=user_or_error(user))
         if all:
-            services.embeddings_forget(memos)
+            search_services.embeddings_forget(memos)
         done = 0
-        for done, total in services.embeddings_catch_up(memos, batch=batch):
+        for done, total in search_services.embeddings_catch_up(memos, batch=batch):
             self.stdout.write(f"{done}/{total} memos embedded")
         self.stdout.write(self.style.SUCCESS(f"Done: {done} memo(s) embedded, {memos.count() - done} already current."))

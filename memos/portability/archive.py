@@ -15,10 +15,12 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from accounts import site_settings
-from memos import file_transactions, services
 from memos.diaries import services as diary_services
-from memos.export_format import FORMAT, VERSION, ManifestShape, first_error
+from memos.files import services as file_services
+from memos.files import transactions
 from memos.models import Diary, Memo
+from memos.notes import services
+from memos.portability.schema import FORMAT, VERSION, ManifestShape, first_error
 from quillium_site.api.parsers import json_depth_exceeds
 
 if TYPE_CHECKING:
@@ -97,14 +99,14 @@ def _diary(diary: Diary) -> dict[str, Any]:
 
 def import_user(user: User, source: IO[bytes]) -> dict[str, int]:
     """Add everything in an export zip to `user`'s account (new ids, same content, dates and history), through
-    memos.services like any other write. All or nothing: on any problem the database is rolled back, the files
+    memos.notes.services like any other write. All or nothing: on any problem the database is rolled back, the files
     already stored are removed, and a ValidationError says what was wrong.
 
     A zip is untrusted input: it is refused past MAX_ENTRIES entries, past the `import_max_bytes` site setting
     unpacked, or when it unpacks to more than MAX_RATIO times its size; every entry is read in chunks against
     its own limit (the headers may lie) and every manifest field is checked before it is used."""
     try:
-        with file_transactions.atomic_with_files():
+        with transactions.atomic_with_files():
             return _import(user, source)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
         raise ValidationError(f"The export is damaged or can't be unpacked ({exc}).") from None
@@ -166,7 +168,7 @@ def _import(user: User, source: IO[bytes]) -> dict[str, int]:
             )
             content = File(spool, name=data["filename"])
             content.size = size
-            services.resource_import(
+            file_services.resource_import(
                 owner=user, memo=memo, filename=data["filename"], content=content, metadata=data["metadata"]
             )
             counts["files"] += 1

@@ -1,42 +1,35 @@
-"""Every write to memos and their attachments (diaries: `memos.diaries.services`). History is append-only: each
-change of content, tags or trash state adds a revision, and restoring an old revision adds another."""
+"""Every write to memos: create, edit, trash, restore, purge, import, revisions and their summaries, and each
+user's memo preferences. History is append-only: each change of content, tags or trash state adds a revision,
+and restoring an old revision adds another."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from accounts import site_settings
 from accounts.services import GUEST_READ_ONLY
-from memos import file_transactions, files, signals, sync_triggers, tags
+from memos import signals, sync_triggers
 from memos.models import (
     Memo,
-    MemoEmbedding,
     MemoPreference,
     MemoRevision,
-    Resource,
-    SyncHorizon,
-    SyncTombstone,
 )
+from memos.notes import tags
 from quillium_site import queue
 from quillium_site.errors import Conflict
 
 if TYPE_CHECKING:
     from accounts.models import User
+
 
 MAX_CONTENT_CHARS = 200_000
 logger = logging.getLogger(__name__)
@@ -335,150 +328,3 @@ def revision_restore(revision: MemoRevision, *, user: User) -> Memo:
     memo.refresh_from_db()
     _record(memo, user)
     return memo
-
-
-# -- resources (attachments) --------------------------------------------------------------------------------
-
-
-class UploadRefused(ValidationError):
-    """An upload too large, or whose declared type contradicts its content."""
-
-
-def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = None) -> Resource:
-    """Store an uploaded file; its type is detected from its bytes, never taken from the client."""
-    size = upload.size or 0
-    _check_size(size)
-    if memo is not None and memo.owner_id != owner.pk:
-        raise ValidationError({"memo": "No such memo."})
-    upload.seek(0)
-    detected = files.detect(upload.read(files.SNIFF_BYTES), upload)
-    if files.declared_type_lies(upload.content_type or "", detected.mime_type):
-        raise UploadRefused(
-            {"file": f"The file says it is {upload.content_type} but its content is {detected.mime_type}."}
-        )
-    return _resource_store(owner, memo, upload.name or "", upload, size, detected)
-
-
-def resource_import(*, owner: User, memo: Memo, filename: str, content: File, metadata: dict[str, Any]) -> Resource:
-    """Store an attachment from an export: held to the upload limit, its type detected from its bytes (the
-    export's metadata only fills in what detection can't tell)."""
-    size = content.size or 0
-    _check_size(size)
-    content.seek(0)
-    detected = files.detect(content.read(files.SNIFF_BYTES), content)
-    if not detected.metadata and metadata:
-        detected = dataclasses.replace(detected, metadata=metadata)
-    return _resource_store(owner, memo, filename, content, size, detected)
-
-
-def _check_size(size: int) -> None:
-    limit = site_settings.get("upload_max_bytes")
-    if size > limit:
-        raise UploadRefused({"file": f"Files may be at most {limit:,} bytes; this one has {size:,}."})
-    if size == 0:
-        raise UploadRefused({"file": "The file is empty."})
-
-
-def _resource_store(
-    owner: User, memo: Memo | None, filename: str, content: File, size: int, detected: files.Detected
-) -> Resource:
-    resource = Resource(
-        owner=owner,
-        memo=memo,
-        filename=get_valid_filename(filename)[:255] or "file",
-        resource_type=detected.kind,
-        mime_type=detected.mime_type,
-        file_size=size,
-        storage_type=storage_type(),
-        metadata=detected.metadata,
-        is_deleted=bool(memo and memo.is_deleted),
-    )
-    content.seek(0)
-    resource.file.save(resource.filename, content, save=False)
-    name = resource.file.name or ""
-    file_transactions.remember(name)
-    try:
-        with transaction.atomic():
-            resource.save()
-    except BaseException:
-        default_storage.delete(name)  # the row never existed: neither may its file
-        raise
-    return resource
-
-
-def storage_type() -> str:
-    """A short name of the storage backend that holds new files (`local`, `s3`)."""
-    backend = default_storage.__class__.__name__
-    return {"FileSystemStorage": "local", "S3Storage": "s3"}.get(backend, backend)
-
-
-def resource_attach(resource: Resource, memo: Memo) -> Resource:
-    """Attach a resource to one of its owner's memos."""
-    if memo.owner_id != resource.owner_id:
-        raise ValidationError({"memo": "No such memo."})
-    resource.memo = memo
-    resource.is_deleted = memo.is_deleted
-    resource.save(update_fields=["memo", "is_deleted", "updated_at"])
-    return resource
-
-
-def resource_delete(resource: Resource) -> None:
-    """Delete an attachment and its file for good."""
-    name = resource.file.name or ""
-    resource.delete()
-    transaction.on_commit(lambda: default_storage.delete(name), robust=True)
-
-
-def resource_signed_token(resource: Resource) -> str:
-    """A token that lets anyone holding it download the file for LINK_SECONDS (share without signing in)."""
-    return signing.TimestampSigner(salt=LINK_SALT).sign(str(resource.pk))
-
-
-def resource_from_token(token: str) -> Resource | None:
-    try:
-        resource_id = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=LINK_SECONDS)
-    except signing.BadSignature:
-        return None
-    return Resource.objects.filter(pk=resource_id, is_deleted=False).first()
-
-
-LINK_SALT = "memos.resource-link"
-LINK_SECONDS = 3600
-
-
-# -- embeddings and sync records -----------------------------------------------------------------------------
-
-
-def embeddings_forget(memos: QuerySet[Memo]) -> int:
-    """Drop the embeddings of these memos (the model changed): `embeddings_catch_up` computes them again."""
-    return MemoEmbedding.objects.filter(memo__in=memos).delete()[0]
-
-
-def embeddings_catch_up(memos: QuerySet[Memo], *, batch: int = 64) -> Iterator[tuple[int, int]]:
-    """Embed, `batch` memos per model call, those of `memos` whose current text has no embedding; yields
-    (done, total) after each batch. Stops early when a batch finds nothing left to do (changed meanwhile)."""
-    from memos.embeddings import embed_batch, stale
-
-    total = stale(memos).count()
-    done = 0
-    while chunk := list(stale(memos).order_by("pk")[:batch]):
-        embedded = embed_batch(chunk)
-        if not embedded:
-            return
-        done += embedded
-        yield done, total
-
-
-def sync_tombstones_prune(days: int) -> int:
-    """Delete tombstones older than `days`, remembering per user how far they went (see SyncHorizon)."""
-    old = SyncTombstone.objects.filter(deleted_at__lt=timezone.now() - timedelta(days=days))
-    with transaction.atomic():
-        # Tombstones only ever get newer, so the newest pruned one is each user's new horizon.
-        tops = old.values("owner").annotate(top=Max("change_seq"))
-        SyncHorizon.objects.bulk_create(
-            [SyncHorizon(user_id=row["owner"], pruned_through=row["top"]) for row in tops],
-            update_conflicts=True,
-            unique_fields=["user"],
-            update_fields=["pruned_through", "updated_at"],
-        )
-        return old.delete()[0]

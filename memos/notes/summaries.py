@@ -8,8 +8,8 @@ from ai import client
 from ai import services as ai_services
 from ai.client import ProviderError
 from ai.models import AIConfig, TokenUsage
-from memos import services
 from memos.models import MemoRevision
+from memos.notes import services
 
 PROMPT = (
     "You label the history of the user's notes. Given a note before and after an edit, answer with one short line "

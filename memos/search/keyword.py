@@ -117,7 +117,7 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 scores 1/61, ran
 def hybrid_search(user: User, text: str, *, limit: int = 50) -> list[Hit]:
     """Keyword and semantic results fused by reciprocal rank: found by both ranks highest. When the embedding
     provider fails, the keyword results alone (logged), rather than no results."""
-    from memos.embeddings import hits, semantic_matches
+    from memos.search.semantic import hits, semantic_matches
 
     keyword = keyword_search(user, text, limit=limit)
     try:

@@ -24,9 +24,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from memos import services, sync_triggers, tags
+from memos import sync_triggers
 from memos.diaries import services as diary_services
 from memos.models import Diary, Memo, MemoRevision, Resource, SyncCursor, SyncEntity, SyncHorizon, SyncTombstone
+from memos.notes import services, tags
 from quillium_site.errors import ServiceError
 
 if TYPE_CHECKING:

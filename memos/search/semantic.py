@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from ai.services import embed_texts
 from memos.models import Memo, MemoEmbedding
-from memos.search import Hit, plain_snippet
+from memos.search.keyword import Hit, plain_snippet
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper

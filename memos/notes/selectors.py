@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from memos.cards import with_card_state
 from memos.models import Diary, Memo
+from memos.notes.cards import with_card_state
 
 if TYPE_CHECKING:
     from accounts.models import User

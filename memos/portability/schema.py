@@ -6,9 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from memos import tags
 from memos.models import Diary
-from memos.services import MAX_CONTENT_CHARS
+from memos.notes import tags
+from memos.notes.services import MAX_CONTENT_CHARS
 
 FORMAT = "quillium-memos"
 VERSION = 1
