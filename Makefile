@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 .PHONY: run test lint format stop clean
 
 run: $(VENV)/.installed-run
+	$(PY) manage.py translations --compile
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py ensure_admin
@@ -14,6 +15,7 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py translations --compile
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 

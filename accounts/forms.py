@@ -48,6 +48,10 @@ class ProfileForm(forms.Form):
     avatar_url = forms.URLField(label="Avatar URL", max_length=500, required=False)
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+
 class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
     language = forms.ChoiceField(choices=settings.LANGUAGES)

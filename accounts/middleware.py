@@ -22,9 +22,12 @@ class UserPreferencesMiddleware:
         # API clients carry their own context; don't spend a query on them.
         if request.path.startswith("/api/") or not request.user.is_authenticated:
             return self.get_response(request)
-        preferences = user_settings_for(signed_in(request))  # loaded with the user: no query of its own
+        user = signed_in(request)
+        preferences = user_settings_for(user)  # loaded with the user: no query of its own
         timezone.activate(zoneinfo.ZoneInfo(preferences.timezone))
-        translation.activate(preferences.language)
+        if not user.is_guest:  # a shared guest account has no language of its own: LocaleMiddleware's choice stands
+            translation.activate(preferences.language)
+            request.LANGUAGE_CODE = preferences.language
         try:
             return self.get_response(request)
         finally:

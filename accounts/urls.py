@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/profile/", views.profile_update, name="profile"),
     path("settings/preferences/", views.preferences_update, name="preferences"),
     path("settings/theme/", views.theme_update, name="theme"),
+    path("language/", views.language_update, name="language"),
     path("settings/password/", views.password_change, name="password"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("settings/api-keys/", views.api_key_create, name="api-key-create"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -18,6 +19,7 @@ from accounts import services, site_settings
 from accounts.decorators import writer_required
 from accounts.forms import (
     ApiKeyForm,
+    LanguageForm,
     PasswordChangeForm,
     PreferencesForm,
     ProfileForm,
@@ -142,6 +144,29 @@ def theme_update(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = reverse("home")
     return redirect(target)
+
+
+@require_POST
+def language_update(request: HttpRequest) -> HttpResponse:
+    """The language switcher on every page: anyone may use it (a cookie); a signed-in person's setting changes too,
+    so their choice follows them to other devices. Guests' choice stays in their browser."""
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    response = redirect(target)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated and not signed_in(request).is_guest:
+            services.user_settings_update(services.user_settings_for(signed_in(request)), language=language)
+        response.set_cookie(
+            django_settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=django_settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @writer_required

@@ -12,6 +12,7 @@ handler500 = "quillium_site.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("jsi18n/<str:language>/", views.javascript_catalog, name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("chats/", include("chats.urls")),
     path("memos/", include("memos.urls")),

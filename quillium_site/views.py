@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.csp import CSP
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from quillium_site.api.errors import json_not_found, json_server_error
@@ -20,6 +22,16 @@ from quillium_site.health import run_checks
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what Quillium is for visitors, a launcher for signed-in users."""
     return render(request, "home.html")
+
+
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
+    """The scripts' strings in one language. The language and the catalogs' version are in the URL
+    (`catalog_url` in the templates), so browsers keep it for a week and a deploy with new strings asks again."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        return JavaScriptCatalog.as_view(domain="djangojs")(request)
 
 
 @never_cache

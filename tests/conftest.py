@@ -95,6 +95,14 @@ def guest_api(guest: User) -> APIClient:
     return jwt_client(guest)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs() -> None:
+    """Pages are read in three languages: compile the catalogs as `make run` does (also when pytest runs alone)."""
+    from quillium_site import catalogs
+
+    catalogs.compile_all()
+
+
 @pytest.fixture(scope="session")
 def fake_llm_server():
     """The loopback OpenAI-protocol server, shared by the session and re-scripted per test."""

@@ -49,13 +49,13 @@
         method: "POST", headers: { ...headers, Accept: "text/event-stream" }, body: JSON.stringify(body),
       });
     } catch (error) {
-      showNotice("Quillium can't be reached. Your message is still in the box.");
+      showNotice(gettext("Quillium can't be reached. Your message is still in the box."));
       question?.remove(); reply.remove(); busy(false);
       return false;
     }
     if (!response.ok) {
       const data = await response.json().catch(() => ({}));
-      showNotice(data.detail || `The message was refused (HTTP ${response.status}).`);
+      showNotice(data.detail || interpolate(gettext("The message was refused (HTTP %s)."), [response.status]));
       question?.remove(); reply.remove(); busy(false);
       return false;
     }
@@ -135,7 +135,7 @@
     textarea.value = "";  // cleared as it is sent; put back if it is refused
     if (!(await ensureChat())) {
       textarea.value = content;
-      showNotice("The chat could not be created. Your message is still in the box.");
+      showNotice(gettext("The chat could not be created. Your message is still in the box."));
       return;
     }
     if (!(await stream(root.dataset.api, { content }, content))) {
@@ -182,7 +182,7 @@
   list.addEventListener("click", (event) => {
     const button = event.target.closest("[data-copy-text]");
     if (!button) return;
-    navigator.clipboard?.writeText(button.dataset.copyText).then(() => { button.textContent = "Copied"; });
+    navigator.clipboard?.writeText(button.dataset.copyText).then(() => { button.textContent = gettext("Copied"); });
   });
 
   // Model picker: filled from the provider; changing it updates the chat.
@@ -190,7 +190,7 @@
   fetch(root.dataset.models).then((r) => (r.ok ? r.json() : null)).then((data) => {
     if (!data) return;
     for (const name of data.models) picker.add(new Option(name, name, false, name === picker.dataset.current));
-    picker.options[0].text = `Default (${data.default})`;
+    picker.options[0].text = interpolate(gettext("Default (%s)"), [data.default]);
   });
   useNotes?.addEventListener("change", () => {
     if (root.dataset.chat) {

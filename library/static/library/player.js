@@ -67,7 +67,7 @@
     const track = data.queue[i];
     if (startAt) audio.preload = "metadata";
     audio.src = track.src;
-    nowPlaying.textContent = track.title + (startAt ? " (from " + clock(startAt) + ")" : "");
+    nowPlaying.textContent = startAt ? interpolate(gettext("%(title)s (from %(time)s)"), {title: track.title, time: clock(startAt)}, true) : track.title;
     section.querySelectorAll("li[data-track]").forEach(function (item) {
       item.toggleAttribute("aria-current", item.dataset.track === String(track.id));
     });

@@ -12,6 +12,6 @@
     for (const file of input.files) files.items.add(file);
     for (const file of event.dataTransfer.files) files.items.add(file);
     input.files = files.files;
-    zone.querySelector("[data-drop-hint]").textContent = `${input.files.length} file(s) attached.`;
+    zone.querySelector("[data-drop-hint]").textContent = interpolate(ngettext("%s file attached.", "%s files attached.", input.files.length), [input.files.length]);
   });
 })();
