@@ -10,6 +10,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import services, site_settings
 from accounts.forms import AdminPasswordChangeForm
@@ -36,10 +38,16 @@ def _role_action(role: Role):
     def action(modeladmin: UserAdmin, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.user_set_role(user, role)
-        modeladmin.message_user(request, f"{queryset.count()} user(s) now {role.label.lower()}.", messages.SUCCESS)
+        count = queryset.count()
+        message = ngettext(
+            "%(count)s user now has the role “%(role)s”.", "%(count)s users now have the role “%(role)s”.", count
+        )
+        modeladmin.message_user(request, message % {"count": count, "role": role.label}, messages.SUCCESS)
 
     action.__name__ = f"make_{role.value}"
-    return admin.action(description=f"Make selected users {role.label.lower()}s")(action)
+    return admin.action(
+        description=format_lazy(gettext_lazy("Give the selected users the role “{role}”"), role=role.label)
+    )(action)
 
 
 @admin.register(User)
@@ -130,11 +138,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Revoke selected API keys")
+    @admin.action(description=gettext_lazy("Revoke selected API keys"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for api_key in queryset:
             services.api_key_revoke(api_key)
-        self.message_user(request, f"{queryset.count()} key(s) revoked.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s key revoked.", "%(count)s keys revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class SiteSettingForm(forms.ModelForm):
@@ -167,7 +180,7 @@ class SiteSettingAdmin(admin.ModelAdmin):
     list_display = ["key", "value", "description", "updated_at"]
     search_fields = ["key"]
 
-    @admin.display(description="meaning")
+    @admin.display(description=gettext_lazy("meaning"))
     def description(self, obj: SiteSetting) -> str:
         spec = site_settings.DEFINITIONS.get(obj.key)
         return spec.help if spec else "(not used by this version)"

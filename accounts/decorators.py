@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.principals import signed_in
 from accounts.services import GUEST_READ_ONLY
@@ -34,7 +35,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_staff:
-            raise PermissionDenied("Only staff can see this.")
+            raise PermissionDenied(_("Only staff can see this."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import services
 from accounts.models import ApiKey, User, UserSettings
@@ -23,16 +25,20 @@ def timezone_names() -> list[str]:
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", max_length=255, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=gettext_lazy("Email"),
+        max_length=255,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
 class RegisterForm(forms.Form):
     email = forms.EmailField(max_length=255, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     name = forms.CharField(max_length=255, required=False)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self) -> dict:
@@ -45,7 +51,7 @@ class RegisterForm(forms.Form):
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=255, required=False)
     email = forms.EmailField(max_length=255)
-    avatar_url = forms.URLField(label="Avatar URL", max_length=500, required=False)
+    avatar_url = forms.URLField(label=gettext_lazy("Avatar URL"), max_length=500, required=False)
 
 
 class LanguageForm(forms.Form):
@@ -56,12 +62,14 @@ class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     timezone = forms.CharField(max_length=64, widget=forms.TextInput(attrs={"list": "timezones"}))
-    notifications_enabled = forms.BooleanField(label="Notifications", required=False)
+    notifications_enabled = forms.BooleanField(label=gettext_lazy("Notifications"), required=False)
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data["timezone"].strip()
         if name not in timezone_names():
-            raise forms.ValidationError(f"“{name}” is not a known time zone (try a name like Europe/Paris).")
+            raise forms.ValidationError(
+                _("“%(name)s” is not a known time zone (try a name like Europe/Paris).") % {"name": name}
+            )
         return name
 
 
@@ -70,14 +78,14 @@ class ThemeForm(forms.Form):
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(max_length=255, help_text="What will use this key, e.g. “Discord bot”.")
+    name = forms.CharField(max_length=255, help_text=gettext_lazy("What will use this key, e.g. “Discord bot”."))
     scope = forms.ChoiceField(choices=ApiKey.Scope.choices, initial=ApiKey.Scope.WRITE)
     expires_in_days = forms.IntegerField(
-        label="Expires after (days)",
+        label=gettext_lazy("Expires after (days)"),
         min_value=1,
         max_value=3650,
         required=False,
-        help_text="Empty: never, or the site's maximum.",
+        help_text=gettext_lazy("Empty: never, or the site's maximum."),
     )
 
     def expires_at(self):

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.querysets import ApiKeyQuerySet, UserManager
 
@@ -21,26 +23,32 @@ if TYPE_CHECKING:
 class Role(models.TextChoices):
     """The three groups of the kikoeru user table; `guest` is read-only everywhere."""
 
-    ADMIN = "admin", "Admin"
-    USER = "user", "User"
-    GUEST = "guest", "Guest"
+    ADMIN = "admin", gettext_lazy("Admin")
+    USER = "user", gettext_lazy("User")
+    GUEST = "guest", gettext_lazy("Guest")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address (Quillium `users` + kikoeru `t_user`)."""
 
     # Stored lower-cased (see UserManager.normalize_email), so `unique` is case-insensitive in effect.
-    email = models.EmailField("email address", max_length=255, unique=True)
+    email = models.EmailField(gettext_lazy("email address"), max_length=255, unique=True)
     name = models.CharField(max_length=255)
-    avatar_url = models.URLField("avatar URL", max_length=500, blank=True, help_text="Picture shown beside the name.")
-    is_staff = models.BooleanField(
-        "staff", default=False, help_text="Can sign in to the admin site (the seed's is_admin)."
+    avatar_url = models.URLField(
+        gettext_lazy("avatar URL"), max_length=500, blank=True, help_text=gettext_lazy("Picture shown beside the name.")
     )
-    is_active = models.BooleanField(default=True, help_text="Unset instead of deleting an account.")
+    is_staff = models.BooleanField(
+        gettext_lazy("staff"),
+        default=False,
+        help_text=gettext_lazy("Can sign in to the admin site (the seed's is_admin)."),
+    )
+    is_active = models.BooleanField(default=True, help_text=gettext_lazy("Unset instead of deleting an account."))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     session_generation = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised by “sign out everywhere”: ends every browser session."
+        default=0,
+        editable=False,
+        help_text=gettext_lazy("Raised by “sign out everywhere”: ends every browser session."),
     )
 
     objects = UserManager()
@@ -84,16 +92,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 def validate_timezone(value: str) -> None:
     """A name from the IANA time zone database, e.g. `Europe/Paris`."""
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (try a name like Europe/Paris).")
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (try a name like Europe/Paris).") % {"value": value}
+        )
 
 
 class UserSettings(models.Model):
     """One row per user: how the site looks and behaves for them (Quillium `user_settings`)."""
 
     class Theme(models.TextChoices):
-        SYSTEM = "system", "Follow the system"
-        LIGHT = "light", "Light"
-        DARK = "dark", "Dark"
+        SYSTEM = "system", gettext_lazy("Follow the system")
+        LIGHT = "light", gettext_lazy("Light")
+        DARK = "dark", gettext_lazy("Dark")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="settings"
@@ -117,12 +127,12 @@ class ApiKey(models.Model):
     """A key for programs (`Authorization: Api-Key …`); only its SHA-256 and a short prefix are stored."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+        READ = "read", gettext_lazy("Read only")
+        WRITE = "write", gettext_lazy("Read and write")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=255)
-    prefix = models.CharField(max_length=16, db_index=True, help_text="Shown to recognise the key.")
+    prefix = models.CharField(max_length=16, db_index=True, help_text=gettext_lazy("Shown to recognise the key."))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,6 +166,10 @@ class ApiKey(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+    @property
+    def status_label(self) -> str:
+        return str({"revoked": _("revoked"), "expired": _("expired"), "active": _("active")}[self.status])
 
 
 class SiteSetting(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -13,5 +14,5 @@ def signed_in(request: Any) -> User:
     """The request's user, for views behind login_required or IsAuthenticated (a page or an API request)."""
     user = request.user
     if not isinstance(user, User):  # only reachable if a view forgot its sign-in check: refuse, don't guess
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     return user

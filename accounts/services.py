@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from accounts.models import ApiKey, Role, User, UserSettings
@@ -39,16 +40,16 @@ def user_create(
     """Create a user with their settings row and role group; `password=None` makes it unusable."""
     email = User.objects.normalize_email(email)
     if not email:
-        raise ValidationError({"email": "An email address is required."})
+        raise ValidationError({"email": _("An email address is required.")})
     if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "An account with this email address already exists."})
+        raise ValidationError({"email": _("An account with this email address already exists.")})
     user = User(email=email, name=name.strip(), is_superuser=is_superuser, is_active=is_active)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # a concurrent sign-up with the same address
-        raise ValidationError({"email": "An account with this email address already exists."}) from None
+        raise ValidationError({"email": _("An account with this email address already exists.")}) from None
     UserSettings.objects.create(user=user)
     user_set_role(user, role)
     return user
@@ -95,7 +96,7 @@ def user_update(
     if email is not None:
         email = User.objects.normalize_email(email)
         if User.objects.filter(email=email).exclude(pk=user.pk).exists():
-            raise ValidationError({"email": "An account with this email address already exists."})
+            raise ValidationError({"email": _("An account with this email address already exists.")})
         user.email = email
         fields.append("email")
     if fields:
@@ -142,13 +143,18 @@ def api_key_create(
     now = timezone.now()
     max_days = site_settings.get("api_key_max_lifetime_days")
     if expires_at is not None and expires_at <= now:
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     if max_days is not None:
         latest = now + timedelta(days=max_days)
         if expires_at is None:
             expires_at = latest
         elif expires_at > latest:
-            raise ValidationError({"expires_at": f"API keys may live at most {max_days} days on this server."})
+            raise ValidationError(
+                {
+                    "expires_at": _("API keys may live at most %(max_days)s days on this server.")
+                    % {"max_days": max_days}
+                }
+            )
     prefix = API_KEY_PREFIX + secrets.token_hex(4)
     raw_key = f"{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
@@ -196,7 +202,7 @@ def refresh_token_revoke(raw_refresh: str, *, everywhere: bool = False) -> None:
     try:
         token = RefreshToken(raw_refresh)  # type: ignore[arg-type]  # simplejwt annotates only Token, takes str
     except TokenError as exc:
-        raise ValidationError({"refresh": f"This refresh token can't be used: {exc}"}) from None
+        raise ValidationError({"refresh": _("This refresh token can't be used: %(exc)s") % {"exc": exc}}) from None
     token.blacklist()
     if everywhere:
         user = User.objects.filter(pk=token["user_id"]).first()

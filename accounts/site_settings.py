@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from accounts.models import SiteSetting
@@ -39,12 +40,17 @@ class Definition:
         if value is None:
             if self.nullable:
                 return None
-            raise ValidationError(f"{self.key} can't be empty.")
+            raise ValidationError(_("%(key)s can't be empty.") % {"key": self.key})
         # bool is an int in Python; keep them apart so `true` is not a valid number of days.
         if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
-            raise ValidationError(f"{self.key} must be a {self.kind.__name__}, not {value!r}.")
+            raise ValidationError(
+                _("%(key)s must be a %(name)s, not %(value)s.")
+                % {"key": self.key, "name": self.kind.__name__, "value": repr(value)}
+            )
         if self.minimum is not None and isinstance(value, int) and value < self.minimum:
-            raise ValidationError(f"{self.key} must be at least {self.minimum}.")
+            raise ValidationError(
+                _("%(key)s must be at least %(minimum)s.") % {"key": self.key, "minimum": self.minimum}
+            )
         if self.check:
             self.check(value)
         return value

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services, site_settings
@@ -47,9 +49,20 @@ class SignInView(auth_views.LoginView):
             wait = int(throttle.wait() or 60)
             form = self.get_form()
             form.is_bound = False
-            context = self.get_context_data(form=form, throttled=f"Too many attempts; try again in {wait} s.")
+            throttled = ngettext(
+                "Too many attempts; try again in %(wait)s second.",
+                "Too many attempts; try again in %(wait)s seconds.",
+                wait,
+            ) % {"wait": wait}
+            context = self.get_context_data(form=form, throttled=throttled)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        returning = form.get_user().last_login is not None  # read before login() stamps it
+        response = super().form_valid(form)
+        self.request.session["returning"] = returning  # "Welcome back" only for someone who has been here before
+        return response
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -70,7 +83,7 @@ def register(request: HttpRequest) -> HttpResponse:
             form.add_error(None if hasattr(exc, "error_dict") else "password1", exc)
         else:
             login(request, user)
-            messages.success(request, "Welcome to Quillium.")
+            messages.success(request, _("Welcome to Quillium."))
             return redirect("home")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -117,7 +130,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, _("Profile saved."))
             return redirect("accounts:settings")
     return _settings_page(request, status=400, profile_form=form)
 
@@ -128,7 +141,7 @@ def preferences_update(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST)
     if form.is_valid():
         services.user_settings_update(services.user_settings_for(signed_in(request)), **form.cleaned_data)
-        messages.success(request, "Preferences saved.")
+        messages.success(request, _("Preferences saved."))
         return redirect("accounts:settings")
     return _settings_page(request, status=400, preferences_form=form)
 
@@ -199,7 +212,7 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_key = get_object_or_404(ApiKey.objects.visible_to(signed_in(request)), pk=pk)
     if request.method == "POST":
         services.api_key_revoke(api_key)
-        messages.success(request, f"API key “{api_key.name}” revoked.")
+        messages.success(request, _("API key “%(name)s” revoked.") % {"name": api_key.name})
         return redirect("accounts:settings")
     return render(request, "accounts/api_key_revoke.html", {"api_key": api_key})
 
@@ -212,7 +225,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:settings")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        messages.success(self.request, "Password changed.")
+        messages.success(self.request, _("Password changed."))
         return super().form_valid(form)
 
 
@@ -226,5 +239,5 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     services.user_sign_out_everywhere(request.user)
     logout(request)
-    messages.success(request, "You were signed out everywhere.")
+    messages.success(request, _("You were signed out everywhere."))
     return redirect("accounts:login")

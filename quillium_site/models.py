@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Heartbeat(models.Model):
@@ -10,12 +11,12 @@ class Heartbeat(models.Model):
     after each round of its jobs) and read by the health checks: a process that stopped or hangs stops beating."""
 
     class Role(models.TextChoices):
-        SCHEDULER = "scheduler", "Scheduler"
+        SCHEDULER = "scheduler", gettext_lazy("Scheduler")
 
     role = models.CharField(max_length=16, choices=Role.choices)
-    name = models.CharField(max_length=255, help_text="host:pid of the process")
+    name = models.CharField(max_length=255, help_text=gettext_lazy("host:pid of the process"))
     started_at = models.DateTimeField()
-    seen_at = models.DateTimeField(help_text="The database's clock, so hosts with skewed clocks agree.")
+    seen_at = models.DateTimeField(help_text=gettext_lazy("The database's clock, so hosts with skewed clocks agree."))
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import ApiKey, Role, User, UserSettings
@@ -14,8 +15,10 @@ class RegisterInput(serializers.Serializer):
 
 
 class LogoutInput(serializers.Serializer):
-    refresh = serializers.CharField(help_text="The refresh token to revoke.")
-    everywhere = serializers.BooleanField(default=False, help_text="Also revoke every other refresh token.")
+    refresh = serializers.CharField(help_text=gettext_lazy("The refresh token to revoke."))
+    everywhere = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Also revoke every other refresh token.")
+    )
 
 
 class UserOutput(serializers.ModelSerializer):
@@ -59,7 +62,7 @@ class ApiKeyCreateInput(serializers.Serializer):
 
 
 class ApiKeyCreatedOutput(ApiKeyOutput):
-    key = serializers.CharField(help_text="The key itself. Shown only in this response: store it now.")
+    key = serializers.CharField(help_text=gettext_lazy("The key itself. Shown only in this response: store it now."))
 
     class Meta(ApiKeyOutput.Meta):
         fields = [*ApiKeyOutput.Meta.fields, "key"]

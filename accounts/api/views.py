@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -54,7 +55,7 @@ class LogoutView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=serializers.LogoutInput, responses={204: OpenApiResponse(description="Revoked.")})
+    @extend_schema(request=serializers.LogoutInput, responses={204: OpenApiResponse(description=_("Revoked."))})
     def post(self, request: Request) -> Response:
         data = serializers.LogoutInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.generics import GenericAPIView
 
 
@@ -30,7 +31,7 @@ class ScopedRows(GenericAPIView):
         accounts.principals.signed_in says the same for the apps; this layer imports no app, hence get_user_model."""
         user = self.request.user
         if not isinstance(user, get_user_model()):
-            raise PermissionDenied("Sign in first.")
+            raise PermissionDenied(_("Sign in first."))
         return user
 
     def rows_for(self, user: Any) -> QuerySet[Any]:
