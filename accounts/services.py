@@ -58,7 +58,7 @@ def user_create(
 def user_register(*, email: str, password: str, name: str = "") -> User:
     """Self-service sign-up: only while registration is open, with Django's password rules."""
     if not site_settings.get("registration_open"):
-        raise RegistrationClosed("Registration is closed on this server; ask an administrator for an account.")
+        raise RegistrationClosed(_("Registration is closed on this server; ask an administrator for an account."))
     candidate = User(email=User.objects.normalize_email(email), name=name)
     validate_password(password, user=candidate)
     return user_create(email=email, password=password, name=name)
@@ -111,7 +111,7 @@ def user_settings_for(user: User) -> UserSettings:
     try:
         return user.settings
     except UserSettings.DoesNotExist:
-        preferences, _ = UserSettings.objects.get_or_create(user=user)
+        preferences, _created = UserSettings.objects.get_or_create(user=user)
         user.settings = preferences
         return preferences
 

@@ -93,7 +93,7 @@ def set_value(key: str, value: Any) -> SiteSetting:
     """Validate and store a setting; returns its row."""
     from accounts.models import SiteSetting
 
-    row, _ = SiteSetting.objects.update_or_create(key=key, defaults={"value": definition(key).clean(value)})
+    row, _created = SiteSetting.objects.update_or_create(key=key, defaults={"value": definition(key).clean(value)})
     forget(key)
     transaction.on_commit(lambda: forget(key))  # and again, in case a read cached it mid-transaction
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from memos.models import Diary
 from memos.notes.services import MAX_CONTENT_CHARS
@@ -41,8 +42,10 @@ class MemoForm(forms.Form):
         max_length=MAX_CONTENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write in Markdown… #tags work anywhere"}),
     )
-    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated, besides the #tags in the text.")
-    files = MultipleFileField(required=False, label="Attachments")  # type: ignore[assignment]  # a field, not form.files
+    tags = forms.CharField(
+        required=False, max_length=500, help_text=gettext_lazy("Comma-separated, besides the #tags in the text.")
+    )
+    files = MultipleFileField(required=False, label=gettext_lazy("Attachments"))  # type: ignore[assignment]  # a field, not form.files
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_tags(self) -> list[str]:
@@ -50,7 +53,7 @@ class MemoForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=200)
+    q = forms.CharField(label=gettext_lazy("Search"), max_length=200)
     mode = forms.ChoiceField(
         choices=[("keyword", "Words"), ("semantic", "Meaning"), ("hybrid", "Both")], required=False, initial="keyword"
     )
@@ -58,7 +61,7 @@ class SearchForm(forms.Form):
 
 
 class DiaryForm(forms.ModelForm):
-    mood_key = forms.ChoiceField(choices=MOODS, required=False, label="Mood")
+    mood_key = forms.ChoiceField(choices=MOODS, required=False, label=gettext_lazy("Mood"))
 
     class Meta:
         model = Diary

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy
 from pgvector.django import VectorField
 
 from memos import sync_triggers
@@ -28,14 +29,18 @@ class Memo(models.Model):
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     pinned = models.BooleanField(default=False)
     is_archived = models.BooleanField(default=False)
-    is_deleted = models.BooleanField(default=False, help_text="In the trash; restorable until purged.")
+    is_deleted = models.BooleanField(default=False, help_text=gettext_lazy("In the trash; restorable until purged."))
     deleted_at = models.DateTimeField(null=True, blank=True)
-    diary_date = models.DateField(null=True, blank=True, help_text="The day this memo belongs to in the diary.")
+    diary_date = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("The day this memo belongs to in the diary.")
+    )
     revision_count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     change_seq = models.BigIntegerField(
-        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+        db_default=0,
+        editable=False,
+        help_text=gettext_lazy("Position in the owner's change sequence (set by the database)."),
     )
     search_vector = models.GeneratedField(
         expression=SearchVector("content", config=SEARCH_CONFIG),
@@ -83,7 +88,9 @@ class MemoPreference(models.Model):
     )
     revision_summaries = models.BooleanField(
         default=False,
-        help_text="Ask the `summary` AI config (else `chat`) for a one-line summary of each new revision of a memo.",
+        help_text=gettext_lazy(
+            "Ask the `summary` AI config (else `chat`) for a one-line summary of each new revision of a memo."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,7 +111,9 @@ class MemoRevision(models.Model):
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     change_seq = models.BigIntegerField(
-        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+        db_default=0,
+        editable=False,
+        help_text=gettext_lazy("Position in the owner's change sequence (set by the database)."),
     )
 
     class Meta:
@@ -127,7 +136,9 @@ class MemoEmbedding(models.Model):
 
     memo = models.OneToOneField(Memo, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    source_text = models.TextField(help_text="The text that was embedded; unchanged text isn't embedded again.")
+    source_text = models.TextField(
+        help_text=gettext_lazy("The text that was embedded; unchanged text isn't embedded again.")
+    )
     provider = models.CharField(max_length=50)
     model = models.CharField(max_length=200)
     dimensions = models.PositiveSmallIntegerField()
@@ -149,27 +160,31 @@ class Resource(models.Model):
     """A file attached to a memo (Mosaic `resources`), kept through Django's storage API."""
 
     class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        AUDIO = "audio", "Audio"
-        VIDEO = "video", "Video"
-        DOCUMENT = "document", "Document"
-        OTHER = "other", "Other"
+        IMAGE = "image", gettext_lazy("Image")
+        AUDIO = "audio", gettext_lazy("Audio")
+        VIDEO = "video", gettext_lazy("Video")
+        DOCUMENT = "document", gettext_lazy("Document")
+        OTHER = "other", gettext_lazy("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resources")
     memo = models.ForeignKey(Memo, on_delete=models.CASCADE, null=True, blank=True, related_name="resources")
     filename = models.CharField(max_length=255)
     resource_type = models.CharField(max_length=10, choices=Kind.choices)
-    mime_type = models.CharField(max_length=100, help_text="Detected from the content, not taken from the client.")
+    mime_type = models.CharField(
+        max_length=100, help_text=gettext_lazy("Detected from the content, not taken from the client.")
+    )
     file_size = models.PositiveBigIntegerField()
-    storage_type = models.CharField(max_length=20, help_text="Which storage backend holds the file.")
+    storage_type = models.CharField(max_length=20, help_text=gettext_lazy("Which storage backend holds the file."))
     file = models.FileField(upload_to=resource_upload_path, max_length=500)
-    metadata = models.JSONField(default=dict, blank=True, help_text="e.g. width and height of images.")
+    metadata = models.JSONField(default=dict, blank=True, help_text=gettext_lazy("e.g. width and height of images."))
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     change_seq = models.BigIntegerField(
-        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+        db_default=0,
+        editable=False,
+        help_text=gettext_lazy("Position in the owner's change sequence (set by the database)."),
     )
 
     class Meta:
@@ -193,26 +208,31 @@ class Diary(models.Model):
     """One user's summary and mood of one day (Mosaic `diaries`)."""
 
     class Source(models.TextChoices):
-        MANUAL = "manual", "Written by hand"
-        AI = "ai", "Generated"
+        MANUAL = "manual", gettext_lazy("Written by hand")
+        AI = "ai", gettext_lazy("Generated")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diaries")
     date = models.DateField()
     summary = models.TextField(blank=True)
-    mood_key = models.CharField(max_length=32, blank=True, help_text="e.g. happy, calm, tired, sad.")
+    mood_key = models.CharField(max_length=32, blank=True, help_text=gettext_lazy("e.g. happy, calm, tired, sad."))
     mood_score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (low) to 5."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=gettext_lazy("1 (low) to 5."),
     )
     generation_source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     auto_generation_locked = models.BooleanField(
-        default=False, help_text="Set by a manual edit: AI generation never overwrites this entry."
+        default=False, help_text=gettext_lazy("Set by a manual edit: AI generation never overwrites this entry.")
     )
     generated_from_memo_ids = models.JSONField(default=list, blank=True)
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     change_seq = models.BigIntegerField(
-        db_default=0, editable=False, help_text="Position in the owner's change sequence (set by the database)."
+        db_default=0,
+        editable=False,
+        help_text=gettext_lazy("Position in the owner's change sequence (set by the database)."),
     )
 
     objects = DiaryQuerySet.as_manager()
@@ -229,10 +249,10 @@ class Diary(models.Model):
 
 
 class SyncEntity(models.TextChoices):
-    MEMO = "memo", "Memo"
-    REVISION = "revision", "Revision"
-    RESOURCE = "resource", "Attachment"
-    DIARY = "diary", "Diary"
+    MEMO = "memo", gettext_lazy("Memo")
+    REVISION = "revision", gettext_lazy("Revision")
+    RESOURCE = "resource", gettext_lazy("Attachment")
+    DIARY = "diary", gettext_lazy("Diary")
 
 
 class SyncTombstone(models.Model):
@@ -240,7 +260,7 @@ class SyncTombstone(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="+")
     entity_type = models.CharField(max_length=10, choices=SyncEntity.choices)
-    entity_id = models.CharField(max_length=64, help_text="The id (a diary's date) of what was deleted.")
+    entity_id = models.CharField(max_length=64, help_text=gettext_lazy("The id (a diary's date) of what was deleted."))
     change_seq = models.BigIntegerField()
     deleted_at = models.DateTimeField()
 
@@ -267,9 +287,11 @@ class SyncCursor(models.Model):
     """How far one device of a user has confirmed it pulled one kind of change (Mosaic `sync_cursors`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_cursors")
-    client_id = models.CharField(max_length=100, help_text="Chosen by the device, e.g. phone-7f3a.")
+    client_id = models.CharField(max_length=100, help_text=gettext_lazy("Chosen by the device, e.g. phone-7f3a."))
     entity_type = models.CharField(max_length=10, choices=SyncEntity.choices)
-    last_seq = models.BigIntegerField(default=0, help_text="Every change up to this position has been received.")
+    last_seq = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("Every change up to this position has been received.")
+    )
     last_sync_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

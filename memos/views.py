@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
@@ -93,7 +94,7 @@ def memo_new(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return timeline(request, form, status=400)
-    messages.success(request, "Memo saved.")
+    messages.success(request, _("Memo saved."))
     return redirect("memos:timeline")
 
 
@@ -154,7 +155,7 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return memo_detail(request, pk, form, status=400)
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect("memos:detail", pk=memo.pk)
 
 
@@ -169,11 +170,11 @@ def memo_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
         services.memo_update(memo, user=signed_in(request), base_revision=None, is_archived=action == "archive")
     elif action == "trash":
         services.memo_trash(memo, user=signed_in(request))
-        messages.success(request, "Moved to the trash.")
+        messages.success(request, _("Moved to the trash."))
         return redirect("memos:timeline")
     elif action == "restore":
         services.memo_restore(memo, user=signed_in(request))
-        messages.success(request, "Restored from the trash.")
+        messages.success(request, _("Restored from the trash."))
     else:
         raise Http404
     return redirect("memos:detail", pk=memo.pk)
@@ -189,7 +190,7 @@ def memo_purge(request: HttpRequest, pk: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("memos:detail", pk=memo.pk)
-        messages.success(request, "Deleted for good.")
+        messages.success(request, _("Deleted for good."))
         return redirect("memos:trash")
     return render(request, "memos/confirm_purge.html", {"memo": memo})
 
@@ -207,7 +208,9 @@ def revision_detail(request: HttpRequest, pk: str, number: int) -> HttpResponse:
 def revision_restore(request: HttpRequest, pk: str, number: int) -> HttpResponse:
     memo = _own_memo(request, pk)
     services.revision_restore(get_object_or_404(memo.revisions, revision_number=number), user=signed_in(request))
-    messages.success(request, f"Revision {number} is the current text again (as a new revision).")
+    messages.success(
+        request, _("Revision %(number)s is the current text again (as a new revision).") % {"number": number}
+    )
     return redirect("memos:detail", pk=memo.pk)
 
 
@@ -253,14 +256,14 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
-        raise Http404("No such day.") from None
+        raise Http404(_("No such day.")) from None
     diary = Diary.objects.visible_to(signed_in(request)).filter(date=the_day, is_deleted=False).first()
     form = DiaryForm(request.POST or None, instance=diary)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             diary_services.diary_write(owner=signed_in(request), day=the_day, **form.cleaned_data)
-            messages.success(request, "Diary saved.")
+            messages.success(request, _("Diary saved."))
             return redirect("memos:diary-day", day=day)
         status = 400
     context = {
@@ -284,7 +287,7 @@ def signed_file(request: HttpRequest, token: str) -> HttpResponseBase:
     """Download through a signed, expiring link (no sign-in needed)."""
     resource = resource_from_token(token)
     if resource is None:
-        raise Http404("This link is invalid or has expired.")
+        raise Http404(_("This link is invalid or has expired."))
     return resource_response(resource)
 
 
@@ -304,15 +307,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """Add the contents of an export zip to this account."""
     upload = request.FILES.get("archive")
     if upload is None:
-        messages.error(request, "Choose an export zip to import.")
+        messages.error(request, _("Choose an export zip to import."))
         return redirect("accounts:settings")
     try:
         counts = import_user(signed_in(request), upload)
     except ValidationError as exc:
-        messages.error(request, "Nothing was imported: " + " ".join(exc.messages))
+        messages.error(request, _("Nothing was imported: ") + " ".join(exc.messages))
     else:
         messages.success(
-            request, f"Imported {counts['memos']} memos, {counts['files']} files, {counts['diaries']} diaries."
+            request,
+            _("Imported: %(memos)s memos, %(files)s files, %(diaries)s diaries.") % counts,
         )
     return redirect("accounts:settings")
 
@@ -323,9 +327,11 @@ def device_forget(request: HttpRequest) -> HttpResponse:
     """Forget where a synced device got to (it starts over at its next pull); its data isn't touched."""
     client_id = request.POST.get("client_id", "")
     if changes.forget(signed_in(request), client_id):
-        messages.success(request, f"Forgot {client_id}: its next sync starts from the beginning.")
+        messages.success(
+            request, _("Forgot %(client_id)s: its next sync starts from the beginning.") % {"client_id": client_id}
+        )
     else:
-        messages.error(request, "No such device.")
+        messages.error(request, _("No such device."))
     return redirect(f"{reverse('accounts:settings')}#devices")
 
 
@@ -335,5 +341,5 @@ def summary_settings(request: HttpRequest) -> HttpResponse:
     """Turn one-line AI summaries of new revisions on or off."""
     on = request.POST.get("revision_summaries") == "on"
     services.memo_preference_set(signed_in(request), revision_summaries=on)
-    messages.success(request, "New revisions get a one-line summary." if on else "No more revision summaries.")
+    messages.success(request, _("New revisions get a one-line summary.") if on else _("No more revision summaries."))
     return redirect(f"{reverse('accounts:settings')}#summaries")

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",  # naturaltime: "3 minutes ago" in the reader's language
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
@@ -41,7 +42,9 @@ class MemoCreateInput(serializers.Serializer):
 
 class MemoUpdateInput(serializers.Serializer):
     revision = serializers.IntegerField(
-        min_value=1, required=False, help_text="The revision_count you edited; required to change content or tags."
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy("The revision_count you edited; required to change content or tags."),
     )
     content = serializers.CharField(max_length=MAX_CONTENT_CHARS, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
@@ -58,7 +61,9 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class RevisionDetailSerializer(RevisionSerializer):
-    diff = serializers.CharField(read_only=True, help_text="Unified diff from this revision to the current text.")
+    diff = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Unified diff from this revision to the current text.")
+    )
 
     class Meta(RevisionSerializer.Meta):
         fields = [*RevisionSerializer.Meta.fields, "diff"]
@@ -73,7 +78,7 @@ class TagCountSerializer(serializers.Serializer):
 class SearchHitSerializer(serializers.Serializer):
     memo = MemoSerializer()
     rank = serializers.FloatField()
-    snippet = serializers.CharField(help_text="HTML-escaped text with <mark> around the matches.")
+    snippet = serializers.CharField(help_text=gettext_lazy("HTML-escaped text with <mark> around the matches."))
 
 
 class DiarySerializer(serializers.ModelSerializer):
@@ -140,12 +145,14 @@ class ResourceUploadInput(serializers.Serializer):
 
 class ResourceLinkOutput(serializers.Serializer):
     url = serializers.CharField()
-    expires_in = serializers.IntegerField(help_text="Seconds the link works.")
+    expires_in = serializers.IntegerField(help_text=gettext_lazy("Seconds the link works."))
 
 
 class MemoPreferenceSerializer(serializers.ModelSerializer):
     revision_summaries = serializers.BooleanField(
-        help_text="A one-line AI summary of each new revision (the summary config, else chat; uses your tokens)."
+        help_text=gettext_lazy(
+            "A one-line AI summary of each new revision (the summary config, else chat; uses your tokens)."
+        )
     )
 
     class Meta:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import RegexValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,7 +20,7 @@ from memos.sync import changes
 client_id_field = serializers.CharField(
     max_length=100,
     validators=[RegexValidator(r"^[A-Za-z0-9._:-]+$", "Use letters, digits and . _ : - only.")],
-    help_text="A name the device chose for itself and keeps, e.g. `phone-7f3a`.",
+    help_text=gettext_lazy("A name the device chose for itself and keeps, e.g. `phone-7f3a`."),
 )
 
 
@@ -57,14 +60,19 @@ def entity_data(entity_type: str, obj: Any) -> dict[str, Any] | None:
 class PullInput(serializers.Serializer):
     client_id = client_id_field
     types = serializers.CharField(
-        required=False, help_text=f"Comma-separated kinds to pull (default all): {', '.join(changes.ENTITY_TYPES)}."
+        required=False,
+        help_text=format_lazy(
+            gettext_lazy("Comma-separated kinds to pull (default all): {kinds}."), kinds=", ".join(changes.ENTITY_TYPES)
+        ),
     )
     cursor = serializers.IntegerField(
         min_value=0,
         max_value=2**63 - 1,
         required=False,
-        help_text="The cursor of the last page you stored (0 for everything). Omit it to continue from where this "
-        "device last confirmed.",
+        help_text=gettext_lazy(
+            "The cursor of the last page you stored (0 for everything). Omit it to continue from where this "
+            "device last confirmed."
+        ),
     )
     limit = serializers.IntegerField(min_value=1, max_value=changes.MAX_PAGE_SIZE, default=changes.PAGE_SIZE)
 
@@ -72,15 +80,19 @@ class PullInput(serializers.Serializer):
         kinds = [kind.strip() for kind in value.split(",") if kind.strip()]
         unknown = sorted(set(kinds) - set(changes.ENTITY_TYPES))
         if unknown or not kinds:
-            raise serializers.ValidationError(f"Choose from {', '.join(changes.ENTITY_TYPES)}.")
+            raise serializers.ValidationError(
+                _("Choose from %(choices)s.") % {"choices": ", ".join(changes.ENTITY_TYPES)}
+            )
         return list(dict.fromkeys(kinds))
 
 
 class ChangeSerializer(serializers.Serializer):
     type = serializers.CharField(source="entity_type")
-    id = serializers.CharField(source="entity_id", help_text="A UUID; for diaries, the day (YYYY-MM-DD).")
+    id = serializers.CharField(source="entity_id", help_text=gettext_lazy("A UUID; for diaries, the day (YYYY-MM-DD)."))
     seq = serializers.IntegerField()
-    deleted = serializers.BooleanField(help_text="Deleted for good: forget it (a memo takes its revisions along).")
+    deleted = serializers.BooleanField(
+        help_text=gettext_lazy("Deleted for good: forget it (a memo takes its revisions along).")
+    )
     data = serializers.SerializerMethodField()  # type: ignore[assignment]  # the API's field; shadows .data
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -90,25 +102,27 @@ class ChangeSerializer(serializers.Serializer):
 
 class PageSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
-    cursor = serializers.IntegerField(help_text="Send this back as `cursor` to get the next page.")
+    cursor = serializers.IntegerField(help_text=gettext_lazy("Send this back as `cursor` to get the next page."))
     has_more = serializers.BooleanField()
 
 
 class MemoChangeInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=[SyncEntity.MEMO])
-    id = serializers.UUIDField(help_text="The memo's id; a new memo gets one chosen by the device.")
+    id = serializers.UUIDField(help_text=gettext_lazy("The memo's id; a new memo gets one chosen by the device."))
     base_revision = serializers.IntegerField(
         min_value=0,
         max_value=2**31 - 1,
         required=False,
         allow_null=True,
-        help_text="The revision_count you edited; 0 or null for new.",
+        help_text=gettext_lazy("The revision_count you edited; 0 or null for new."),
     )
     content = serializers.CharField(max_length=MAX_CONTENT_CHARS, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
     pinned = serializers.BooleanField(required=False)
     is_archived = serializers.BooleanField(required=False)
-    is_deleted = serializers.BooleanField(required=False, help_text="true moves it to the trash, false restores it.")
+    is_deleted = serializers.BooleanField(
+        required=False, help_text=gettext_lazy("true moves it to the trash, false restores it.")
+    )
     diary_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -120,7 +134,7 @@ class DiaryChangeInput(serializers.Serializer):
         max_value=2**63 - 1,
         required=False,
         allow_null=True,
-        help_text="The `seq` of the diary change you edited; null for new.",
+        help_text=gettext_lazy("The `seq` of the diary change you edited; null for new."),
     )
     summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     mood_key = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -139,19 +153,20 @@ class PushInput(serializers.Serializer):
     changes = serializers.ListField(
         child=serializers.DictField(),
         max_length=changes.MAX_PUSH,
-        help_text="Memo changes (`type: memo`) and diary changes (`type: diary`); attachments are uploaded with "
-        "`resources/`.",
+        help_text=gettext_lazy(
+            "Memo changes (`type: memo`) and diary changes (`type: diary`); attachments are uploaded with `resources/`."
+        ),
     )
 
 
 class OutcomeSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="Position of the change in the batch.")
+    index = serializers.IntegerField(help_text=gettext_lazy("Position of the change in the batch."))
     type = serializers.CharField(source="entity_type")
     id = serializers.CharField(source="entity_id")
     status = serializers.ChoiceField(choices=["applied", "conflict", "invalid"])
     seq = serializers.SerializerMethodField()
     data = serializers.SerializerMethodField(  # type: ignore[assignment]  # the API's field; shadows .data
-        help_text="The server's version: after the change, or the one in the way."
+        help_text=gettext_lazy("The server's version: after the change, or the one in the way.")
     )
     message = serializers.CharField()
     errors = serializers.DictField()  # type: ignore[assignment]  # the API's field; shadows .errors

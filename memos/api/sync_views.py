@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +24,9 @@ class SyncView(APIView):
         parameters=[shapes.PullInput],
         responses={
             200: shapes.PageSerializer,
-            410: OpenApiResponse(description="The cursor is too old: drop the local copy, pull from cursor 0."),
+            410: OpenApiResponse(
+                description=gettext_lazy("The cursor is too old: drop the local copy, pull from cursor 0.")
+            ),
         },
     )
     def get(self, request: Request) -> Response:

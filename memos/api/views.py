@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
@@ -101,7 +103,7 @@ class MemoViewSet(
 
     @extend_schema(
         request=serializers.MemoUpdateInput,
-        responses={200: serializers.MemoSerializer, 409: OpenApiResponse(description="Stale revision.")},
+        responses={200: serializers.MemoSerializer, 409: OpenApiResponse(description=gettext_lazy("Stale revision."))},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Edit; send `revision` (the revision_count you edited). A stale one gets 409 with the current memo."""
@@ -130,7 +132,7 @@ class MemoViewSet(
             serializers.MemoSerializer(services.memo_restore(self.get_object(), user=signed_in(request))).data
         )
 
-    @extend_schema(request=None, responses={204: OpenApiResponse(description="Deleted for good.")})
+    @extend_schema(request=None, responses={204: OpenApiResponse(description=gettext_lazy("Deleted for good."))})
     @action(detail=True, methods=["post"])
     def purge(self, request: Request, pk: str | None = None) -> Response:
         """Delete a memo in the trash for good, with its history."""
@@ -193,7 +195,7 @@ class SearchView(APIView):
             OpenApiParameter("start", date),
             OpenApiParameter("end", date),
             OpenApiParameter("archived", bool),
-            OpenApiParameter("limit", int, description="At most 100; default 50."),
+            OpenApiParameter("limit", int, description=gettext_lazy("At most 100; default 50.")),
         ],
         responses=serializers.SearchHitSerializer(many=True),
     )
@@ -241,7 +243,7 @@ class DiaryViewSet(ScopedRows, viewsets.GenericViewSet, mixins.ListModelMixin):
         try:
             return date.fromisoformat(self.kwargs["date"])
         except ValueError:
-            raise exceptions.NotFound("No such date.") from None
+            raise exceptions.NotFound(_("No such date.")) from None
 
     def retrieve(self, request: Request, date: str) -> Response:
         diary = get_object_or_404(self.get_queryset(), date=self.day())
@@ -290,7 +292,7 @@ class ResourceViewSet(
     def perform_destroy(self, instance: Resource) -> None:
         file_services.resource_delete(instance)
 
-    @extend_schema(responses={200: OpenApiResponse(description="The file.")})
+    @extend_schema(responses={200: OpenApiResponse(description=gettext_lazy("The file."))})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         return resource_response(self.get_object())

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from memos.files import sniff, transactions
@@ -34,12 +35,15 @@ def resource_upload(*, owner: User, upload: UploadedFile, memo: Memo | None = No
     size = upload.size or 0
     _check_size(size)
     if memo is not None and memo.owner_id != owner.pk:
-        raise ValidationError({"memo": "No such memo."})
+        raise ValidationError({"memo": _("No such memo.")})
     upload.seek(0)
     detected = sniff.detect(upload.read(sniff.SNIFF_BYTES), upload)
     if sniff.declared_type_lies(upload.content_type or "", detected.mime_type):
         raise UploadRefused(
-            {"file": f"The file says it is {upload.content_type} but its content is {detected.mime_type}."}
+            {
+                "file": _("The file says it is %(content_type)s but its content is %(mime_type)s.")
+                % {"content_type": upload.content_type, "mime_type": detected.mime_type}
+            }
         )
     return _resource_store(owner, memo, upload.name or "", upload, size, detected)
 
@@ -59,9 +63,14 @@ def resource_import(*, owner: User, memo: Memo, filename: str, content: File, me
 def _check_size(size: int) -> None:
     limit = site_settings.get("upload_max_bytes")
     if size > limit:
-        raise UploadRefused({"file": f"Files may be at most {limit:,} bytes; this one has {size:,}."})
+        raise UploadRefused(
+            {
+                "file": _("Files may be at most %(limit)s bytes; this one has %(size)s.")
+                % {"limit": format(limit, ","), "size": format(size, ",")}
+            }
+        )
     if size == 0:
-        raise UploadRefused({"file": "The file is empty."})
+        raise UploadRefused({"file": _("The file is empty.")})
 
 
 def _resource_store(
@@ -100,7 +109,7 @@ def storage_type() -> str:
 def resource_attach(resource: Resource, memo: Memo) -> Resource:
     """Attach a resource to one of its owner's memos."""
     if memo.owner_id != resource.owner_id:
-        raise ValidationError({"memo": "No such memo."})
+        raise ValidationError({"memo": _("No such memo.")})
     resource.memo = memo
     resource.is_deleted = memo.is_deleted
     resource.save(update_fields=["memo", "is_deleted", "updated_at"])

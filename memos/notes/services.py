@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from accounts.services import GUEST_READ_ONLY
@@ -42,8 +43,11 @@ class StaleRevision(Conflict):
 
     def __init__(self, memo: Memo) -> None:
         super().__init__(
-            f"This memo changed since you opened it (now at revision {memo.revision_count}); "
-            "reload it and apply your edit again."
+            _(
+                "This memo changed since you opened it (now at revision %(revision_count)s); "
+                "reload it and apply your edit again."
+            )
+            % {"revision_count": memo.revision_count}
         )
         self.memo = memo
 
@@ -51,9 +55,11 @@ class StaleRevision(Conflict):
 def _clean_content(content: str) -> str:
     content = content.strip()
     if not content:
-        raise ValidationError({"content": "A memo needs some text."})
+        raise ValidationError({"content": _("A memo needs some text.")})
     if len(content) > MAX_CONTENT_CHARS:
-        raise ValidationError({"content": f"Memos are limited to {MAX_CONTENT_CHARS:,} characters."})
+        raise ValidationError(
+            {"content": _("Memos are limited to %(limit)s characters.") % {"limit": format(MAX_CONTENT_CHARS, ",")}}
+        )
     return content
 
 
@@ -84,7 +90,7 @@ def memo_preference_set(user: User, *, revision_summaries: bool) -> MemoPreferen
     """Turn one-line AI summaries of new revisions on or off (they count against the daily token allowance)."""
     if user.is_guest:
         raise PermissionDenied(GUEST_READ_ONLY)
-    preference, _ = MemoPreference.objects.update_or_create(
+    preference, _created = MemoPreference.objects.update_or_create(
         user=user, defaults={"revision_summaries": revision_summaries}
     )
     return preference
@@ -177,7 +183,7 @@ def memo_update(
         new_tags = tags.merge(explicit, new_content)
         if (new_content, new_tags) != (memo.content, memo.tags):
             if base_revision is None:
-                raise ValidationError({"revision": "Say which revision you edited (the memo's revision_count)."})
+                raise ValidationError({"revision": _("Say which revision you edited (the memo's revision_count).")})
             memo.content, memo.tags = new_content, new_tags
             memo.revision_count = F("revision_count") + 1
             changed_text = True
@@ -228,7 +234,7 @@ def memo_purge(memo: Memo) -> None:
     """Delete a trashed memo for good, with its history and files."""
     memo = _lock(memo.pk, memo.owner_id)
     if not memo.is_deleted:
-        raise ValidationError("Only memos in the trash can be deleted for good; move it to the trash first.")
+        raise ValidationError(_("Only memos in the trash can be deleted for good; move it to the trash first."))
     memo_id, user_id = memo.pk, memo.owner_id
     names = list(memo.resources.values_list("file", flat=True))
     memo.delete()
@@ -277,10 +283,15 @@ def memo_import(
     content = _clean_content(content)
     numbers = [revision["revision_number"] for revision in revisions]
     if len(numbers) != len(set(numbers)) or any(number < 1 for number in numbers):
-        raise ValidationError({"revisions": "Revision numbers must be distinct whole numbers from 1."})
+        raise ValidationError({"revisions": _("Revision numbers must be distinct whole numbers from 1.")})
     for revision in revisions:
         if len(revision["content"]) > MAX_CONTENT_CHARS:
-            raise ValidationError({"revisions": f"Revisions are limited to {MAX_CONTENT_CHARS:,} characters."})
+            raise ValidationError(
+                {
+                    "revisions": _("Revisions are limited to %(limit)s characters.")
+                    % {"limit": format(MAX_CONTENT_CHARS, ",")}
+                }
+            )
     memo = Memo.objects.create(
         owner=owner,
         content=content,

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from memos.diaries import services as diary_services
@@ -109,7 +110,7 @@ def import_user(user: User, source: IO[bytes]) -> dict[str, int]:
         with transactions.atomic_with_files():
             return _import(user, source)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
-        raise ValidationError(f"The export is damaged or can't be unpacked ({exc}).") from None
+        raise ValidationError(_("The export is damaged or can't be unpacked (%(exc)s).") % {"exc": exc}) from None
 
 
 class _Unpacker:
@@ -119,19 +120,25 @@ class _Unpacker:
         try:
             self.archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise ValidationError("This is not a Quillium export (a zip with quillium.json).") from None
+            raise ValidationError(_("This is not a Quillium export (a zip with quillium.json).")) from None
         entries = self.archive.infolist()
         self.allowance = site_settings.get("import_max_bytes")
         if len(entries) > MAX_ENTRIES:
-            raise ValidationError(f"The export holds {len(entries):,} entries; at most {MAX_ENTRIES:,} are allowed.")
+            raise ValidationError(
+                _("The export holds %(entries)s entries; at most %(limit)s are allowed.")
+                % {"entries": format(len(entries), ","), "limit": format(MAX_ENTRIES, ",")}
+            )
         unpacked = sum(entry.file_size for entry in entries)
         packed = sum(entry.compress_size for entry in entries)
         if unpacked > self.allowance:
             raise ValidationError(
-                f"The export unpacks to {unpacked:,} bytes; this server imports at most {self.allowance:,}."
+                _("The export unpacks to %(unpacked)s bytes; this server imports at most %(allowance)s.")
+                % {"unpacked": format(unpacked, ","), "allowance": format(self.allowance, ",")}
             )
         if unpacked > RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1):
-            raise ValidationError(f"The export unpacks to more than {MAX_RATIO} times its size; it is refused.")
+            raise ValidationError(
+                _("The export unpacks to more than %(ratio)s times its size; it is refused.") % {"ratio": MAX_RATIO}
+            )
 
     def read(self, name: str, limit: int, missing: str) -> tuple[IO[bytes], int]:
         """Entry `name` in a temporary file, and its size; refused past `limit` bytes."""
@@ -140,7 +147,10 @@ class _Unpacker:
         except KeyError:
             raise ValidationError(missing) from None
         if entry.file_size > limit:
-            raise ValidationError(f"{name} unpacks to {entry.file_size:,} bytes; at most {limit:,} are allowed.")
+            raise ValidationError(
+                _("%(name)s unpacks to %(file_size)s bytes; at most %(limit)s are allowed.")
+                % {"name": name, "file_size": format(entry.file_size, ","), "limit": format(limit, ",")}
+            )
         spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - handed to the caller
         size = 0
         with self.archive.open(entry) as stream:
@@ -148,7 +158,9 @@ class _Unpacker:
                 size += len(chunk)
                 self.allowance -= len(chunk)
                 if size > limit or self.allowance < 0:
-                    raise ValidationError(f"{name} unpacks to more than its header says; the export is refused.")
+                    raise ValidationError(
+                        _("%(name)s unpacks to more than its header says; the export is refused.") % {"name": name}
+                    )
                 spool.write(chunk)
         spool.seek(0)
         return spool, size
@@ -182,17 +194,22 @@ def _import(user: User, source: IO[bytes]) -> dict[str, int]:
 
 def _manifest(unpacker: _Unpacker) -> dict[str, Any]:
     missing = "This is not a Quillium export (a zip with quillium.json)."
-    spool, _ = unpacker.read("quillium.json", MAX_MANIFEST_BYTES, missing)
+    spool, _size = unpacker.read("quillium.json", MAX_MANIFEST_BYTES, missing)
     try:
         data = json.load(spool)
     except (ValueError, RecursionError):
-        raise ValidationError("The export's quillium.json is not valid JSON.") from None
+        raise ValidationError(_("The export's quillium.json is not valid JSON.")) from None
     if json_depth_exceeds(data):
-        raise ValidationError("The export's quillium.json nests too deep.")
+        raise ValidationError(_("The export's quillium.json nests too deep."))
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         found = (data.get("format"), data.get("version")) if isinstance(data, dict) else (None, None)
-        raise ValidationError(f"Unsupported export format {found[0]!r} version {found[1]!r}.")
+        raise ValidationError(
+            _("Unsupported export format %(format)s version %(version)s.")
+            % {"format": repr(found[0]), "version": repr(found[1])}
+        )
     shape = ManifestShape(data=data)
     if not shape.is_valid():
-        raise ValidationError(f"The export is invalid at {first_error(shape.errors)}")
+        raise ValidationError(
+            _("The export is invalid at %(first_error)s") % {"first_error": first_error(shape.errors)}
+        )
     return shape.validated_data

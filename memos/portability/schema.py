@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from memos.models import Diary
@@ -44,7 +45,7 @@ class FileShape(serializers.Serializer):
 
     def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
         if len(str(value)) > 10_000:
-            raise serializers.ValidationError("Attachment metadata is limited to 10,000 characters.")
+            raise serializers.ValidationError(_("Attachment metadata is limited to 10,000 characters."))
         return value
 
 
@@ -63,13 +64,13 @@ class MemoShape(serializers.Serializer):
 
     def validate_content(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("A memo needs some text.")
+            raise serializers.ValidationError(_("A memo needs some text."))
         return value
 
     def validate_revisions(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         numbers = [revision["revision_number"] for revision in value]
         if len(numbers) != len(set(numbers)):
-            raise serializers.ValidationError("Revision numbers repeat.")
+            raise serializers.ValidationError(_("Revision numbers repeat."))
         return sorted(value, key=lambda revision: revision["revision_number"])
 
 
@@ -92,7 +93,7 @@ class ManifestShape(serializers.Serializer):
     def validate_diaries(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         days = [diary["date"] for diary in value]
         if len(days) != len(set(days)):
-            raise serializers.ValidationError("Two diaries for the same day.")
+            raise serializers.ValidationError(_("Two diaries for the same day."))
         return value
 
 

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from memos import sync_triggers
 from memos.diaries import services as diary_services
@@ -167,8 +168,11 @@ def pull(
     horizon = SyncHorizon.objects.filter(user=user).values_list("pruned_through", flat=True).first()
     if horizon is not None and 0 < since < horizon:
         raise ResyncRequired(
-            f"This device last synced before change {horizon}, and what was deleted since then is no longer "
-            "recorded: drop the local copy and pull again from cursor 0."
+            _(
+                "This device last synced before change %(horizon)s, and what was deleted since then is no longer "
+                "recorded: drop the local copy and pull again from cursor 0."
+            )
+            % {"horizon": horizon}
         )
     changes: list[Change] = []
     with _snapshot():
@@ -242,7 +246,7 @@ def _push_memo(user: User, item: dict[str, Any]) -> Outcome:
         if base:
             return _conflict("memo", str(memo_id), None, GONE_FOR_GOOD)
         if "content" not in item:
-            raise ValidationError({"content": "A new memo needs its content."})
+            raise ValidationError({"content": _("A new memo needs its content.")})
         if taken:
             return _conflict("memo", str(memo_id), None, ID_UNAVAILABLE)
         memo = services.memo_create(
