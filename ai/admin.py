@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from ai import services
 from ai.models import AIConfig, TokenUsage, UserTokenLimit
@@ -16,13 +17,13 @@ from quillium_site.admin_mixins import ServiceRulesAdmin
 
 class AIConfigForm(forms.ModelForm):
     api_key = forms.CharField(
-        label="API key",
+        label=gettext_lazy("API key"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Write-only: leave empty to keep the stored key. Stored encrypted.",
+        help_text=gettext_lazy("Write-only: leave empty to keep the stored key. Stored encrypted."),
         validators=[validate_api_key],
     )
-    clear_api_key = forms.BooleanField(label="Remove the stored API key", required=False)
+    clear_api_key = forms.BooleanField(label=gettext_lazy("Remove the stored API key"), required=False)
 
     class Meta:
         model = AIConfig
@@ -47,7 +48,7 @@ class AIConfigAdmin(admin.ModelAdmin):
         "timeout_seconds",
     ]
 
-    @admin.display(boolean=True, description="API key")
+    @admin.display(boolean=True, description=gettext_lazy("API key"))
     def has_api_key(self, obj: AIConfig) -> bool:
         return obj.has_api_key
 

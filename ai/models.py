@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from ai.validators import validate_base_url, validate_model_name
 
@@ -21,41 +22,49 @@ class AIConfig(models.Model):
     class Key(models.TextChoices):
         """The purposes with a default config of their name."""
 
-        CHAT = "chat", "Chat"
-        EMBEDDING = "embedding", "Embeddings"
-        DIARY = "diary", "Diary generation"
-        BOT = "bot", "Bots"
-        SUMMARY = "summary", "Revision summaries"
+        CHAT = "chat", gettext_lazy("Chat")
+        EMBEDDING = "embedding", gettext_lazy("Embeddings")
+        DIARY = "diary", gettext_lazy("Diary generation")
+        BOT = "bot", gettext_lazy("Bots")
+        SUMMARY = "summary", gettext_lazy("Revision summaries")
 
     class Provider(models.TextChoices):
         OPENAI = "openai", "OpenAI"
-        OLLAMA = "ollama", "Ollama"
-        VLLM = "vllm", "vLLM"
-        LLAMACPP = "llamacpp", "llama.cpp server"
-        LMSTUDIO = "lmstudio", "LM Studio"
-        OPENROUTER = "openrouter", "OpenRouter"
-        GEMINI = "gemini", "Gemini (OpenAI endpoint)"
-        OTHER = "other", "Other OpenAI-compatible"
+        OLLAMA = "ollama", gettext_lazy("Ollama")
+        VLLM = "vllm", gettext_lazy("vLLM")
+        LLAMACPP = "llamacpp", gettext_lazy("llama.cpp server")
+        LMSTUDIO = "lmstudio", gettext_lazy("LM Studio")
+        OPENROUTER = "openrouter", gettext_lazy("OpenRouter")
+        GEMINI = "gemini", gettext_lazy("Gemini (OpenAI endpoint)")
+        OTHER = "other", gettext_lazy("Other OpenAI-compatible")
 
     key = models.CharField(
-        "name",
+        gettext_lazy("name"),
         max_length=50,
         unique=True,
         validators=[CONFIG_KEY],
-        help_text="chat, embedding, diary, bot or summary: the default for that purpose; any other name: a provider "
-        "chats and bots can pick.",
+        help_text=gettext_lazy(
+            "chat, embedding, diary, bot or summary: the default for that purpose; any other name: a provider "
+            "chats and bots can pick."
+        ),
     )
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
     base_url = models.URLField(
-        max_length=500, validators=[validate_base_url], help_text="e.g. http://127.0.0.1:11434/v1 for Ollama."
+        max_length=500,
+        validators=[validate_base_url],
+        help_text=gettext_lazy("e.g. http://127.0.0.1:11434/v1 for Ollama."),
     )
     # Fernet token, never the key itself; set through ai.services.ai_config_save.
     api_key_encrypted = models.TextField(blank=True, default="", editable=False)
     model = models.CharField(max_length=200, validators=[validate_model_name])
     temperature = models.FloatField(default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(2.0)])
-    max_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the provider's default.")
+    max_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("Empty: the provider's default.")
+    )
     timeout_seconds = models.PositiveIntegerField(
-        default=60, validators=[MinValueValidator(1), MaxValueValidator(600)], help_text="Longest wait for a reply."
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=gettext_lazy("Longest wait for a reply."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,7 +79,7 @@ class AIConfig(models.Model):
     @property
     def purpose(self) -> str:
         """What the config is the default for, or "" for a named provider."""
-        return self.Key(self.key).label if self.key in self.Key.values else ""
+        return str(self.Key(self.key).label) if self.key in self.Key.values else ""
 
     @property
     def has_api_key(self) -> bool:
@@ -83,7 +92,9 @@ class UserTokenLimit(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="token_limit"
     )
-    daily_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit for this user.")
+    daily_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("Empty: no limit for this user.")
+    )
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.daily_tokens or 'unlimited'}"
@@ -93,12 +104,12 @@ class TokenUsage(models.Model):
     """Tokens one user spent with one model for one feature on one day (their local day)."""
 
     class Feature(models.TextChoices):
-        CHAT = "chat", "Chat"
-        TITLE = "title", "Chat titles"
-        MEMO = "memo", "Notes"
-        BOT = "bot", "Bots"
-        DIARY = "diary", "Diaries"
-        EMBEDDING = "embedding", "Embeddings"
+        CHAT = "chat", gettext_lazy("Chat")
+        TITLE = "title", gettext_lazy("Chat titles")
+        MEMO = "memo", gettext_lazy("Notes")
+        BOT = "bot", gettext_lazy("Bots")
+        DIARY = "diary", gettext_lazy("Diaries")
+        EMBEDDING = "embedding", gettext_lazy("Embeddings")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_usage")
     day = models.DateField()
@@ -108,7 +119,8 @@ class TokenUsage(models.Model):
     prompt_tokens = models.PositiveBigIntegerField(default=0)
     completion_tokens = models.PositiveBigIntegerField(default=0)
     estimated_tokens = models.PositiveBigIntegerField(
-        default=0, help_text="Part of the total that was estimated because the provider reported no usage."
+        default=0,
+        help_text=gettext_lazy("Part of the total that was estimated because the provider reported no usage."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from accounts.services import user_settings_for
@@ -38,8 +39,8 @@ class QuotaExceeded(ServiceError):
         self.resets_at = resets_at
         local = timezone.localtime(resets_at, resets_at.tzinfo)
         super().__init__(
-            f"You have used your {limit:,} tokens for today. "
-            f"The allowance resets at midnight ({local:%Y-%m-%d %H:%M} {local.tzname()})."
+            _("You have used your %(limit)s tokens for today. The allowance resets at midnight (%(local)s %(tzname)s).")
+            % {"limit": format(limit, ","), "local": format(local, "%Y-%m-%d %H:%M"), "tzname": local.tzname()}
         )
 
 
@@ -259,7 +260,7 @@ def quota_summary(user: User, now: datetime | None = None) -> dict:
 
 @transaction.atomic
 def user_token_limit_set(user: User, daily_tokens: int | None) -> UserTokenLimit:
-    limit, _ = UserTokenLimit.objects.update_or_create(user=user, defaults={"daily_tokens": daily_tokens})
+    limit, _created = UserTokenLimit.objects.update_or_create(user=user, defaults={"daily_tokens": daily_tokens})
     user.token_limit = limit
     return limit
 

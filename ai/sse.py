@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx2
+from django.utils.translation import gettext as _
 
 # As many connections per provider as the SDK allows.
 _LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -38,7 +39,7 @@ class StatusError(Exception):
     """The provider answered the request with an HTTP error; `body` is its JSON, or its text."""
 
     def __init__(self, status_code: int, body: Any) -> None:
-        super().__init__(f"HTTP {status_code}")
+        super().__init__(_("HTTP %(status_code)s") % {"status_code": status_code})
         self.status_code, self.body = status_code, body
 
 

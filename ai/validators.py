@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 # An API key travels in an HTTP header: printable ASCII without spaces (what every provider issues).
 _KEY = re.compile(r"[\x21-\x7e]+")
@@ -39,10 +40,10 @@ def validate_base_url(value: str) -> None:
     parts = urlsplit(value)
     if parts.username or parts.password:
         raise ValidationError(
-            "Put the key in the API key field (it is stored encrypted), not in the address.", code="credentials"
+            _("Put the key in the API key field (it is stored encrypted), not in the address."), code="credentials"
         )
     if parts.fragment:
-        raise ValidationError("The address can't have a #fragment.", code="fragment")
+        raise ValidationError(_("The address can't have a #fragment."), code="fragment")
 
 
 def validate_model_name(value: str) -> None:
@@ -50,5 +51,5 @@ def validate_model_name(value: str) -> None:
     no space at either end."""
     if _CONTROL.search(value) or value != value.strip():
         raise ValidationError(
-            "A model name has no line breaks, tabs or spaces at either end.", code="invalid_model_name"
+            _("A model name has no line breaks, tabs or spaces at either end."), code="invalid_model_name"
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from chats import services
 from chats.models import Chat, Folder, Message
@@ -73,11 +74,11 @@ class ChatAdmin(ServiceRulesAdmin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="messages", ordering="message_total")
+    @admin.display(description=gettext_lazy("messages"), ordering="message_total")
     def messages(self, obj: Chat) -> int:
         return getattr(obj, "message_total", 0)  # annotated by get_queryset
 
-    @admin.display(description="tokens", ordering="token_total")
+    @admin.display(description=gettext_lazy("tokens"), ordering="token_total")
     def tokens(self, obj: Chat) -> int:
         return getattr(obj, "token_total", None) or 0
 

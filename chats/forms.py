@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from ai.models import AIConfig
 from chats.models import Chat, Folder
@@ -28,15 +29,17 @@ class ChatSettingsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Optional instructions for every reply in this chat"}),
     )
-    use_notes = forms.BooleanField(required=False, label="Answer from my notes (related memos are cited)")
-    pinned = forms.BooleanField(required=False, label="Pinned")
-    folder = forms.ModelChoiceField(queryset=Folder.objects.none(), required=False, empty_label="No folder")
+    use_notes = forms.BooleanField(required=False, label=gettext_lazy("Answer from my notes (related memos are cited)"))
+    pinned = forms.BooleanField(required=False, label=gettext_lazy("Pinned"))
+    folder = forms.ModelChoiceField(
+        queryset=Folder.objects.none(), required=False, empty_label=gettext_lazy("No folder")
+    )
     ai_config = forms.ModelChoiceField(
         queryset=AIConfig.objects.exclude(key=AIConfig.Key.EMBEDDING),
         required=False,
         to_field_name="key",
-        label="AI provider",
-        empty_label="Default (chat)",
+        label=gettext_lazy("AI provider"),
+        empty_label=gettext_lazy("Default (chat)"),
     )
 
     def __init__(self, *args: Any, owner: Any = None, **kwargs: Any) -> None:
@@ -53,4 +56,4 @@ class ChatSettingsForm(forms.Form):
 
 
 class FolderForm(forms.Form):
-    name = forms.CharField(max_length=100, label="New folder")
+    name = forms.CharField(max_length=100, label=gettext_lazy("New folder"))

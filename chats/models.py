@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from chats.querysets import ChatQuerySet, FolderQuerySet
 
@@ -31,9 +32,9 @@ class Chat(models.Model):
     """One conversation of one user with a model."""
 
     class TitleSource(models.TextChoices):
-        DEFAULT = "default", "Default"
-        AUTO = "auto", "Generated"
-        MANUAL = "manual", "Set by the user"
+        DEFAULT = "default", gettext_lazy("Default")
+        AUTO = "auto", gettext_lazy("Generated")
+        MANUAL = "manual", gettext_lazy("Set by the user")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats")
     title = models.CharField(max_length=255, default=DEFAULT_TITLE)
@@ -44,14 +45,15 @@ class Chat(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="AI config",
-        help_text="The provider this chat asks; empty: the `chat` config.",
+        verbose_name=gettext_lazy("AI config"),
+        help_text=gettext_lazy("The provider this chat asks; empty: the `chat` config."),
     )
-    model = models.CharField(max_length=200, blank=True, help_text="Empty: its config's model.")
+    model = models.CharField(max_length=200, blank=True, help_text=gettext_lazy("Empty: its config's model."))
     system_prompt = models.TextField(blank=True)
     pinned = models.BooleanField(default=False)
     use_notes = models.BooleanField(
-        default=False, help_text="Answer from the user's own notes: related memos go into the prompt, cited."
+        default=False,
+        help_text=gettext_lazy("Answer from the user's own notes: related memos go into the prompt, cited."),
     )
     folder = models.ForeignKey(Folder, on_delete=models.SET_NULL, null=True, blank=True, related_name="chats")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,35 +78,46 @@ class Message(models.Model):
     """One turn of a chat; an assistant message records how its reply went."""
 
     class Role(models.TextChoices):
-        SYSTEM = "system", "System"
-        USER = "user", "User"
-        ASSISTANT = "assistant", "Assistant"
+        SYSTEM = "system", gettext_lazy("System")
+        USER = "user", gettext_lazy("User")
+        ASSISTANT = "assistant", gettext_lazy("Assistant")
 
     class Status(models.TextChoices):
-        COMPLETE = "complete", "Complete"
-        STREAMING = "streaming", "Streaming"
-        FAILED = "failed", "Failed"
-        STOPPED = "stopped", "Stopped"
+        COMPLETE = "complete", gettext_lazy("Complete")
+        STREAMING = "streaming", gettext_lazy("Streaming")
+        FAILED = "failed", gettext_lazy("Failed")
+        STOPPED = "stopped", gettext_lazy("Stopped")
 
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
-        help_text="The message this one follows: a reply's question, a question's previous reply.",
+        help_text=gettext_lazy("The message this one follows: a reply's question, a question's previous reply."),
     )  # fmt: skip
     active = models.BooleanField(
-        default=True, help_text="The version shown among its siblings (regenerated replies, edited questions)."
+        default=True,
+        help_text=gettext_lazy("The version shown among its siblings (regenerated replies, edited questions)."),
     )
     role = models.CharField(max_length=10, choices=Role.choices)
     content = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)
-    error = models.TextField(blank=True, help_text="What went wrong, in words a person can act on.")
+    error = models.TextField(blank=True, help_text=gettext_lazy("What went wrong, in words a person can act on."))
     error_kind = models.CharField(max_length=20, blank=True)
-    model = models.CharField(max_length=200, blank=True, help_text="The model that wrote an assistant message.")
-    tokens = models.PositiveIntegerField(default=0, help_text="This message's tokens (completion, for replies).")
-    prompt_tokens = models.PositiveIntegerField(default=0, help_text="Tokens of the prompt a reply answered.")
-    tokens_estimated = models.BooleanField(default=False, help_text="Counted by us: the provider reported none.")
+    model = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("The model that wrote an assistant message.")
+    )
+    tokens = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("This message's tokens (completion, for replies).")
+    )
+    prompt_tokens = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Tokens of the prompt a reply answered.")
+    )
+    tokens_estimated = models.BooleanField(
+        default=False, help_text=gettext_lazy("Counted by us: the provider reported none.")
+    )
     sources = models.JSONField(
-        default=list, blank=True, help_text="The user's notes given to the model for this reply: id, url, date, title."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("The user's notes given to the model for this reply: id, url, date, title."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

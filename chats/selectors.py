@@ -95,7 +95,7 @@ def sidebar(user: User) -> dict[str, object]:
     folders = list(Folder.objects.visible_to(user))
     return {
         "pinned": [chat for chat in chats if chat.pinned],
-        "folders": [(folder, [c for c in chats if c.folder_id == folder.pk and not c.pinned]) for folder in folders],
+        "folders": [(folder, [c for c in chats if c.folder_id == folder.pk]) for folder in folders],
         "recent": [chat for chat in chats if not chat.pinned and chat.folder_id is None][:SIDEBAR_RECENT],
     }
 

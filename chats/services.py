@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
@@ -78,7 +79,7 @@ def chat_update(chat: Chat, **changes: Any) -> Chat:
     if "title" in changes:
         changes["title"] = changes["title"].strip()
         if not changes["title"]:
-            raise ValidationError({"title": "A chat needs a title."})
+            raise ValidationError({"title": _("A chat needs a title.")})
         chat.title_source = Chat.TitleSource.MANUAL
     for field, value in changes.items():
         setattr(chat, field, value)
@@ -93,29 +94,29 @@ def chat_delete(chat: Chat) -> None:
 
 def _check_folder(owner: User, folder: Folder | None) -> None:
     if folder is not None and folder.owner_id != owner.pk:
-        raise ValidationError({"folder": "No such folder."})
+        raise ValidationError({"folder": _("No such folder.")})
 
 
 def _check_config(config: AIConfig | None) -> None:
     if config is not None and config.key == AIConfig.Key.EMBEDDING:
-        raise ValidationError({"ai_config": "The embedding config can't chat; pick another."})
+        raise ValidationError({"ai_config": _("The embedding config can't chat; pick another.")})
 
 
 def folder_create(*, owner: User, name: str) -> Folder:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "A folder needs a name."})
+        raise ValidationError({"name": _("A folder needs a name.")})
     if Folder.objects.filter(owner=owner, name=name).exists():
-        raise ValidationError({"name": "You already have a folder with this name."})
+        raise ValidationError({"name": _("You already have a folder with this name.")})
     return Folder.objects.create(owner=owner, name=name)
 
 
 def folder_rename(folder: Folder, name: str) -> Folder:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "A folder needs a name."})
+        raise ValidationError({"name": _("A folder needs a name.")})
     if Folder.objects.filter(owner=folder.owner, name=name).exclude(pk=folder.pk).exists():
-        raise ValidationError({"name": "You already have a folder with this name."})
+        raise ValidationError({"name": _("You already have a folder with this name.")})
     folder.name = name
     folder.save(update_fields=["name"])
     return folder
@@ -132,9 +133,11 @@ def folder_delete(folder: Folder) -> None:
 def _content(content: str) -> str:
     content = content.strip()
     if not content:
-        raise ValidationError({"content": "Write something first."})
+        raise ValidationError({"content": _("Write something first.")})
     if len(content) > MAX_MESSAGE_CHARS:
-        raise ValidationError({"content": f"Messages are limited to {MAX_MESSAGE_CHARS:,} characters."})
+        raise ValidationError(
+            {"content": _("Messages are limited to %(limit)s characters.") % {"limit": format(MAX_MESSAGE_CHARS, ",")}}
+        )
     return content
 
 
@@ -164,7 +167,7 @@ def message_prepare(chat: Chat, content: str, path: list[Message] | None = None)
     if path is None:
         path = selectors.shown_path(chat)
     if path and path[-1].status == Message.Status.STREAMING:  # the usual conflict, refused before any provider call
-        raise ReplyInProgress("The previous reply is still being written; stop it or wait.")
+        raise ReplyInProgress(_("The previous reply is still being written; stop it or wait."))
     question, reply = _pair(chat, content, parent_id=path[-1].pk if path else None)
     reply.turns = [*path, question]  # type: ignore[attr-defined]
     return question, reply
@@ -179,7 +182,7 @@ def message_edit(question: Message, content: str) -> tuple[Message, Message]:
     """Ask an edited question in place of `question`: a new version beside it, with a fresh reply; the earlier
     version and everything that followed it stay, one click away."""
     if question.role != Message.Role.USER:
-        raise ValidationError({"content": "Only your own questions can be edited."})
+        raise ValidationError({"content": _("Only your own questions can be edited.")})
     content = _content(content)
     ai_services.quota_check(question.chat.owner)
     edited, reply = _pair(question.chat, content, parent_id=question.parent_id)
@@ -207,7 +210,7 @@ def _save_pair(question: Message, reply: Message, *, fresh_tail: bool) -> None:
                     _siblings(question.chat, question.parent_id, Message.Role.USER).update(active=False)
                 _insert_pair(question, reply)
     except IntegrityError:  # chats_message_one_running_reply
-        raise ReplyInProgress("The previous reply is still being written; stop it or wait.") from None
+        raise ReplyInProgress(_("The previous reply is still being written; stop it or wait.")) from None
     # the chat's updated_at moves when the reply settles, off the path to the first token
 
 
@@ -251,10 +254,10 @@ def reply_regenerate(chat: Chat) -> Message:
     """A new version of the last reply (or an answer to a last, unanswered question); earlier versions are kept."""
     path = chat_path(chat)
     if not path:
-        raise NothingToRegenerate("There is nothing to answer yet.")
+        raise NothingToRegenerate(_("There is nothing to answer yet."))
     last = path[-1]
     if last.status == Message.Status.STREAMING:
-        raise ReplyInProgress("The reply is still being written; stop it first.")
+        raise ReplyInProgress(_("The reply is still being written; stop it first."))
     ai_services.quota_check(chat.owner)
     question = last if last.role == Message.Role.USER else last.parent
     _siblings(chat, question.pk if question else None, Message.Role.ASSISTANT).update(active=False)
@@ -265,14 +268,14 @@ def reply_regenerate(chat: Chat) -> Message:
                 model=chat.model,
             )  # fmt: skip
     except IntegrityError:
-        raise ReplyInProgress("The reply is still being written; stop it first.") from None
+        raise ReplyInProgress(_("The reply is still being written; stop it first.")) from None
 
 
 @transaction.atomic
 def version_show(message: Message) -> Message:
     """Show this version of a reply or question (and what followed it) instead of its siblings."""
     if Message.objects.filter(chat=message.chat_id, status=Message.Status.STREAMING).exists():
-        raise ReplyInProgress("A reply is being written; stop it first.")
+        raise ReplyInProgress(_("A reply is being written; stop it first."))
     _siblings(message.chat, message.parent_id, message.role).exclude(pk=message.pk).update(active=False)
     Message.objects.filter(pk=message.pk).update(active=True)
     message.active = True

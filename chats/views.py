@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
@@ -54,7 +55,7 @@ def chat_new(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():  # a refused first message leaves no chat behind
             chat = services.chat_create(owner=signed_in(request), use_notes=bool(request.POST.get("use_notes")))
-            _, reply = services.message_send(chat, form.cleaned_data["content"])
+            _question, reply = services.message_send(chat, form.cleaned_data["content"])
     except QuotaExceeded as exc:
         form.add_error("content", str(exc))
         return _detail(request, None, form, status=429)
@@ -87,7 +88,7 @@ def folder_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
     else:
-        messages.error(request, "A folder needs a name.")
+        messages.error(request, _("A folder needs a name."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("chats:list")
@@ -108,7 +109,7 @@ def chat_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, chat, form, status=400)
     try:
-        _, reply = services.message_send(chat, form.cleaned_data["content"])
+        _question, reply = services.message_send(chat, form.cleaned_data["content"])
     except QuotaExceeded as exc:
         form.add_error("content", str(exc))
         return _detail(request, chat, form, status=429)
@@ -140,10 +141,10 @@ def message_edit(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse
     question = _own_message(chat, message_pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write the question to ask instead.")
+        messages.error(request, _("Write the question to ask instead."))
         return redirect(chat)
     try:
-        _, reply = services.message_edit(question, form.cleaned_data["content"])
+        _question, reply = services.message_edit(question, form.cleaned_data["content"])
     except (QuotaExceeded, services.ReplyInProgress, ValidationError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(chat)
@@ -175,7 +176,7 @@ def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
     else:
-        messages.error(request, "A chat needs a title.")
+        messages.error(request, _("A chat needs a title."))
     return redirect(chat)
 
 
@@ -185,7 +186,7 @@ def chat_delete(request: HttpRequest, pk: int) -> HttpResponse:
     chat = _own_chat(request, pk)
     if request.method == "POST":
         services.chat_delete(chat)
-        messages.success(request, f"Deleted “{chat.title}”.")
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": chat.title})
         return redirect("chats:list")
     return render(request, "chats/confirm_delete.html", {"chat": chat, "count": chat.messages.count()})
 
@@ -196,5 +197,5 @@ def message_fragment(request: HttpRequest, pk: int, message_pk: int) -> HttpResp
     chat = _own_chat(request, pk)
     message = next((m for m in services.chat_path(chat) if m.pk == message_pk), None)
     if message is None:
-        raise Http404("No such message in this conversation.")
+        raise Http404(_("No such message in this conversation."))
     return render(request, "chats/detail.html#message", {"chat": chat, "message": message})

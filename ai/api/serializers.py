@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ai.models import AIConfig, TokenUsage
@@ -16,7 +17,7 @@ class AIConfigSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         style={"input_type": "password"},
-        help_text="Write-only. Omit to keep the stored key; send an empty string to remove it.",
+        help_text=gettext_lazy("Write-only. Omit to keep the stored key; send an empty string to remove it."),
         validators=[validate_api_key],
     )
     has_api_key = serializers.BooleanField(read_only=True)
@@ -41,7 +42,7 @@ class AIConfigSerializer(serializers.ModelSerializer):
 
 
 class ProviderSerializer(serializers.ModelSerializer):
-    purpose = serializers.CharField(read_only=True, help_text="What it is the default for, or empty.")
+    purpose = serializers.CharField(read_only=True, help_text=gettext_lazy("What it is the default for, or empty."))
 
     class Meta:
         model = AIConfig

@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.generics import ListAPIView
@@ -67,15 +69,15 @@ class ModelsView(APIView):
     default."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("config", str, description="An AI config's name; default chat.")],
+        parameters=[OpenApiParameter("config", str, description=gettext_lazy("An AI config's name; default chat."))],
         responses=serializers.ModelsOutput,
     )
     def get(self, request: Request) -> Response:
         name = request.query_params.get("config") or AIConfig.Key.CHAT
         if name == AIConfig.Key.EMBEDDING:
-            raise exceptions.ValidationError({"config": "The embedding config has no chat models."})
+            raise exceptions.ValidationError({"config": _("The embedding config has no chat models.")})
         if name != AIConfig.Key.CHAT and not AIConfig.objects.filter(key=name).exists():
-            raise exceptions.ValidationError({"config": "No AI config has this name (see ai/providers/)."})
+            raise exceptions.ValidationError({"config": _("No AI config has this name (see ai/providers/).")})
         endpoint = services.endpoint_for(name)
         models = async_to_sync(client.list_models)(endpoint)
         return Response({"default": endpoint.model, "models": models})

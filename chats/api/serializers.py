@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ai.api.serializers import ConfigNameField
@@ -29,7 +30,9 @@ class ChatSerializer(serializers.ModelSerializer):
     ai_config = ConfigNameField(
         required=False,
         allow_null=True,
-        help_text="Name of the AI config this chat asks (see /api/v1/ai/providers/); null: the chat config.",
+        help_text=gettext_lazy(
+            "Name of the AI config this chat asks (see /api/v1/ai/providers/); null: the chat config."
+        ),
     )
 
     class Meta:
@@ -53,8 +56,12 @@ class ChatSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    version = serializers.SerializerMethodField(help_text="Which version of this turn (1-based), in the shown path.")
-    versions = serializers.SerializerMethodField(help_text="Ids of every version of this turn, oldest first.")
+    version = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Which version of this turn (1-based), in the shown path.")
+    )
+    versions = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Ids of every version of this turn, oldest first.")
+    )
 
     class Meta:
         model = Message

@@ -8,6 +8,8 @@ from asgiref.sync import async_to_sync
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +37,9 @@ class MessageCursor(pagination.CursorPagination):
     max_page_size = 200
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("search", str, description="Title or text.")]))
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("search", str, description=gettext_lazy("Title or text."))])
+)
 class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
     """The user's chats; `?search=` looks in titles and messages, `?folder=` and `?pinned=` filter."""
 
@@ -60,15 +64,19 @@ class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Chat) -> None:
         services.chat_delete(instance)
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="How many replies were stopped.")})
+    @extend_schema(
+        request=None, responses={200: OpenApiResponse(description=gettext_lazy("How many replies were stopped."))}
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request: Request, pk: str | None = None) -> Response:
         """Stop the running reply; it keeps its partial text with status `stopped`."""
         return Response({"stopped": services.reply_stop(self.get_object())})
 
     @extend_schema(
-        parameters=[OpenApiParameter("as", str, enum=["markdown", "json"], description="Default: markdown.")],
-        responses={200: OpenApiResponse(description="The chat as a file.")},
+        parameters=[
+            OpenApiParameter("as", str, enum=["markdown", "json"], description=gettext_lazy("Default: markdown."))
+        ],
+        responses={200: OpenApiResponse(description=gettext_lazy("The chat as a file."))},
     )
     @action(detail=True, methods=["get"])
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:
@@ -76,7 +84,7 @@ class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
         chat = self.get_object()
         kind = request.query_params.get("as", "markdown")
         if kind not in {"markdown", "json"}:
-            raise exceptions.ValidationError({"as": "Choose markdown or json."})
+            raise exceptions.ValidationError({"as": _("Choose markdown or json.")})
         return export.download(chat, kind)
 
 
@@ -169,10 +177,15 @@ class MessageViewSet(ScopedRows, ReplyStreamingMixin, mixins.ListModelMixin, vie
 
     @extend_schema(
         request=serializers.MessageInput,
-        responses={201: serializers.ExchangeOutput, 429: OpenApiResponse(description="Daily token quota used up.")},
-        description="Saves the message, then answers. With `Accept: text/event-stream` the reply streams as "
-        "Server-Sent Events: `start` (ids), `delta` (text pieces), then `done`, `stopped` or `error` carrying the "
-        "saved message with its token counts.",
+        responses={
+            201: serializers.ExchangeOutput,
+            429: OpenApiResponse(description=gettext_lazy("Daily token quota used up.")),
+        },
+        description=gettext_lazy(
+            "Saves the message, then answers. With `Accept: text/event-stream` the reply streams as "
+            "Server-Sent Events: `start` (ids), `delta` (text pieces), then `done`, `stopped` or `error` carrying the "
+            "saved message with its token counts."
+        ),
     )
     def create(self, request: Request, chat_pk: str) -> HttpResponseBase:
         chat = self.chat()

@@ -71,6 +71,19 @@ def test_a_refused_first_message_leaves_no_chat(alice_client, alice, fake_llm):
     assert fake_llm.requests == []
 
 
+def test_a_folder_counts_and_lists_its_pinned_chat(alice_client, alice):
+    from chats.services import folder_create
+
+    work = folder_create(owner=alice, name="Work")
+    pinned = chat_create(owner=alice, title="Pinned in work", pinned=True, folder=work)
+
+    page = alice_client.get(pinned.get_absolute_url())
+
+    assert page.context["sidebar"]["folders"] == [(work, [pinned])]
+    summary = page.content.decode().split("📁 Work", 1)[1].split("</details>", 1)[0]
+    assert '<span class="meta">1</span>' in summary and "📌 Pinned in work" in summary and "Empty" not in summary
+
+
 def test_the_sidebar_lists_pinned_folders_and_recent_chats(alice_client, alice, bob, django_assert_max_num_queries):
     from chats.services import folder_create
 
