@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from bots import services
 from bots.models import AIDiaryJob, Bot, BotReply, BotReplyResource, DiaryPreference
@@ -39,17 +41,25 @@ class BotAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # bots are made by their owners
 
-    @admin.action(description="Restore the selected deleted bots")
+    @admin.action(description=gettext_lazy("Restore the selected deleted bots"))
     def restore(self, request: HttpRequest, queryset: QuerySet[Bot]) -> None:
         restored = 0
         for bot in queryset.filter(is_deleted=True).select_related("owner"):
             try:
                 services.bot_restore(bot)
             except ValidationError as refused:
-                self.message_user(request, f"{bot.name}: {' '.join(refused.messages)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("%(name)s: %(reasons)s") % {"name": bot.name, "reasons": " ".join(refused.messages)},
+                    messages.ERROR,
+                )
             else:
                 restored += 1
-        self.message_user(request, f"{restored} bot(s) restored.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(restored)s bot restored.", "%(restored)s bots restored.", restored) % {"restored": restored},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request: HttpRequest, obj: Bot, form: Any, change: bool) -> None:
         changes = {field: form.cleaned_data[field] for field in form.changed_data if field in services.EDITABLE}
@@ -81,13 +91,17 @@ class BotReplyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: BotReply | None = None) -> bool:
         return False
 
-    @admin.action(description="Write the selected replies again")
+    @admin.action(description=gettext_lazy("Write the selected replies again"))
     def regenerate(self, request: HttpRequest, queryset: QuerySet[BotReply]) -> None:
         done = 0
         for reply in queryset.exclude(status__in=[BotReply.Status.PENDING, BotReply.Status.RUNNING]):
             services.reply_regenerate(reply)
             done += 1
-        self.message_user(request, f"{done} repl{'y' if done == 1 else 'ies'} queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(done)s reply queued again.", "%(done)s replies queued again.", done) % {"done": done},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AIDiaryJob)

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 from bots.querysets import BotQuerySet, ReplyQuerySet
 
@@ -27,13 +28,15 @@ class Bot(models.Model):
         max_length=40,
         validators=[RegexValidator(NAME_PATTERN, "Letters, digits, _ and - only (it is how @name mentions it).")],
     )
-    avatar_url = models.URLField("avatar URL", max_length=500, blank=True)
+    avatar_url = models.URLField(gettext_lazy("avatar URL"), max_length=500, blank=True)
     avatar = models.ImageField(
-        upload_to="bots/avatars/", blank=True, help_text="An uploaded picture wins over the URL."
+        upload_to="bots/avatars/", blank=True, help_text=gettext_lazy("An uploaded picture wins over the URL.")
     )
-    description = models.TextField(blank=True, help_text="Its persona: who it is and how it answers.")
-    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True, help_text="Memos with these tags.")
-    auto_reply = models.BooleanField(default=False, help_text="Answer every new memo.")
+    description = models.TextField(blank=True, help_text=gettext_lazy("Its persona: who it is and how it answers."))
+    tags = ArrayField(
+        models.CharField(max_length=64), default=list, blank=True, help_text=gettext_lazy("Memos with these tags.")
+    )
+    auto_reply = models.BooleanField(default=False, help_text=gettext_lazy("Answer every new memo."))
     sort_order = models.PositiveIntegerField(default=0)
     ai_config = models.ForeignKey(
         "ai.AIConfig",
@@ -41,11 +44,11 @@ class Bot(models.Model):
         null=True,
         blank=True,
         related_name="bots",
-        help_text="Its own provider; empty: the `bot` config, else the `chat` one.",
+        help_text=gettext_lazy("Its own provider; empty: the `bot` config, else the `chat` one."),
     )
-    model = models.CharField(max_length=200, blank=True, help_text="Empty: the config's model.")
+    model = models.CharField(max_length=200, blank=True, help_text=gettext_lazy("Empty: the config's model."))
     vision = models.BooleanField(
-        default=False, help_text="Its model reads images: the memo's pictures go along with the text."
+        default=False, help_text=gettext_lazy("Its model reads images: the memo's pictures go along with the text.")
     )
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,19 +78,25 @@ class BotReply(models.Model):
     """One answer of a bot under a memo: to the memo itself, or to a follow-up question in its thread."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Writing"
-        COMPLETE = "complete", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Waiting")
+        RUNNING = "running", gettext_lazy("Writing")
+        COMPLETE = "complete", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bot_replies")
     memo = models.ForeignKey("memos.Memo", on_delete=models.CASCADE, related_name="bot_replies")
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="replies")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups")
-    user_question = models.TextField(blank=True, help_text="The follow-up this reply answers (empty: the memo).")
+    user_question = models.TextField(
+        blank=True, help_text=gettext_lazy("The follow-up this reply answers (empty: the memo).")
+    )
     revision = models.ForeignKey(
-        "memos.MemoRevision", on_delete=models.SET_NULL, null=True, blank=True, help_text="The revision it answered."
+        "memos.MemoRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The revision it answered."),
     )
     content = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -96,7 +105,7 @@ class BotReply(models.Model):
     model = models.CharField(max_length=200, blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
-    cited_memo_ids = models.JSONField(default=list, blank=True, help_text="Memos its memory brought in.")
+    cited_memo_ids = models.JSONField(default=list, blank=True, help_text=gettext_lazy("Memos its memory brought in."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,10 +159,10 @@ class AIDiaryJob(models.Model):
     """Writing one user's diary for one day, due after their local midnight (Mosaic `ai_diary_jobs`)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_diary_jobs")
     target_date = models.DateField()
@@ -161,7 +170,9 @@ class AIDiaryJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    outcome = models.CharField(max_length=200, blank=True, help_text="What the run did (written, skipped: why).")
+    outcome = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("What the run did (written, skipped: why).")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

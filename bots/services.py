@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.services import GUEST_READ_ONLY
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
@@ -71,23 +72,27 @@ def _save(bot: Bot, fields: dict[str, Any]) -> Bot:
     bot.full_clean(exclude=["owner", "avatar"], validate_constraints=False)
     taken = Bot.objects.visible_to(bot.owner).filter(name__iexact=bot.name).exclude(pk=bot.pk)
     if taken.exists():
-        raise ValidationError({"name": "You already have a bot with this name."})
+        raise ValidationError({"name": _("You already have a bot with this name.")})
     try:
         with transaction.atomic():
             bot.save()
     except IntegrityError:  # a concurrent create with the same name
-        raise ValidationError({"name": "You already have a bot with this name."}) from None
+        raise ValidationError({"name": _("You already have a bot with this name.")}) from None
     return bot
 
 
 def bot_avatar_set(bot: Bot, upload: UploadedFile) -> Bot:
     """Store an uploaded picture as the bot's avatar: an image (judged by its bytes), at most 2 MiB."""
     if (upload.size or 0) > AVATAR_MAX_BYTES:
-        raise ValidationError({"avatar": f"Avatars may be at most {AVATAR_MAX_BYTES:,} bytes."})
+        raise ValidationError(
+            {"avatar": _("Avatars may be at most %(limit)s bytes.") % {"limit": format(AVATAR_MAX_BYTES, ",")}}
+        )
     upload.seek(0)
     detected = sniff.detect(upload.read(sniff.SNIFF_BYTES), upload)
     if detected.kind != "image":
-        raise ValidationError({"avatar": f"An avatar must be an image, not {detected.mime_type}."})
+        raise ValidationError(
+            {"avatar": _("An avatar must be an image, not %(mime_type)s.") % {"mime_type": detected.mime_type}}
+        )
     old = bot.avatar.name
     upload.seek(0)
     bot.avatar.save(f"{bot.pk}-{upload.name or 'avatar'}", upload, save=False)
@@ -120,7 +125,7 @@ def bots_reorder(owner: User, ordered_ids: list[Any]) -> list[Bot]:
     bots = {str(bot.pk): bot for bot in Bot.objects.visible_to(owner).select_for_update()}
     wanted = [str(pk) for pk in ordered_ids]
     if len(set(wanted)) != len(wanted) or set(wanted) - set(bots):
-        raise ValidationError({"order": "List each of your bots at most once."})
+        raise ValidationError({"order": _("List each of your bots at most once.")})
     rest = [pk for pk in sorted(bots, key=lambda pk: bots[pk].sort_order) if pk not in wanted]
     for position, pk in enumerate([*wanted, *rest], start=1):
         bots[pk].sort_order = position
@@ -182,14 +187,19 @@ def reply_ask(*, memo: Memo, bot: Bot, question: str, user: User, parent: BotRep
     """A follow-up question to a bot in the memo's thread; the answer is written by a task."""
     _writer(user)
     if memo.owner_id != user.pk or bot.owner_id != user.pk or bot.is_deleted:
-        raise ValidationError({"bot": "No such bot or memo."})
+        raise ValidationError({"bot": _("No such bot or memo.")})
     if parent is not None and parent.memo_id != memo.pk:
-        raise ValidationError({"parent": "That reply belongs to another memo."})
+        raise ValidationError({"parent": _("That reply belongs to another memo.")})
     question = question.strip()
     if not question:
-        raise ValidationError({"question": "Ask something."})
+        raise ValidationError({"question": _("Ask something.")})
     if len(question) > MAX_QUESTION_CHARS:
-        raise ValidationError({"question": f"Questions are limited to {MAX_QUESTION_CHARS:,} characters."})
+        raise ValidationError(
+            {
+                "question": _("Questions are limited to %(limit)s characters.")
+                % {"limit": format(MAX_QUESTION_CHARS, ",")}
+            }
+        )
     with transaction.atomic():
         revision = memo.revisions.order_by("-revision_number").first()
         reply = BotReply.objects.create(
@@ -204,7 +214,7 @@ def reply_regenerate(reply: BotReply) -> BotReply:
     """Write the reply again (against the memo as it is now); the old text is replaced."""
     reply = BotReply.objects.select_for_update().get(pk=reply.pk)
     if reply.status in (BotReply.Status.PENDING, BotReply.Status.RUNNING):
-        raise ValidationError({"status": "This reply is still being written."})
+        raise ValidationError({"status": _("This reply is still being written.")})
     reply.revision = reply.memo.revisions.order_by("-revision_number").first()
     reply.content, reply.error, reply.status, reply.attempts = "", "", BotReply.Status.PENDING, 0
     reply.cited_memo_ids = []
@@ -310,7 +320,7 @@ def replies_abandoned_requeue(*, untouched_for: timedelta, max_attempts: int) ->
 
 def diary_preference_set(user: User, *, enabled: bool) -> DiaryPreference:
     _writer(user)
-    preference, _ = DiaryPreference.objects.update_or_create(user=user, defaults={"enabled": enabled})
+    preference, _created = DiaryPreference.objects.update_or_create(user=user, defaults={"enabled": enabled})
     return preference
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import writer_required
@@ -50,7 +51,7 @@ def bot_create(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error.messages)
         return bot_list(request, form, status=400)
-    messages.success(request, f"{bot.name} is ready: tag a memo or write @{bot.name}.")
+    messages.success(request, _("%(name)s is ready: tag a memo or write @%(name)s.") % {"name": bot.name})
     return redirect("bots:list")
 
 
@@ -69,7 +70,7 @@ def bot_edit(request: HttpRequest, pk: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{bot.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": bot.name})
             return redirect("bots:list")
     return render(request, "bots/edit.html", {"bot": bot, "form": form}, status=400 if form.errors else 200)
 
@@ -79,7 +80,7 @@ def bot_delete(request: HttpRequest, pk: str) -> HttpResponse:
     bot = _own_bot(request, pk)
     if request.method == "POST":
         services.bot_delete(bot)
-        messages.success(request, f"{bot.name} is gone; its replies stay under their memos.")
+        messages.success(request, _("%(name)s is gone; its replies stay under their memos.") % {"name": bot.name})
         return redirect("bots:list")
     return render(request, "bots/confirm_delete.html", {"bot": bot})
 
@@ -111,7 +112,7 @@ def reply_ask(request: HttpRequest, memo_pk: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "Write a question for the bot.")
+        messages.error(request, _("Write a question for the bot."))
     return redirect(f"{memo.get_absolute_url()}#bots")
 
 
@@ -126,7 +127,7 @@ def reply_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
         elif action == "delete":
             services.reply_delete(reply)
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{memo.get_absolute_url()}#bots")
@@ -137,7 +138,7 @@ def reply_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
 def diary_settings(request: HttpRequest) -> HttpResponse:
     enabled = request.POST.get("enabled") == "on"
     services.diary_preference_set(signed_in(request), enabled=enabled)
-    messages.success(request, "Diaries will be written each night." if enabled else "No more AI diaries.")
+    messages.success(request, _("Diaries will be written each night.") if enabled else _("No more AI diaries."))
     return redirect("accounts:settings")
 
 
@@ -148,7 +149,7 @@ def diary_write(request: HttpRequest, day: str) -> HttpResponse:
     try:
         target = date.fromisoformat(day)
     except ValueError:
-        raise Http404("No such day.") from None
+        raise Http404(_("No such day.")) from None
     services.diary_job_request(signed_in(request), target)
-    messages.success(request, "The diary is being written; reload in a moment.")
+    messages.success(request, _("The diary is being written; reload in a moment."))
     return redirect("memos:diary-day", day=day)

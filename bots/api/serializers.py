@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ai.api.serializers import ConfigNameField
@@ -13,7 +14,7 @@ class BotSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50, required=False)
     ai_config = ConfigNameField(
         required=False, allow_null=True,
-        help_text="Key of its own AI config (chat, bot, …); null: the bot config, else chat.",
+        help_text=gettext_lazy("Key of its own AI config (chat, bot, …); null: the bot config, else chat."),
     )  # fmt: skip
     avatar = serializers.SerializerMethodField()
 
@@ -28,7 +29,9 @@ class BotSerializer(serializers.ModelSerializer):
 
 
 class ReorderInput(serializers.Serializer):
-    order = serializers.ListField(child=serializers.UUIDField(), max_length=500, help_text="Bot ids, first first.")
+    order = serializers.ListField(
+        child=serializers.UUIDField(), max_length=500, help_text=gettext_lazy("Bot ids, first first.")
+    )
 
 
 class AvatarInput(serializers.Serializer):
@@ -73,7 +76,9 @@ class DiaryJobSerializer(serializers.ModelSerializer):
 
 
 class DiaryPreferenceSerializer(serializers.ModelSerializer):
-    enabled = serializers.BooleanField(help_text="Write a diary from each day's memos after the user's midnight.")
+    enabled = serializers.BooleanField(
+        help_text=gettext_lazy("Write a diary from each day's memos after the user's midnight.")
+    )
 
     class Meta:
         model = DiaryPreference

@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -48,7 +50,9 @@ class BotViewSet(ScopedRows, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Bot) -> None:
         services.bot_delete(instance)
 
-    @extend_schema(parameters=[OpenApiParameter("deleted", bool, description="true: the deleted bots instead")])
+    @extend_schema(
+        parameters=[OpenApiParameter("deleted", bool, description=gettext_lazy("true: the deleted bots instead"))]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -97,11 +101,11 @@ class MemoRepliesView(ScopedRows, ListAPIView):
         user = signed_in(request)
         bot = Bot.objects.visible_to(user).filter(pk=given.validated_data["bot"]).first()
         if bot is None:
-            raise NotFound("No such bot.")
+            raise NotFound(_("No such bot."))
         parent_id = given.validated_data.get("parent")
         parent = BotReply.objects.filter(memo=memo, pk=parent_id).first() if parent_id else None
         if parent_id and parent is None:
-            raise NotFound("No such reply under this memo.")
+            raise NotFound(_("No such reply under this memo."))
         reply = services.reply_ask(
             memo=memo, bot=bot, question=given.validated_data["question"], user=user, parent=parent
         )
@@ -149,7 +153,7 @@ class DiaryJobViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMix
     model = AIDiaryJob
     serializer_class = serializers.DiaryJobSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("date", date, description="Only this day's job.")])
+    @extend_schema(parameters=[OpenApiParameter("date", date, description=gettext_lazy("Only this day's job."))])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -160,7 +164,7 @@ class DiaryJobViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMix
             try:
                 jobs = jobs.filter(target_date=date.fromisoformat(day))
             except ValueError:
-                raise ValidationError({"date": "A date looks like 2026-11-20."}) from None
+                raise ValidationError({"date": _("A date looks like 2026-11-20.")}) from None
         return jobs
 
 
@@ -172,6 +176,6 @@ class DiaryGenerateView(APIView):
         try:
             target = date.fromisoformat(day)
         except ValueError:
-            raise NotFound("Not a date (YYYY-MM-DD).") from None
+            raise NotFound(_("Not a date (YYYY-MM-DD).")) from None
         job = services.diary_job_request(signed_in(request), target)
         return Response({"job": job.pk, "status": job.status, "target_date": str(job.target_date)}, status=202)
