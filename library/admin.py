@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from library import metadata, scanner, services
 from library.models import Circle, ListenerSettings, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
@@ -45,14 +47,23 @@ class WorkAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     inlines = [TrackInline]
     actions = ["refresh_from_store"]
 
-    @admin.action(description="Refresh store metadata (keeps staff edits)")
+    @admin.action(description=gettext_lazy("Refresh store metadata (keeps staff edits)"))
     def refresh_from_store(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         store = metadata.source_from_settings()
         if store is None:
-            self.message_user(request, "Store metadata is off: set LIBRARY_METADATA_URL.", messages.WARNING)
+            self.message_user(request, _("Store metadata is off: set LIBRARY_METADATA_URL."), messages.WARNING)
             return
         refreshed, errors = scanner.refresh_from_store(list(queryset.select_related("root")), store)
-        self.message_user(request, f"{refreshed} work(s) refreshed from the store.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(refreshed)s work refreshed from the store.",
+                "%(refreshed)s works refreshed from the store.",
+                refreshed,
+            )
+            % {"refreshed": refreshed},
+            messages.SUCCESS,
+        )
         for error in errors[:10]:
             self.message_user(request, error, messages.ERROR)
 
@@ -90,7 +101,7 @@ class VoiceActorAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[VoiceActor]:
         return super().get_queryset(request).annotate(work_total=Count("works"))
 
-    @admin.display(description="Works", ordering="work_total")
+    @admin.display(description=gettext_lazy("Works"), ordering="work_total")
     def work_count(self, actor: VoiceActor) -> int:
         return actor.work_total  # type: ignore[attr-defined]
 
@@ -139,7 +150,7 @@ class ScanAdmin(admin.ModelAdmin):
     list_filter = ["status", "dry_run"]
     list_select_related = ["requested_by"]
 
-    @admin.display(description="Progress")
+    @admin.display(description=gettext_lazy("Progress"))
     def progress(self, scan: Scan) -> str:
         return f"{scan.percent}% ({scan.folders_done}/{scan.folders_total})"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from library.models import Review, Work
 
@@ -15,24 +16,33 @@ SORTS = (
     ("review_count", "review_count"),
 )
 SORT_LABELS = {
-    "-release": "Newest", "release": "Oldest", "-dl_count": "Most downloaded", "-rate_average_2dp": "Best rated",
-    "-review_count": "Most reviewed", "price": "Cheapest", "-price": "Dearest",
+    "-release": gettext_lazy("Newest"), "release": gettext_lazy("Oldest"), "-dl_count": gettext_lazy("Most downloaded"),
+    "-rate_average_2dp": gettext_lazy("Best rated"), "-review_count": gettext_lazy("Most reviewed"),
+    "price": gettext_lazy("Cheapest"), "-price": gettext_lazy("Dearest"),
 }  # fmt: skip
 
 
 class WorkFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", max_length=200, help_text="Words of the code or title.")
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=200, help_text=gettext_lazy("Words of the code or title.")
+    )
     circle = django_filters.CharFilter(field_name="circle__name")
     tag = django_filters.CharFilter(field_name="tags__name", distinct=True)
-    va = django_filters.CharFilter(field_name="vas__name", distinct=True, label="Voice actor")
+    va = django_filters.CharFilter(field_name="vas__name", distinct=True, label=gettext_lazy("Voice actor"))
     min_rating = django_filters.NumberFilter(field_name="rate_average_2dp", lookup_expr="gte", min_value=0, max_value=5)
     release_after = django_filters.DateFilter(field_name="release", lookup_expr="gte")
     release_before = django_filters.DateFilter(field_name="release", lookup_expr="lte")
     progress = django_filters.ChoiceFilter(
-        choices=Review.Progress.choices, method="filter_progress", help_text="Works in your library at this stage."
+        choices=Review.Progress.choices,
+        method="filter_progress",
+        help_text=gettext_lazy("Works in your library at this stage."),
     )
-    ordering = django_filters.OrderingFilter(fields=SORTS, help_text="release, dl_count, price, rate_average_2dp, "
-                                             "review_count; a leading - sorts descending.")  # fmt: skip
+    ordering = django_filters.OrderingFilter(
+        fields=SORTS,
+        help_text=gettext_lazy(
+            "release, dl_count, price, rate_average_2dp, review_count; a leading - sorts descending."
+        ),
+    )
 
     class Meta:
         model = Work

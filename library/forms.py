@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from library.models import Review
 
@@ -18,8 +19,8 @@ class ReviewForm(forms.ModelForm):
 
 
 class ScanForm(forms.Form):
-    dry_run = forms.BooleanField(required=False, label="Dry run (only report what would change)")
+    dry_run = forms.BooleanField(required=False, label=gettext_lazy("Dry run (only report what would change)"))
 
 
 class ListenerSettingsForm(forms.Form):
-    show_nsfw = forms.BooleanField(required=False, label="Show works marked nsfw in the library")
+    show_nsfw = forms.BooleanField(required=False, label=gettext_lazy("Show works marked nsfw in the library"))

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 # kikoeru derives a voice actor's id from the name (UUID v5), so the same person gets the same id on every server.
 VA_NAMESPACE = uuid.UUID("699d9c07-b965-4399-bafd-18a3cacf073c")
@@ -21,7 +22,7 @@ class Root(models.Model):
     """A named folder the scanner walks (kikoeru `root_folder`); from the admin or LIBRARY_ROOTS."""
 
     name = models.SlugField(max_length=50, unique=True)
-    path = models.CharField(max_length=1000, help_text="Absolute path on the server.")
+    path = models.CharField(max_length=1000, help_text=gettext_lazy("Absolute path on the server."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,10 +73,12 @@ class Work(models.Model):
     """One audio work: a folder under a root (kikoeru `t_work`), with what the store says about it."""
 
     code = models.CharField(
-        max_length=20, unique=True, help_text="RJ/VJ/BJ code, or LOCAL-<hash> for a work with a sidecar only."
+        max_length=20,
+        unique=True,
+        help_text=gettext_lazy("RJ/VJ/BJ code, or LOCAL-<hash> for a work with a sidecar only."),
     )
     root = models.ForeignKey(Root, on_delete=models.PROTECT, related_name="works")
-    dir = models.CharField(max_length=1000, help_text="The folder, relative to its root.")
+    dir = models.CharField(max_length=1000, help_text=gettext_lazy("The folder, relative to its root."))
     title = models.CharField(max_length=500)
     circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="works")
     nsfw = models.BooleanField(default=False)
@@ -86,15 +89,27 @@ class Work(models.Model):
     rate_count = models.PositiveIntegerField(default=0)
     rate_average_2dp = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     rate_count_detail = models.JSONField(default=list, blank=True)
-    rank = models.JSONField(null=True, blank=True, help_text="Historic sales ranking, as the store gives it.")
-    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
-    vas = models.ManyToManyField(VoiceActor, related_name="works", blank=True, verbose_name="voice actors")
-    cover = models.CharField(max_length=1000, blank=True, help_text="Cover image, relative to the work's folder.")
-    available = models.BooleanField(default=True, help_text="Off while its folder is missing (reviews are kept).")
-    edited_fields = models.JSONField(
-        default=list, blank=True, help_text="Fields staff changed by hand: a rescan never overwrites them."
+    rank = models.JSONField(
+        null=True, blank=True, help_text=gettext_lazy("Historic sales ranking, as the store gives it.")
     )
-    folder_mtime_ns = models.BigIntegerField(default=0, help_text="What the last scan saw, to skip unchanged ones.")
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    vas = models.ManyToManyField(
+        VoiceActor, related_name="works", blank=True, verbose_name=gettext_lazy("voice actors")
+    )
+    cover = models.CharField(
+        max_length=1000, blank=True, help_text=gettext_lazy("Cover image, relative to the work's folder.")
+    )
+    available = models.BooleanField(
+        default=True, help_text=gettext_lazy("Off while its folder is missing (reviews are kept).")
+    )
+    edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Fields staff changed by hand: a rescan never overwrites them."),
+    )
+    folder_mtime_ns = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("What the last scan saw, to skip unchanged ones.")
+    )
     folder_size = models.BigIntegerField(default=0)
     scanned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,12 +135,14 @@ class Track(models.Model):
     """An audio file of a work, with what mutagen read from it; lyrics beside it when there are any."""
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks")
-    path = models.CharField(max_length=1000, help_text="Relative to the work's folder.")
+    path = models.CharField(max_length=1000, help_text=gettext_lazy("Relative to the work's folder."))
     title = models.CharField(max_length=500)
     duration_seconds = models.FloatField(default=0)
     mime_type = models.CharField(max_length=100)
     size = models.BigIntegerField(default=0)
-    lyrics = models.CharField(max_length=1000, blank=True, help_text="A .lrc/.vtt/.srt file, relative to the work.")
+    lyrics = models.CharField(
+        max_length=1000, blank=True, help_text=gettext_lazy("A .lrc/.vtt/.srt file, relative to the work.")
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -140,11 +157,11 @@ class Review(models.Model):
     """One person's rating, words and listening progress for a work (kikoeru `t_review`)."""
 
     class Progress(models.TextChoices):
-        MARKED = "marked", "Want to listen"
-        LISTENING = "listening", "Listening"
-        LISTENED = "listened", "Listened"
-        POSTPONED = "postponed", "Postponed"
-        DROPPED = "dropped", "Dropped"
+        MARKED = "marked", gettext_lazy("Want to listen")
+        LISTENING = "listening", gettext_lazy("Listening")
+        LISTENED = "listened", gettext_lazy("Listened")
+        POSTPONED = "postponed", gettext_lazy("Postponed")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_reviews")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews")
@@ -187,7 +204,7 @@ class ListenerSettings(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="library_settings"
     )
-    show_nsfw = models.BooleanField(default=False, help_text="Show works marked nsfw.")
+    show_nsfw = models.BooleanField(default=False, help_text=gettext_lazy("Show works marked nsfw."))
 
     def __str__(self) -> str:
         return f"Library settings of {self.user}"
@@ -197,11 +214,11 @@ class Scan(models.Model):
     """One run of the scanner: what it found, and how far it got (the staff page shows its progress)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        ABORTED = "aborted", "Aborted"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        ABORTED = "aborted", gettext_lazy("Aborted")
+        FAILED = "failed", gettext_lazy("Failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     dry_run = models.BooleanField(default=False)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from quillium_site.errors import Conflict
 
@@ -27,7 +28,7 @@ def only_scan() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
         if not cursor.fetchone()[0]:
-            raise ScanRunning("Another scan is running; try again when it has finished.")
+            raise ScanRunning(_("Another scan is running; try again when it has finished."))
     try:
         yield
     finally:

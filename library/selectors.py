@@ -77,7 +77,7 @@ def my_library(user: User) -> list[tuple[str, list[Work]]]:
     for review in reviews.order_by("-updated_at"):
         groups[review.progress].append(review.work)
     order = ["listening", "marked", "postponed", "listened", "dropped"]
-    return [(Review.Progress(value).label, groups[value]) for value in order if groups[value]]
+    return [(str(Review.Progress(value).label), groups[value]) for value in order if groups[value]]
 
 
 def named_with_counts(model: type[Circle | Tag | VoiceActor], user: User) -> QuerySet[Any]:

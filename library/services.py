@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from library.folders import FolderInfo
 from library.models import (
@@ -57,7 +58,7 @@ def work_store(root: Root, info: FolderInfo, fingerprint: tuple[int, int]) -> tu
     if work is None:
         work = Work(code=info.code)
     kept = set(work.edited_fields or [])
-    circle, _ = Circle.objects.get_or_create(name=info.circle)
+    circle, _created = Circle.objects.get_or_create(name=info.circle)
     values: dict[str, Any] = {
         "title": info.title, "circle": circle, "nsfw": info.nsfw, "release": info.release, "price": info.price,
         "dl_count": info.dl_count, "cover": info.cover, **info.store,
@@ -101,7 +102,7 @@ def voice_actor_rename(actor: VoiceActor, name: str) -> VoiceActor:
 def _va_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ValidationError({"name": "A voice actor needs a name."})
+        raise ValidationError({"name": _("A voice actor needs a name.")})
     return name
 
 
@@ -185,7 +186,13 @@ def scan_request(*, user: User | None, dry_run: bool = False) -> Scan:
             scan_finish(busy, Scan.Status.FAILED, "Interrupted (the worker stopped or never picked it up).")
             busy = None
         if busy is not None:
-            raise ScanAlreadyQueued(f"Scan {busy.pk} is {busy.get_status_display().lower()}; wait for it to finish.")
+            queued = busy.status == Scan.Status.QUEUED
+            message = (
+                _("Scan %(pk)s is queued; wait for it to finish.")
+                if queued
+                else _("Scan %(pk)s is running; wait for it to finish.")
+            )
+            raise ScanAlreadyQueued(message % {"pk": busy.pk})
         record = Scan.objects.create(status=Scan.Status.QUEUED, dry_run=dry_run, requested_by=user)
         transaction.on_commit(lambda: queue.enqueue("library.tasks.scan_library", record.pk))
     return record
@@ -206,12 +213,12 @@ def scan_finish(scan: Scan, status: str, message: str = "") -> Scan:
 def playback_save(*, user: User, work: Work, track: Track | None, position_seconds: float) -> Playback:
     """Remember where the person is in a work (the player calls this every few seconds and on pause)."""
     if user.is_guest:
-        raise ValidationError("Guest accounts are read-only.")
+        raise ValidationError(_("Guest accounts are read-only."))
     if track is not None and track.work_id != work.pk:
-        raise ValidationError("That track is not part of this work.")
+        raise ValidationError(_("That track is not part of this work."))
     if not 0 <= position_seconds < 10**7:
-        raise ValidationError("The position must be a number of seconds from the start.")
-    playback, _ = Playback.objects.update_or_create(
+        raise ValidationError(_("The position must be a number of seconds from the start."))
+    playback, _created = Playback.objects.update_or_create(
         user=user, work=work, defaults={"track": track, "position_seconds": position_seconds}
     )
     return playback
@@ -219,15 +226,15 @@ def playback_save(*, user: User, work: Work, track: Track | None, position_secon
 
 def listener_settings_set(user: User, *, show_nsfw: bool) -> ListenerSettings:
     if user.is_guest:
-        raise ValidationError("Guest accounts are read-only.")
-    chosen, _ = ListenerSettings.objects.update_or_create(user=user, defaults={"show_nsfw": show_nsfw})
+        raise ValidationError(_("Guest accounts are read-only."))
+    chosen, _created = ListenerSettings.objects.update_or_create(user=user, defaults={"show_nsfw": show_nsfw})
     return chosen
 
 
 def review_save(*, user: User, work: Work, **fields: Any) -> Review:
     """Create or change the user's review of a work (rating 1-5, words, progress)."""
     if user.is_guest:
-        raise ValidationError("Guest accounts are read-only.")
+        raise ValidationError(_("Guest accounts are read-only."))
     allowed = {"rating", "review_text", "progress"}
     if set(fields) - allowed:
         raise ValueError(f"Not a review field: {', '.join(sorted(set(fields) - allowed))}")

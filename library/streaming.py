@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from library.models import Track, Work
 
@@ -29,7 +30,7 @@ def work_file(work: Work, relative: str) -> Path:
     root = Path(work.root.path).resolve()
     path = (root / work.dir / relative).resolve()
     if not relative or not path.is_relative_to(root) or not path.is_file():
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     return path
 
 

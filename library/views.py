@@ -10,6 +10,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required, writer_required
@@ -20,15 +23,17 @@ from library.forms import ListenerSettingsForm, ReviewForm, ScanForm
 from library.models import Circle, Review, Tag, Track, VoiceActor, Work
 
 PAGE_SIZE = 48
-KINDS: dict[str, tuple[type[Circle | Tag | VoiceActor], str, str, str]] = {
+KINDS: dict[str, tuple[type[Circle | Tag | VoiceActor], str, str | Promise, str]] = {
     # kind in the URL: (model, the works filter it sets, heading, the URL converter of its ids)
-    "circles": (Circle, "circle", "Circles", "int"),
-    "tags": (Tag, "tag", "Tags", "int"),
-    "vas": (VoiceActor, "va", "Voice actors", "uuid"),
+    "circles": (Circle, "circle", gettext_lazy("Circles"), "int"),
+    "tags": (Tag, "tag", gettext_lazy("Tags"), "int"),
+    "vas": (VoiceActor, "va", gettext_lazy("Voice actors"), "uuid"),
 }
 
 
-def _grid(request: HttpRequest, *, heading: str, fixed: dict[str, str] | None = None, **extra: Any) -> HttpResponse:
+def _grid(
+    request: HttpRequest, *, heading: str | Promise, fixed: dict[str, str] | None = None, **extra: Any
+) -> HttpResponse:
     """The works grid, filtered by the query string (and by what the page is about: a circle, tag or VA)."""
     user = signed_in(request)
     data = request.GET.copy()
@@ -51,7 +56,7 @@ def _grid(request: HttpRequest, *, heading: str, fixed: dict[str, str] | None = 
 
 @login_required
 def browse(request: HttpRequest) -> HttpResponse:
-    return _grid(request, heading="Library")
+    return _grid(request, heading=_("Library"))
 
 
 @login_required
@@ -59,7 +64,7 @@ def names(request: HttpRequest, kind: str) -> HttpResponse:
     """Every circle, tag or voice actor with how many works and the household's average rating."""
     if kind not in KINDS:
         raise Http404
-    model, _, heading, _ = KINDS[kind]
+    model, _field, heading, _converter = KINDS[kind]
     rows = selectors.named_with_counts(model, signed_in(request)).order_by("name")
     page = Paginator(rows, 120).get_page(request.GET.get("page"))
     return render(request, "library/names.html", {"kind": kind, "heading": heading, "page": page, "params": ""})
@@ -70,7 +75,7 @@ def named(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     """One circle, tag or voice actor: its works, with the household's ratings."""
     if kind not in KINDS:
         raise Http404
-    model, field, heading, _ = KINDS[kind]
+    model, field, heading, _converter = KINDS[kind]
     item = get_object_or_404(model, pk=pk)
     return _grid(request, heading=str(item), fixed={field: str(item)}, kind=heading, kind_slug=kind)
 
@@ -91,7 +96,7 @@ def work_detail(request: HttpRequest, pk: int, form: ReviewForm | None = None, s
 def cover(request: HttpRequest, pk: int) -> HttpResponseBase:
     work = _work(request, pk)
     if not work.cover:
-        raise Http404("This work has no cover.")
+        raise Http404(_("This work has no cover."))
     return streaming.cover(work)
 
 
@@ -103,7 +108,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return work_detail(request, pk, form=form, status=400)
     services.review_save(user=signed_in(request), work=work, **form.cleaned_data)
-    messages.success(request, "Your review is saved.")
+    messages.success(request, _("Your review is saved."))
     return redirect("library:work", pk=work.pk)
 
 
@@ -118,7 +123,7 @@ def listener_settings(request: HttpRequest) -> HttpResponse:
     form = ListenerSettingsForm(request.POST)
     form.is_valid()  # a lone checkbox is always valid
     services.listener_settings_set(signed_in(request), show_nsfw=form.cleaned_data.get("show_nsfw", False))
-    messages.success(request, "Library settings saved.")
+    messages.success(request, _("Library settings saved."))
     return redirect("accounts:settings")
 
 
@@ -132,7 +137,7 @@ def scans(request: HttpRequest) -> HttpResponse:
         except services.ScanAlreadyQueued as busy:
             messages.error(request, str(busy))
         else:
-            messages.success(request, "Scan queued; the worker runs it and this page follows along.")
+            messages.success(request, _("Scan queued; the worker runs it and this page follows along."))
         return redirect("library:scans")
     return render(request, "library/scans.html", {"form": form, "scans": selectors.latest_scans()})
 
@@ -149,5 +154,5 @@ def track_signed(request: HttpRequest, token: str) -> HttpResponseBase:
     """A track through a signed link (for players that can't send the session cookie); expires in 6 hours."""
     track = streaming.track_from_token(token)
     if track is None:
-        raise Http404("This link is invalid or has expired.")
+        raise Http404(_("This link is invalid or has expired."))
     return streaming.respond(request, track)

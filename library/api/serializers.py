@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from library import streaming
@@ -12,8 +13,12 @@ from library.models import Circle, Playback, Review, Scan, Tag, Track, VoiceActo
 
 
 class TrackSerializer(serializers.ModelSerializer):
-    stream_url = serializers.SerializerMethodField(help_text="A signed link (6 hours) any player can open.")
-    lyrics_url = serializers.SerializerMethodField(help_text="Timed lyrics as cues, when the track has them.")
+    stream_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("A signed link (6 hours) any player can open.")
+    )
+    lyrics_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Timed lyrics as cues, when the track has them.")
+    )
 
     class Meta:
         model = Track
@@ -33,8 +38,12 @@ class WorkSerializer(serializers.ModelSerializer):
     tags = serializers.SerializerMethodField()
     vas = serializers.SerializerMethodField()
     cover_url = serializers.SerializerMethodField()
-    household_rating = serializers.FloatField(read_only=True, allow_null=True, help_text="Average of your household.")
-    household_ratings = serializers.IntegerField(read_only=True, help_text="How many in your household rated it.")
+    household_rating = serializers.FloatField(
+        read_only=True, allow_null=True, help_text=gettext_lazy("Average of your household.")
+    )
+    household_ratings = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("How many in your household rated it.")
+    )
     my_progress = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:

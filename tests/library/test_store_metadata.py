@@ -101,6 +101,6 @@ def test_the_admin_action_refreshes_from_the_store(admin_client, library_root, s
 
     settings.LIBRARY_METADATA_URL = store.url
     done = admin_client.post("/admin/library/work/", form, follow=True)
-    assert "1 work(s) refreshed from the store." in done.content.decode()
+    assert "1 work refreshed from the store." in done.content.decode()
     rain.refresh_from_db()
     assert rain.title == "【癒し】雨音の夜"

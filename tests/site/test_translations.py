@@ -30,14 +30,6 @@ PENDING_TEMPLATES: set[str] = {
     "gamestats/templates/gamestats/overview.html",
     "gamestats/templates/gamestats/player.html",
     "gamestats/templates/gamestats/players.html",
-    "library/templates/library/_subnav.html",
-    "library/templates/library/_work_card.html",
-    "library/templates/library/grid.html",
-    "library/templates/library/mine.html",
-    "library/templates/library/names.html",
-    "library/templates/library/scans.html",
-    "library/templates/library/settings_section.html",
-    "library/templates/library/work.html",
 }
 PENDING_PYTHON: set[str] = {
     "gamestats/admin.py",
@@ -50,15 +42,6 @@ PENDING_PYTHON: set[str] = {
     "gamestats/services.py",
     "gamestats/site_settings.py",
     "gamestats/views.py",
-    "library/admin.py",
-    "library/api/serializers.py",
-    "library/filters.py",
-    "library/forms.py",
-    "library/models.py",
-    "library/scan_lock.py",
-    "library/services.py",
-    "library/streaming.py",
-    "library/views.py",
 }
 PENDING_SCRIPTS: set[str] = set()
 
