@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from gamestats import services
 from gamestats.models import ApiUsage, CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
@@ -39,15 +40,37 @@ class ApiUsageInline(admin.TabularInline):
         return False
 
 
-def _moderate(field: str, value: bool, verb: str):
+# What each moderation action is called, and what it says it did (with the count, in the reader's plural forms).
+MODERATIONS = {
+    ("is_blacklisted", True): (
+        gettext_lazy("Blacklist the selected"),
+        ngettext_lazy("%(count)s blacklisted.", "%(count)s blacklisted.", "count"),
+    ),
+    ("is_blacklisted", False): (
+        gettext_lazy("Take the selected off the blacklist"),
+        ngettext_lazy("%(count)s taken off the blacklist.", "%(count)s taken off the blacklist.", "count"),
+    ),
+    ("is_whitelisted", True): (
+        gettext_lazy("Give the selected beta access"),
+        ngettext_lazy("%(count)s given beta access.", "%(count)s given beta access.", "count"),
+    ),
+    ("is_whitelisted", False): (
+        gettext_lazy("Take beta access from the selected"),
+        ngettext_lazy("%(count)s taken off beta access.", "%(count)s taken off beta access.", "count"),
+    ),
+}
+
+
+def _moderate(field: str, value: bool):
     change = services.set_blacklisted if field == "is_blacklisted" else services.set_whitelisted
+    description, done = MODERATIONS[field, value]
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         count = change(queryset, value)
-        modeladmin.message_user(request, f"{count} {verb}.", messages.SUCCESS)
+        modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     action.__name__ = f"{'set' if value else 'clear'}_{field}"
-    return admin.action(description=f"{verb.capitalize()} the selected")(action)
+    return admin.action(description=description)(action)
 
 
 def _save_through(update: Any, editable: set[str], obj: DiscordUser | Guild, form: Any) -> None:
@@ -67,16 +90,16 @@ class DiscordUserAdmin(ServiceRulesAdmin, admin.ModelAdmin):
                        "created_at", "updated_at", "recent_commands"]  # fmt: skip
     inlines = [GameStatsInline, ApiUsageInline]
     actions = [
-        _moderate("is_blacklisted", True, "blacklisted"),
-        _moderate("is_blacklisted", False, "taken off the blacklist"),
-        _moderate("is_whitelisted", True, "given beta access"),
-        _moderate("is_whitelisted", False, "taken off beta access"),
+        _moderate("is_blacklisted", True),
+        _moderate("is_blacklisted", False),
+        _moderate("is_whitelisted", True),
+        _moderate("is_whitelisted", False),
     ]
 
     def save_model(self, request: HttpRequest, obj: DiscordUser, form: Any, change: bool) -> None:
         _save_through(services.discord_user_update, services.USER_EDITABLE, obj, form)
 
-    @admin.display(description="Recent commands")
+    @admin.display(description=gettext_lazy("Recent commands"))
     def recent_commands(self, user: DiscordUser) -> SafeString:
         logs = user.commands.select_related("guild").order_by("-executed_at")[:20]
         return render_to_string("gamestats/admin_recent_commands.html", {"logs": logs})
@@ -89,8 +112,8 @@ class GuildAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     search_fields = ["=discord_id", "name", "=owner_id"]
     readonly_fields = ["discord_id", "joined_at", "created_at", "updated_at"]
     actions = [
-        _moderate("is_blacklisted", True, "blacklisted"),
-        _moderate("is_blacklisted", False, "taken off the blacklist"),
+        _moderate("is_blacklisted", True),
+        _moderate("is_blacklisted", False),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 16_384
 
@@ -30,9 +31,11 @@ _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 def clean(value: Any) -> dict[str, Any]:
     """`value` if it is a valid settings object, else a ValidationError listing every problem."""
     if not isinstance(value, dict):
-        raise ValidationError('Guild settings must be a JSON object, like {"prefix": "!"}.')
+        raise ValidationError(_('Guild settings must be a JSON object, like {"prefix": "!"}.'))
     if len(json.dumps(value)) > MAX_BYTES:
-        raise ValidationError(f"Guild settings are limited to {MAX_BYTES:,} bytes of JSON.")
+        raise ValidationError(
+            _("Guild settings are limited to %(limit)s bytes of JSON.") % {"limit": format(MAX_BYTES, ",")}
+        )
     problems = sorted(_VALIDATOR.iter_errors(value), key=lambda error: list(error.path))
     if problems:
         raise ValidationError([_describe(error) for error in problems])

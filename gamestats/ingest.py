@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
@@ -217,8 +218,8 @@ def store(events: list[CommandEvent]) -> Ingested:
             cursor.execute(
                 _MEMBERS_SQL,
                 {
-                    "guilds": [g for g, _ in keys],
-                    "users": [u for _, u in keys],
+                    "guilds": [g for g, _user in keys],
+                    "users": [u for _guild, u in keys],
                     "firsts": [members[k] for k in keys],
                 },
             )
@@ -233,10 +234,10 @@ def store(events: list[CommandEvent]) -> Ingested:
 
 
 def _refuse_blacklisted(user_rows: list[tuple], guild_rows: list[tuple]) -> None:
-    for kind, rows in (("User", user_rows), ("Guild", guild_rows)):
-        for discord_id, blacklisted, reason, _ in rows:
+    for who, rows in ((_("User %(discord_id)s"), user_rows), (_("Guild %(discord_id)s"), guild_rows)):
+        for discord_id, blacklisted, reason, _new in rows:
             if blacklisted:
-                raise Blacklisted(f"{kind} {discord_id}", reason)
+                raise Blacklisted(who % {"discord_id": discord_id}, reason)
 
 
 def copy_rows(cursor: Any, events: list[CommandEvent], now: datetime) -> None:

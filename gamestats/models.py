@@ -15,6 +15,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gamestats import guild_settings
 from gamestats.rules import ACHIEVEMENT_TITLES, ACHIEVEMENTS, GameType
@@ -30,9 +32,13 @@ class DiscordUser(models.Model):
     # column changing those updates stay HOT (no index writes).
     discord_id = _discord_id(unique=True)
     username = models.CharField(max_length=100, blank=True)
-    is_whitelisted = models.BooleanField(default=False, help_text="Has beta access to the bot's new commands.")
-    is_blacklisted = models.BooleanField(default=False, help_text="Refused by the bot and by this API.")
-    blacklist_reason = models.CharField(max_length=200, blank=True, help_text="Told to the bot when it is refused.")
+    is_whitelisted = models.BooleanField(
+        default=False, help_text=gettext_lazy("Has beta access to the bot's new commands.")
+    )
+    is_blacklisted = models.BooleanField(default=False, help_text=gettext_lazy("Refused by the bot and by this API."))
+    blacklist_reason = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("Told to the bot when it is refused.")
+    )
     total_commands_used = models.PositiveBigIntegerField(default=0)
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
@@ -56,11 +62,11 @@ class DiscordUser(models.Model):
 class Guild(models.Model):
     discord_id = _discord_id(unique=True)
     name = models.CharField(max_length=100, blank=True)
-    owner_id = _discord_id(blank=True, help_text="Discord id of the guild's owner.")
+    owner_id = _discord_id(blank=True, help_text=gettext_lazy("Discord id of the guild's owner."))
     member_count = models.PositiveIntegerField(default=0)
     is_blacklisted = models.BooleanField(default=False)
     blacklist_reason = models.CharField(max_length=200, blank=True)
-    settings = models.JSONField(default=dict, blank=True, help_text="The bot's settings for this guild.")
+    settings = models.JSONField(default=dict, blank=True, help_text=gettext_lazy("The bot's settings for this guild."))
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,7 +119,7 @@ def _all_achievements() -> list[str]:
 def _check_achievements(value: Any) -> None:
     known = {achievement.key for achievement in ACHIEVEMENTS}
     if not isinstance(value, list) or not all(isinstance(key, str) and key in known for key in value):
-        raise ValidationError(f"Achievements are a list of: {', '.join(sorted(known))}.")
+        raise ValidationError(_("Achievements are a list of: %(choices)s.") % {"choices": ", ".join(sorted(known))})
 
 
 class Game(models.Model):
@@ -122,13 +128,17 @@ class Game(models.Model):
 
     key = models.CharField(max_length=50, unique=True, validators=[GAME_KEY])
     label = models.CharField(max_length=100)
-    max_score = models.IntegerField(null=True, blank=True, help_text="A perfect game scores this; empty: no limit.")
-    negative_scores = models.BooleanField(default=False, help_text="Scores may go below 0 (penalties, golf).")
+    max_score = models.IntegerField(
+        null=True, blank=True, help_text=gettext_lazy("A perfect game scores this; empty: no limit.")
+    )
+    negative_scores = models.BooleanField(
+        default=False, help_text=gettext_lazy("Scores may go below 0 (penalties, golf).")
+    )
     achievements = models.JSONField(
         default=_all_achievements,
         blank=True,
         validators=[_check_achievements],
-        help_text="Keys of the achievements this game unlocks.",
+        help_text=gettext_lazy("Keys of the achievements this game unlocks."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,7 +151,7 @@ class Game(models.Model):
 
     def clean(self) -> None:
         if self.max_score is not None and self.max_score < 0 and not self.negative_scores:
-            raise ValidationError({"max_score": "A game without negative scores needs a maximum of 0 or more."})
+            raise ValidationError({"max_score": _("A game without negative scores needs a maximum of 0 or more.")})
 
     def rules(self) -> GameType:
         return GameType(self.key, self.label, self.max_score, self.negative_scores, frozenset(self.achievements))
@@ -156,11 +166,17 @@ class GameStats(models.Model):
     games_lost = models.PositiveIntegerField(default=0)
     best_score = models.IntegerField(default=0)
     worst_score = models.IntegerField(default=0)
-    total_score = models.BigIntegerField(default=0, help_text="Sum of all scores; the average is exact from it.")
+    total_score = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("Sum of all scores; the average is exact from it.")
+    )
     average_score = models.DecimalField(max_digits=9, decimal_places=2, default=0)
     total_playtime_seconds = models.PositiveBigIntegerField(default=0)
-    achievements = models.JSONField(default=list, blank=True, help_text='[{"key": ..., "unlocked_at": ...}]')
-    current_streak = models.PositiveIntegerField(default=0, help_text="Wins in a row, up to the last game.")
+    achievements = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy('[{"key": ..., "unlocked_at": ...}]')
+    )
+    current_streak = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Wins in a row, up to the last game.")
+    )
     best_streak = models.PositiveIntegerField(default=0)
     last_played_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -202,7 +218,9 @@ class ApiUsage(models.Model):
     error_count = models.PositiveBigIntegerField(default=0)
     last_used_at = models.DateTimeField(null=True, blank=True)
     daily_usage_count = models.PositiveIntegerField(default=0)
-    daily_reset_date = models.DateField(default=timezone.localdate, help_text="The day daily_usage_count counts.")
+    daily_reset_date = models.DateField(
+        default=timezone.localdate, help_text=gettext_lazy("The day daily_usage_count counts.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

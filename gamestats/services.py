@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gamestats import games, guild_settings, rules
 from gamestats.models import CommandLog, DiscordUser, Game, GameStats, Guild, GuildMember
@@ -26,14 +27,17 @@ class Blacklisted(ServiceError):
     code = "blacklisted"
 
     def __init__(self, who: str, reason: str) -> None:
-        super().__init__(f"{who} is blacklisted" + (f": {reason}" if reason else "."))
+        if reason:
+            super().__init__(_("%(who)s is blacklisted: %(reason)s") % {"who": who, "reason": reason})
+        else:
+            super().__init__(_("%(who)s is blacklisted.") % {"who": who})
 
 
 def ensure_user(discord_id: str, username: str = "", *, seen_at: datetime | None = None) -> DiscordUser:
     """The user with this Discord id, created on first sight; refuses blacklisted users."""
     user, created = DiscordUser.objects.get_or_create(discord_id=discord_id, defaults={"username": username})
     if user.is_blacklisted:
-        raise Blacklisted(f"User {discord_id}", user.blacklist_reason)
+        raise Blacklisted(_("User %(discord_id)s") % {"discord_id": discord_id}, user.blacklist_reason)
     if not created and ((username and username != user.username) or seen_at):
         changes: dict[str, Any] = {"username": username or user.username, "updated_at": timezone.now()}
         if seen_at:
@@ -46,7 +50,7 @@ def ensure_guild(discord_id: str, name: str = "") -> Guild:
     """The guild with this Discord id, created on first sight; refuses blacklisted guilds."""
     guild, created = Guild.objects.get_or_create(discord_id=discord_id, defaults={"name": name})
     if guild.is_blacklisted:
-        raise Blacklisted(f"Guild {discord_id}", guild.blacklist_reason)
+        raise Blacklisted(_("Guild %(discord_id)s") % {"discord_id": discord_id}, guild.blacklist_reason)
     if not created and name and name != guild.name:
         Guild.objects.filter(pk=guild.pk).update(name=name, updated_at=timezone.now())
     return guild
@@ -75,7 +79,12 @@ def game_record(
     game = games.game(game_type)
     if game is None:
         known = ", ".join(known_game.key for known_game in games.known())
-        raise ValidationError({"game_type": f"Unknown game {game_type!r}; known: {known}."})
+        raise ValidationError(
+            {
+                "game_type": _("Unknown game %(game_type)s; known: %(known)s.")
+                % {"game_type": repr(game_type), "known": known}
+            }
+        )
     if error := game.score_error(score):
         raise ValidationError({"score": error})
     played_at = played_at or timezone.now()

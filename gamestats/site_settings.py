@@ -6,25 +6,31 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.site_settings import Definition, register
 
 
 def _check_limits(value: dict[str, Any]) -> None:
     if "default" not in value:
-        raise ValidationError('Daily API limits need a "default" entry for APIs not named.')
+        raise ValidationError(_('Daily API limits need a "default" entry for APIs not named.'))
     for name, limit in value.items():
         if not isinstance(name, str) or not 0 < len(name) <= 50:
-            raise ValidationError(f"API names are 1 to 50 characters: {name!r}.")
+            raise ValidationError(_("API names are 1 to 50 characters: %(name)s.") % {"name": repr(name)})
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise ValidationError(f"The daily limit of {name} must be a whole number from 0 up, not {limit!r}.")
+            raise ValidationError(
+                _("The daily limit of %(name)s must be a whole number from 0 up, not %(limit)s.")
+                % {"name": name, "limit": repr(limit)}
+            )
 
 
 def _check_timezone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"Unknown timezone {value!r}; use a name like Europe/Paris or UTC.") from None
+        raise ValidationError(
+            _("Unknown timezone %(value)s; use a name like Europe/Paris or UTC.") % {"value": repr(value)}
+        ) from None
 
 
 register(
@@ -58,7 +64,7 @@ register(
 
 def _check_unknown_games(value: str) -> None:
     if value not in ("plain", "refuse"):
-        raise ValidationError('Either "plain" (count them, no rules) or "refuse" (400).')
+        raise ValidationError(_('Either "plain" (count them, no rules) or "refuse" (400).'))
 
 
 register(

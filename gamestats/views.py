@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
@@ -82,15 +83,19 @@ def player_moderate(request: HttpRequest, discord_id: str) -> HttpResponse:
         form = BlacklistForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         services.set_blacklisted(this_user, True, reason)
-        messages.success(request, f"{user} is blacklisted.")
+        messages.success(request, _("%(user)s is blacklisted.") % {"user": user})
     elif action == "unblacklist":
         services.set_blacklisted(this_user, False)
-        messages.success(request, f"{user} is no longer blacklisted.")
+        messages.success(request, _("%(user)s is no longer blacklisted.") % {"user": user})
     elif action in ("whitelist", "unwhitelist"):
         services.set_whitelisted(this_user, action == "whitelist")
-        messages.success(request, f"{user} {'has' if action == 'whitelist' else 'no longer has'} beta access.")
+        messages.success(
+            request,
+            (_("%(user)s has beta access.") if action == "whitelist" else _("%(user)s no longer has beta access."))
+            % {"user": user},
+        )
     else:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
     return redirect(user)
 
 
@@ -137,13 +142,13 @@ def guild_settings(request: HttpRequest, discord_id: str) -> HttpResponse:
     if not form.is_valid():
         return guild(request, discord_id, settings_form=form)
     services.guild_settings_update(found, form.cleaned_data["settings"])
-    messages.success(request, "Settings saved.")
+    messages.success(request, _("Settings saved."))
     return redirect(found)
 
 
 def _board(request: HttpRequest, game: str):
     if games.game(game) is None:
-        raise Http404("No such game.")
+        raise Http404(_("No such game."))
     form = LeaderboardForm(request.GET)
     if not form.is_valid():
         return form, None

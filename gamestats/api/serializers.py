@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from gamestats import guild_settings, quotas
@@ -24,11 +25,13 @@ class GameResultInput(serializers.Serializer):
     game_type = serializers.CharField(
         max_length=50,
         validators=[GAME_KEY],
-        help_text="A game of games/types/, or any other (counted with no rules unless the site refuses them).",
+        help_text=gettext_lazy(
+            "A game of games/types/, or any other (counted with no rules unless the site refuses them)."
+        ),
     )
     won = serializers.BooleanField()
     score = serializers.IntegerField(
-        min_value=-(2**31), max_value=2**31 - 1, help_text="Within the game's rules (see games/types/)."
+        min_value=-(2**31), max_value=2**31 - 1, help_text=gettext_lazy("Within the game's rules (see games/types/).")
     )
     playtime_seconds = serializers.IntegerField(min_value=0, max_value=86_400, default=0)
     played_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -53,7 +56,9 @@ class GameStatsSerializer(serializers.ModelSerializer):
 
 class GameOutcomeSerializer(serializers.Serializer):
     stats = GameStatsSerializer()
-    unlocked = AchievementSerializer(many=True, help_text="Achievements this game unlocked (each only ever once).")
+    unlocked = AchievementSerializer(
+        many=True, help_text=gettext_lazy("Achievements this game unlocked (each only ever once).")
+    )
 
 
 class GameTypeSerializer(serializers.Serializer):
@@ -88,10 +93,10 @@ class ConsumeInput(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
-    limit = serializers.IntegerField(help_text="Uses a day.")
-    used = serializers.IntegerField(help_text="Uses today, this one included when allowed.")
+    limit = serializers.IntegerField(help_text=gettext_lazy("Uses a day."))
+    used = serializers.IntegerField(help_text=gettext_lazy("Uses today, this one included when allowed."))
     remaining = serializers.IntegerField()
-    resets_at = serializers.DateTimeField(help_text="Midnight in the game stats timezone.")
+    resets_at = serializers.DateTimeField(help_text=gettext_lazy("Midnight in the game stats timezone."))
 
 
 class OutcomeInput(serializers.Serializer):
@@ -136,7 +141,7 @@ class DiscordUserSerializer(serializers.ModelSerializer):
 class DiscordUserDetailSerializer(DiscordUserSerializer):
     game_stats = GameStatsSerializer(many=True, read_only=True)
     api_usage = ApiUsageSerializer(many=True, read_only=True)
-    recent_commands = CommandLogSerializer(many=True, read_only=True, help_text="The latest 20.")
+    recent_commands = CommandLogSerializer(many=True, read_only=True, help_text=gettext_lazy("The latest 20."))
 
     class Meta(DiscordUserSerializer.Meta):
         fields = [*DiscordUserSerializer.Meta.fields, "game_stats", "api_usage", "recent_commands"]
@@ -162,7 +167,9 @@ class GuildReportInput(serializers.Serializer):
     """What the bot knows of a guild: send whatever changed; `event` says it joined or left it."""
 
     event = serializers.ChoiceField(choices=["update", "joined", "left"], default="update")
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="When; default now.")
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=gettext_lazy("When; default now.")
+    )
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     owner_id = snowflake(required=False)
     member_count = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
@@ -194,17 +201,19 @@ class CommandEventDoc(serializers.Serializer):
 
     user_id = snowflake()
     username = serializers.CharField(max_length=100, required=False)
-    guild_id = snowflake(required=False, allow_null=True, help_text="Absent for direct messages.")
+    guild_id = snowflake(required=False, allow_null=True, help_text=gettext_lazy("Absent for direct messages."))
     guild_name = serializers.CharField(max_length=100, required=False)
     command = serializers.CharField(max_length=100)
-    args = serializers.DictField(required=False, help_text="At most 4 KB of JSON.")
+    args = serializers.DictField(required=False, help_text=gettext_lazy("At most 4 KB of JSON."))
     execution_time_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     success = serializers.BooleanField(default=True)
     error_message = serializers.CharField(max_length=4000, required=False)
     ip_address = serializers.IPAddressField(required=False, allow_null=True)
     user_agent = serializers.CharField(max_length=500, required=False)
-    executed_at = serializers.DateTimeField(required=False, help_text="With a timezone; defaults to now.")
+    executed_at = serializers.DateTimeField(required=False, help_text=gettext_lazy("With a timezone; defaults to now."))
 
 
 class CommandBatchDoc(serializers.Serializer):
-    events = CommandEventDoc(many=True, help_text="1 to 1,000 events (or send one event object on its own).")
+    events = CommandEventDoc(
+        many=True, help_text=gettext_lazy("1 to 1,000 events (or send one event object on its own).")
+    )

@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
 from rest_framework.generics import ListAPIView
@@ -82,11 +84,11 @@ class GameTypeView(GamestatsView):
     def patch(self, request: Request, key: str) -> Response:
         game = Game.objects.filter(key=key).first()
         if game is None:
-            raise exceptions.NotFound("No registered game with this key.")
+            raise exceptions.NotFound(_("No registered game with this key."))
         given = shapes.GameInput(game, data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         if given.validated_data.get("key", key) != key:
-            raise exceptions.ValidationError({"key": "A game's key can't change; register a new game instead."})
+            raise exceptions.ValidationError({"key": _("A game's key can't change; register a new game instead.")})
         for field, value in given.validated_data.items():
             setattr(game, field, value)
         return Response(shapes.GameInput(services.game_save(game)).data)
@@ -111,7 +113,7 @@ class OutcomeView(GamestatsView):
         given = shapes.OutcomeInput(data=request.data)
         given.is_valid(raise_exception=True)
         if not quotas.record_outcome(**given.validated_data):
-            raise exceptions.NotFound("This user never used that API; consume a unit first.")
+            raise exceptions.NotFound(_("This user never used that API; consume a unit first."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -124,7 +126,9 @@ class DiscordViewSet(ScopedRows, mixins.ListModelMixin, mixins.RetrieveModelMixi
     filter_backends = [filters.OrderingFilter]
     http_method_names = ["get", "patch", "head", "options"]
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Discord id prefix or part of the name.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description=gettext_lazy("Discord id prefix or part of the name."))]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -191,8 +195,12 @@ class GuildReportView(GamestatsView):
 
 class LeaderboardQuery(serializers.Serializer):
     by = serializers.ChoiceField(choices=list(leaderboards.ORDERS), default="wins")
-    guild = serializers.CharField(required=False, help_text="A guild's Discord id: only players seen there.")
-    min_games = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, help_text="For by=win_rate.")
+    guild = serializers.CharField(
+        required=False, help_text=gettext_lazy("A guild's Discord id: only players seen there.")
+    )
+    min_games = serializers.IntegerField(
+        min_value=1, max_value=1_000_000, required=False, help_text=gettext_lazy("For by=win_rate.")
+    )
 
     def validate_guild(self, value: str) -> str:
         if error := snowflake_error(value):
@@ -215,7 +223,7 @@ class LeaderboardView(ScopedRows, ListAPIView):
     def rows_for(self, user: Any) -> QuerySet[GameStats]:
         """Leaderboards are the household's: the bot and staff, who alone get here, see all of them."""
         if games.game(self.kwargs["game"]) is None:
-            raise Http404("No such game.")
+            raise Http404(_("No such game."))
         query = LeaderboardQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return leaderboards.leaderboard(
