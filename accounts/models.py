@@ -116,8 +116,8 @@ class UserSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "user settings"
-        verbose_name_plural = "user settings"
+        verbose_name = gettext_lazy("user settings")
+        verbose_name_plural = gettext_lazy("user settings")
 
     def __str__(self) -> str:
         return f"Settings of {self.user_id}"
@@ -144,7 +144,7 @@ class ApiKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "API key"
+        verbose_name = gettext_lazy("API key")
         indexes = [models.Index(fields=["user", "-created_at"], name="accounts_apikey_user_created")]
 
     def __str__(self) -> str:

@@ -4,13 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AiConfig(AppConfig):
     """AI providers: their configs, the LLM and embedding client, and the token-usage ledger and quotas."""
 
     name = "ai"
-    verbose_name = "AI"
+    verbose_name = gettext_lazy("AI")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

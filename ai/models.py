@@ -71,7 +71,7 @@ class AIConfig(models.Model):
 
     class Meta:
         ordering = ["key"]
-        verbose_name = "AI config"
+        verbose_name = gettext_lazy("AI config")
 
     def __str__(self) -> str:
         return f"{self.key} ({self.model})"  # shown to users picking one: never the provider's address
@@ -129,7 +129,7 @@ class TokenUsage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "day", "model", "feature"], name="ai_tokenusage_unique_day")
         ]
-        verbose_name_plural = "token usage"
+        verbose_name_plural = gettext_lazy("token usage")
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day} {self.model}/{self.feature}"

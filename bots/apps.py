@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 
 class BotsConfig(AppConfig):
@@ -11,7 +12,7 @@ class BotsConfig(AppConfig):
 
     name = "bots"
     default_auto_field = "django.db.models.BigAutoField"
-    nav_label = "Bots"
+    nav_label = gettext_lazy("Bots")
     nav_url_name = "bots:list"
 
     def settings_section(self, request: HttpRequest) -> dict[str, object]:

@@ -113,7 +113,7 @@ class BotReply(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "bot replies"
+        verbose_name_plural = gettext_lazy("bot replies")
         constraints = [
             # A memo gets at most one unasked reply from each bot, however often it is saved.
             models.UniqueConstraint(

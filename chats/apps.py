@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ChatsConfig(AppConfig):
@@ -6,5 +7,5 @@ class ChatsConfig(AppConfig):
 
     name = "chats"
     default_auto_field = "django.db.models.BigAutoField"
-    nav_label = "Chat"
+    nav_label = gettext_lazy("Chat")
     nav_url_name = "chats:list"

@@ -16,7 +16,7 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 3,
-                "placeholder": "Ask anything… (Enter sends, Shift+Enter for a new line)",
+                "placeholder": gettext_lazy("Ask anything… (Enter sends, Shift+Enter for a new line)"),
                 "required": True,
             }
         ),
@@ -27,7 +27,9 @@ class ChatSettingsForm(forms.Form):
     title = forms.CharField(max_length=255)
     system_prompt = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Optional instructions for every reply in this chat"}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": gettext_lazy("Optional instructions for every reply in this chat")}
+        ),
     )
     use_notes = forms.BooleanField(required=False, label=gettext_lazy("Answer from my notes (related memos are cited)"))
     pinned = forms.BooleanField(required=False, label=gettext_lazy("Pinned"))

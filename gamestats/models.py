@@ -46,7 +46,7 @@ class DiscordUser(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "Discord user"
+        verbose_name = gettext_lazy("Discord user")
         ordering = ["-last_seen_at"]
         indexes = [GinIndex(OpClass(Upper("username"), name="gin_trgm_ops"), name="gamestats_user_name_trgm")]
 
@@ -183,7 +183,7 @@ class GameStats(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "game stats"
+        verbose_name_plural = gettext_lazy("game stats")
         ordering = ["user", "game_type"]
         constraints = [models.UniqueConstraint(fields=["user", "game_type"], name="gamestats_stats_unique")]
         indexes = [
@@ -225,7 +225,7 @@ class ApiUsage(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "API usage"
+        verbose_name_plural = gettext_lazy("API usage")
         ordering = ["user", "api_name"]
         constraints = [models.UniqueConstraint(fields=["user", "api_name"], name="gamestats_usage_unique")]
 

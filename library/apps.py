@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 
 class LibraryConfig(AppConfig):
@@ -9,7 +10,7 @@ class LibraryConfig(AppConfig):
 
     name = "library"
     default_auto_field = "django.db.models.BigAutoField"
-    nav_label = "Library"
+    nav_label = gettext_lazy("Library")
     nav_url_name = "library:browse"
 
     def settings_section(self, request: HttpRequest) -> dict[str, object]:

@@ -8,7 +8,10 @@ from library.models import Review
 
 class ReviewForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
-        choices=[("", "No rating"), *[(n, "★" * n) for n in range(1, 6)]], coerce=int, empty_value=None, required=False
+        choices=[("", gettext_lazy("No rating")), *[(n, "★" * n) for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 NOTE_CHARS = 1500  # of each note, in a chat's prompt
 
@@ -13,7 +14,7 @@ class MemosConfig(AppConfig):
 
     name = "memos"
     default_auto_field = "django.db.models.BigAutoField"
-    nav_label = "Memos"
+    nav_label = gettext_lazy("Memos")
     nav_url_name = "memos:timeline"
 
     def settings_section(self, request: HttpRequest) -> dict[str, object]:

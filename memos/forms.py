@@ -40,7 +40,7 @@ class MultipleFileField(forms.FileField):
 class MemoForm(forms.Form):
     content = forms.CharField(
         max_length=MAX_CONTENT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write in Markdown… #tags work anywhere"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": gettext_lazy("Write in Markdown… #tags work anywhere")}),
     )
     tags = forms.CharField(
         required=False, max_length=500, help_text=gettext_lazy("Comma-separated, besides the #tags in the text.")
@@ -55,7 +55,13 @@ class MemoForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), max_length=200)
     mode = forms.ChoiceField(
-        choices=[("keyword", "Words"), ("semantic", "Meaning"), ("hybrid", "Both")], required=False, initial="keyword"
+        choices=[
+            ("keyword", gettext_lazy("Words")),
+            ("semantic", gettext_lazy("Meaning")),
+            ("hybrid", gettext_lazy("Both")),
+        ],
+        required=False,
+        initial="keyword",
     )
     tag = forms.CharField(required=False, max_length=64)
 

@@ -239,7 +239,7 @@ class Diary(models.Model):
 
     class Meta:
         ordering = ["-date"]
-        verbose_name_plural = "diaries"
+        verbose_name_plural = gettext_lazy("diaries")
         constraints = [models.UniqueConstraint(fields=["owner", "date"], name="memos_diary_unique_day")]
         indexes = [models.Index(fields=["owner", "change_seq"], name="memos_diary_owner_seq")]
         triggers = sync_triggers.for_entity("diary")

@@ -152,8 +152,36 @@ def unmarked_python_nodes(tree: ast.AST, exceptions: set[str]) -> list[ast.expr]
             shown = [node.args[0] if node.args else None]  # a model field's verbose name
         if name not in GETTEXT:
             shown += [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYWORDS or kw.arg == "error_messages"]
+            shown += [label for kw in node.keywords if kw.arg == "choices" for label in _choice_labels(kw.value)]
         found += [part for arg in shown for part in _literal_text(arg)]
+    for node in ast.walk(tree):  # names classes show people: AppConfig.nav_label, Meta.verbose_name, ...
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id in SHOWN_CLASS_ATTRIBUTES for target in node.targets
+        ):
+            found += _literal_text(node.value)
+    for node in ast.walk(tree):  # widget attributes people read: {"placeholder": "..."}
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in SHOWN_ATTRIBUTE_KEYS:
+                    found += _literal_text(value)
     return found
+
+
+SHOWN_ATTRIBUTE_KEYS = {"placeholder", "title", "aria-label", "alt"}
+SHOWN_CLASS_ATTRIBUTES = {
+    "nav_label",
+    "verbose_name",
+    "verbose_name_plural",
+    "empty_value_display",
+    "short_description",
+}
+
+
+def _choice_labels(node: ast.expr) -> list[ast.expr]:
+    """The labels of a literal choices list: [("value", "Label"), ...]."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return []
+    return [pair.elts[-1] for pair in node.elts if isinstance(pair, (ast.List, ast.Tuple)) and len(pair.elts) == 2]
 
 
 def unmarked_python_text(source: str, exceptions: set[str]) -> list[str]:
