@@ -27,7 +27,7 @@ class UserSettingsInline(admin.StackedInline):
 
 
 class UserAddForm(BaseUserCreationForm):
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.USER)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial=Role.USER)
 
     class Meta:
         model = User
@@ -151,7 +151,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 class SiteSettingForm(forms.ModelForm):
-    key = forms.ChoiceField()
+    key = forms.ChoiceField(label=gettext_lazy("Setting"))
 
     class Meta:
         model = SiteSetting

@@ -32,8 +32,10 @@ class SignInForm(AuthenticationForm):
 
 
 class RegisterForm(forms.Form):
-    email = forms.EmailField(max_length=255, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    name = forms.CharField(max_length=255, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), max_length=255, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=255, required=False)
     password1 = forms.CharField(
         label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -49,19 +51,21 @@ class RegisterForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=255, required=False)
-    email = forms.EmailField(max_length=255)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=255, required=False)
+    email = forms.EmailField(label=gettext_lazy("Email"), max_length=255)
     avatar_url = forms.URLField(label=gettext_lazy("Avatar URL"), max_length=500, required=False)
 
 
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
 
 
 class PreferencesForm(forms.Form):
-    theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-    timezone = forms.CharField(max_length=64, widget=forms.TextInput(attrs={"list": "timezones"}))
+    theme = forms.ChoiceField(label=gettext_lazy("Theme"), choices=UserSettings.Theme.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    timezone = forms.CharField(
+        label=gettext_lazy("Time zone"), max_length=64, widget=forms.TextInput(attrs={"list": "timezones"})
+    )
     notifications_enabled = forms.BooleanField(label=gettext_lazy("Notifications"), required=False)
 
     def clean_timezone(self) -> str:
@@ -74,12 +78,16 @@ class PreferencesForm(forms.Form):
 
 
 class ThemeForm(forms.Form):
-    theme = forms.ChoiceField(choices=UserSettings.Theme.choices)
+    theme = forms.ChoiceField(label=gettext_lazy("Theme"), choices=UserSettings.Theme.choices)
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(max_length=255, help_text=gettext_lazy("What will use this key, e.g. “Discord bot”."))
-    scope = forms.ChoiceField(choices=ApiKey.Scope.choices, initial=ApiKey.Scope.WRITE)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=255,
+        help_text=gettext_lazy("What will use this key, e.g. “Discord bot”."),
+    )
+    scope = forms.ChoiceField(label=gettext_lazy("Scope"), choices=ApiKey.Scope.choices, initial=ApiKey.Scope.WRITE)
     expires_in_days = forms.IntegerField(
         label=gettext_lazy("Expires after (days)"),
         min_value=1,

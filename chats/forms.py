@@ -12,6 +12,7 @@ from chats.services import MAX_MESSAGE_CHARS
 
 class MessageForm(forms.Form):
     content = forms.CharField(
+        label=gettext_lazy("Message"),
         max_length=MAX_MESSAGE_CHARS,
         widget=forms.Textarea(
             attrs={
@@ -24,8 +25,9 @@ class MessageForm(forms.Form):
 
 
 class ChatSettingsForm(forms.Form):
-    title = forms.CharField(max_length=255)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255)
     system_prompt = forms.CharField(
+        label=gettext_lazy("System prompt"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 2, "placeholder": gettext_lazy("Optional instructions for every reply in this chat")}
@@ -34,7 +36,10 @@ class ChatSettingsForm(forms.Form):
     use_notes = forms.BooleanField(required=False, label=gettext_lazy("Answer from my notes (related memos are cited)"))
     pinned = forms.BooleanField(required=False, label=gettext_lazy("Pinned"))
     folder = forms.ModelChoiceField(
-        queryset=Folder.objects.none(), required=False, empty_label=gettext_lazy("No folder")
+        label=gettext_lazy("Folder"),
+        queryset=Folder.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No folder"),
     )
     ai_config = forms.ModelChoiceField(
         queryset=AIConfig.objects.exclude(key=AIConfig.Key.EMBEDDING),

@@ -29,11 +29,17 @@ class LeaderboardForm(forms.Form):
 
 
 class BlacklistForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False, help_text=gettext_lazy("The bot tells the user this."))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("The bot tells the user this."),
+    )
 
 
 class GuildSettingsForm(forms.Form):
     settings = forms.CharField(
+        label=gettext_lazy("Settings"),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "mono"}),
         help_text=gettext_lazy(
             "A JSON object: prefix, language, disabled_commands, welcome_channel_id, log_channel_id, "

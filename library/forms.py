@@ -8,6 +8,7 @@ from library.models import Review
 
 class ReviewForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
+        label=gettext_lazy("Rating"),
         choices=[("", gettext_lazy("No rating")), *[(n, "★" * n) for n in range(1, 6)]],
         coerce=int,
         empty_value=None,

@@ -39,14 +39,18 @@ class MultipleFileField(forms.FileField):
 
 class MemoForm(forms.Form):
     content = forms.CharField(
+        label=gettext_lazy("Text"),
         max_length=MAX_CONTENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": gettext_lazy("Write in Markdown… #tags work anywhere")}),
     )
     tags = forms.CharField(
-        required=False, max_length=500, help_text=gettext_lazy("Comma-separated, besides the #tags in the text.")
+        label=gettext_lazy("Tags"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("Comma-separated, besides the #tags in the text."),
     )
     files = MultipleFileField(required=False, label=gettext_lazy("Attachments"))  # type: ignore[assignment]  # a field, not form.files
-    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    revision = forms.IntegerField(label=gettext_lazy("Revision"), required=False, widget=forms.HiddenInput)
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -55,6 +59,7 @@ class MemoForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), max_length=200)
     mode = forms.ChoiceField(
+        label=gettext_lazy("Search by"),
         choices=[
             ("keyword", gettext_lazy("Words")),
             ("semantic", gettext_lazy("Meaning")),
@@ -63,7 +68,7 @@ class SearchForm(forms.Form):
         required=False,
         initial="keyword",
     )
-    tag = forms.CharField(required=False, max_length=64)
+    tag = forms.CharField(label=gettext_lazy("Tag"), required=False, max_length=64)
 
 
 class DiaryForm(forms.ModelForm):

@@ -150,6 +150,8 @@ def unmarked_python_nodes(tree: ast.AST, exceptions: set[str]) -> list[ast.expr]
             shown = [node.args[0] if node.args else None]  # super().__init__(message) in an error class
         elif name.endswith("Field") and name not in RELATIONS and isinstance(node.func, ast.Attribute):
             shown = [node.args[0] if node.args else None]  # a model field's verbose name
+            if _name(node.func.value) == "forms" and not any(kw.arg == "label" for kw in node.keywords):
+                found.append(node)  # a form field's label would be its English attribute name
         if name not in GETTEXT:
             shown += [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYWORDS or kw.arg == "error_messages"]
             shown += [label for kw in node.keywords if kw.arg == "choices" for label in _choice_labels(kw.value)]
