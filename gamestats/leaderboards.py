@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, FloatField, QuerySet, Window
 from django.db.models.functions import Cast, RowNumber
+from django.utils.translation import gettext_lazy
 
 from accounts import site_settings
 from gamestats.models import GameStats
@@ -17,11 +18,11 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "best_streak": ("-best_streak", "-games_won", "user_id"),
 }
 LABELS = {
-    "wins": "Wins",
-    "best_score": "Best score",
-    "win_rate": "Win rate",
-    "streak": "Current streak",
-    "best_streak": "Best streak",
+    "wins": gettext_lazy("Wins"),
+    "best_score": gettext_lazy("Best score"),
+    "win_rate": gettext_lazy("Win rate"),
+    "streak": gettext_lazy("Current streak"),
+    "best_streak": gettext_lazy("Best streak"),
 }
 
 
