@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import services
-from accounts.models import ApiKey, User, UserSettings
+from accounts.models import LANGUAGE_CHOICES, ApiKey, User, UserSettings
 
 
 @cache
@@ -62,7 +62,7 @@ class LanguageForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(label=gettext_lazy("Theme"), choices=UserSettings.Theme.choices)
-    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=LANGUAGE_CHOICES, required=False)
     timezone = forms.CharField(
         label=gettext_lazy("Time zone"), max_length=64, widget=forms.TextInput(attrs={"list": "timezones"})
     )

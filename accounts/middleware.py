@@ -25,7 +25,8 @@ class UserPreferencesMiddleware:
         user = signed_in(request)
         preferences = user_settings_for(user)  # loaded with the user: no query of its own
         timezone.activate(zoneinfo.ZoneInfo(preferences.timezone))
-        if not user.is_guest:  # a shared guest account has no language of its own: LocaleMiddleware's choice stands
+        # A shared guest account, or a person who hasn't chosen, has no language of its own: LocaleMiddleware's stands.
+        if preferences.language and not user.is_guest:
             translation.activate(preferences.language)
             request.LANGUAGE_CODE = preferences.language
         try:

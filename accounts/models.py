@@ -97,6 +97,9 @@ def validate_timezone(value: str) -> None:
         )
 
 
+LANGUAGE_CHOICES = [("", gettext_lazy("The browser's language")), *settings.LANGUAGES]
+
+
 class UserSettings(models.Model):
     """One row per user: how the site looks and behaves for them (Quillium `user_settings`)."""
 
@@ -109,7 +112,9 @@ class UserSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="settings"
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    # Blank: the browser's language (Accept-Language or the switcher's cookie), so a new person reads the site in the
+    # language they already use until they pick one.
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="", blank=True)
     notifications_enabled = models.BooleanField(default=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gamestats import guild_settings
-from gamestats.rules import ACHIEVEMENT_TITLES, ACHIEVEMENTS, GameType
+from gamestats.rules import ACHIEVEMENT_TITLES, ACHIEVEMENTS, GameType, display_label
 from gamestats.snowflakes import validate_snowflake
 
 
@@ -147,7 +147,11 @@ class Game(models.Model):
         ordering = ["label"]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return display_label(self.label)
 
     def clean(self) -> None:
         if self.max_score is not None and self.max_score < 0 and not self.negative_scores:

@@ -7,6 +7,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+# The names of the games the bot shipped with (gamestats migration 0002). Shown in the reader's language while a
+# game keeps its built-in label; a label staff typed is theirs and shown as typed.
+BUILT_IN_LABELS = frozenset(
+    {
+        gettext_noop("Wordle"),
+        gettext_noop("Trivia"),
+        gettext_noop("Hangman"),
+        gettext_noop("Tic-tac-toe"),
+        gettext_noop("Rock paper scissors"),
+        gettext_noop("Connect Four"),
+        gettext_noop("Blackjack"),
+        gettext_noop("Typing race"),
+    }
+)
+
+
+def display_label(label: str) -> str:
+    """A game's label in the active language (built-in names only; see BUILT_IN_LABELS)."""
+    return gettext(label) if label in BUILT_IN_LABELS else label
+
 
 class Counts(Protocol):
     """What an achievement looks at: a player's GameStats row (a protocol, as models imports this module)."""
@@ -31,14 +54,20 @@ class GameType:
     negative_scores: bool = False
     achievements: frozenset[str] | None = None
 
+    @property
+    def display_label(self) -> str:
+        return display_label(self.label)
+
     def score_error(self, score: int) -> str | None:
+        names = {"game": self.display_label, "max": self.max_score, "score": score}
         if score < 0 and not self.negative_scores:
             if self.max_score is not None:
-                return f"A {self.label} score runs from 0 to {self.max_score}; got {score}."
-            return f"A {self.label} score can't be negative; got {score}."
+                return gettext("A %(game)s score runs from 0 to %(max)s; got %(score)s.") % names
+            return gettext("A %(game)s score can't be negative; got %(score)s.") % names
         if self.max_score is not None and score > self.max_score:
-            low = "" if self.negative_scores else "from 0 "
-            return f"A {self.label} score runs {low}to {self.max_score}; got {score}."
+            if self.negative_scores:
+                return gettext("A %(game)s score runs up to %(max)s; got %(score)s.") % names
+            return gettext("A %(game)s score runs from 0 to %(max)s; got %(score)s.") % names
         return None
 
     def unlocks(self, achievement: Achievement) -> bool:
@@ -60,23 +89,28 @@ class Result:
 @dataclass(frozen=True)
 class Achievement:
     key: str
-    title: str
+    title: str  # lazily translated: shown on pages and in the API in the reader's language
     description: str
     earned: Callable[[Counts, Result, GameType], bool]  # judged on the stats after the result is counted
 
 
 ACHIEVEMENTS: tuple[Achievement, ...] = (
-    Achievement("first_win", "First win", "Won a game.", lambda stats, result, game: stats.games_won >= 1),
-    Achievement("ten_wins", "Ten wins", "Won 10 games.", lambda stats, result, game: stats.games_won >= 10),
-    Achievement("hundred_games", "Regular", "Played 100 games.", lambda stats, result, game: stats.games_played >= 100),
+    Achievement("first_win", _("First win"), _("Won a game."), lambda stats, result, game: stats.games_won >= 1),
+    Achievement("ten_wins", _("Ten wins"), _("Won 10 games."), lambda stats, result, game: stats.games_won >= 10),
+    Achievement(
+        "hundred_games", _("Regular"), _("Played 100 games."), lambda stats, result, game: stats.games_played >= 100
+    ),
     Achievement(
         "perfect_score",
-        "Perfect",
-        "Scored the most a game allows.",
+        _("Perfect"),
+        _("Scored the most a game allows."),
         lambda stats, result, game: game.max_score is not None and result.score == game.max_score,
     ),
     Achievement(
-        "five_in_a_row", "On a roll", "Won 5 games in a row.", lambda stats, result, game: stats.current_streak >= 5
+        "five_in_a_row",
+        _("On a roll"),
+        _("Won 5 games in a row."),
+        lambda stats, result, game: stats.current_streak >= 5,
     ),
 )
 ACHIEVEMENT_TITLES = {achievement.key: achievement.title for achievement in ACHIEVEMENTS}

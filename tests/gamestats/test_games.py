@@ -91,6 +91,16 @@ def test_bad_results_are_a_400_and_count_nothing(bot, body, field):
     assert not GameStats.objects.exists() and not DiscordUser.objects.exists()
 
 
+def test_a_bad_score_is_explained_in_the_clients_language_with_the_games_name(bot):
+    body = {"user_id": snowflake(), "game_type": "rps", "won": True, "score": 7}
+
+    english = bot.post(GAMES, body, format="json").json()["errors"]["score"]
+    japanese = bot.post(GAMES, body, format="json", headers={"accept-language": "ja"}).json()["errors"]["score"]
+
+    assert english == ["A Rock paper scissors score runs from 0 to 1; got 7."]
+    assert japanese == ["じゃんけん のスコアは 0 から 1 までです（受け取った値: 7）。"]
+
+
 def test_blacklisted_players_are_refused_with_the_reason(bot):
     troll = snowflake()
     play(bot, troll)

@@ -67,6 +67,22 @@ def test_staff_find_a_player_and_see_stats_quotas_and_commands(admin_client, dat
     assert ">First win</span>" in winner  # achievements by their titles
 
 
+def test_built_in_game_names_and_achievements_are_in_the_readers_language_and_staffs_own_names_as_typed(
+    admin_client, data
+):
+    from gamestats.models import Game
+
+    Game.objects.filter(key="hangman").update(label="Gallows")
+    zh = {"accept-language": "zh-Hans"}
+
+    board = admin_client.get("/gamestats/leaderboards/rps/", headers=zh).content.decode()
+    winner = admin_client.get(f"/gamestats/players/{data['ids'][2]}/", headers=zh).content.decode()
+
+    assert "石头剪刀布" in board.split("<h1>")[1].split("</h1>")[0]
+    assert ">井字棋</a>" in board and ">Gallows</a>" in board and "Rock paper scissors" not in board
+    assert ">首胜</span>" in winner
+
+
 def test_staff_blacklist_and_lift_it_from_the_player_page(admin_client, data):
     ann = data["ids"][1]
     url = f"/gamestats/players/{ann}/moderate/"

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.formats import date_format
 from PIL import Image
 
 from memos.files import services as file_services
@@ -202,4 +203,7 @@ def test_cached_cards_follow_every_change_of_the_memo(alice_client, alice, setti
     user_settings_update(user_settings_for(alice), timezone="Asia/Tokyo")
     tokyo = alice_client.get("/memos/").content.decode()
     footer = tokyo.split(f'href="/memos/{memo.pk}/">')[1][:40]
-    assert memo.created_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%-I:%M") in footer, footer
+    # Built with the template's own filter: the English short format writes "6 a.m." at a full hour, not "6:00".
+    expected = date_format(memo.created_at.astimezone(ZoneInfo("Asia/Tokyo")), "SHORT_DATETIME_FORMAT")
+    utc = date_format(memo.created_at.astimezone(ZoneInfo("UTC")), "SHORT_DATETIME_FORMAT")
+    assert expected != utc and expected in footer, footer

@@ -52,12 +52,27 @@ def test_a_signed_in_persons_setting_wins_and_the_switcher_changes_it(client, al
     assert _lang(client.get("/", headers={"accept-language": "en"})) == "ja"
 
 
+def test_a_person_who_has_not_chosen_reads_their_browsers_language_until_they_choose(client, alice):
+    client.force_login(alice)
+    assert services.user_settings_for(alice).language == ""
+
+    assert _lang(client.get("/", headers={"accept-language": "ja"})) == "ja"
+    assert _lang(client.get("/", headers={"accept-language": "zh-Hans"})) == "zh-hans"
+    page = client.get("/accounts/settings/", headers={"accept-language": "zh-Hans"}).content.decode()
+    assert '<option value="" selected>跟随浏览器的语言</option>' in page
+
+    client.post("/accounts/settings/preferences/", {"theme": "system", "language": "en", "timezone": "UTC"})
+    assert _lang(client.get("/", headers={"accept-language": "ja"})) == "en"
+    client.post("/accounts/settings/preferences/", {"theme": "system", "language": "", "timezone": "UTC"})
+    assert _lang(client.get("/", headers={"accept-language": "ja"})) == "ja"
+
+
 def test_a_guest_reads_their_browsers_language_and_changes_no_setting(client, guest):
     client.force_login(guest)
 
     assert _lang(client.get("/", headers={"accept-language": "ja"})) == "ja"
     client.post("/accounts/language/", {"language": "zh-hans", "next": "/"})
-    assert services.user_settings_for(guest).language == "en"
+    assert services.user_settings_for(guest).language == ""
     assert _lang(client.get("/")) == "zh-hans"
 
 
