@@ -1,0 +1,111 @@
+"""Every page of the site, with the data each needs: the list the all-pages browser test walks.
+
+`tests/e2e/test_every_page.py` checks that each page-serving route is here (or is said not to be a page), so a new
+page can't miss the languages, phone and accessibility checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from accounts.models import User
+
+SIGNED_OUT = {"home": "/", "accounts:login": "/accounts/login/", "accounts:register": "/accounts/register/"}
+
+SIGNED_IN = {
+    "home": "/",
+    "accounts:settings": "/accounts/settings/",
+    "accounts:password": "/accounts/settings/password/",
+    "chats:list": "/chats/",
+    "chats:new": "/chats/new/",
+    "chats:detail": "/chats/{chat}/",
+    "chats:delete": "/chats/{chat}/delete/",
+    "memos:timeline": "/memos/",
+    "memos:archive": "/memos/archive/",
+    "memos:trash": "/memos/trash/",
+    "memos:search": "/memos/search/?q=晚安",
+    "memos:diary": "/memos/diary/",
+    "memos:diary-day": "/memos/diary/{day}/",
+    "memos:detail": "/memos/{memo}/",
+    "memos:revision": "/memos/{memo}/revisions/1/",
+    "bots:list": "/bots/",
+    "bots:edit": "/bots/{bot}/edit/",
+    "bots:delete": "/bots/{bot}/delete/",
+    "library:browse": "/library/",
+    "library:mine": "/library/mine/",
+    "library:scans": "/library/scans/",
+    "library:work": "/library/works/{work}/",
+    "library:circles": "/library/circles/",
+    "library:circles-one": "/library/circles/{circle}/",
+    "library:tags": "/library/tags/",
+    "library:tags-one": "/library/tags/{tag}/",
+    "library:vas": "/library/vas/",
+    "library:vas-one": "/library/vas/{va}/",
+    "gamestats:overview": "/gamestats/",
+    "gamestats:players": "/gamestats/players/",
+    "gamestats:player": "/gamestats/players/{player}/",
+    "gamestats:guilds": "/gamestats/guilds/",
+    "gamestats:guild": "/gamestats/guilds/{guild}/",
+    "gamestats:leaderboard": "/gamestats/leaderboards/wordle/",
+}
+
+# Routes that serve no page of their own (form targets, files, streams, fragments, data), and two that are not
+# Quillium's pages: Django's admin (its own translations and layout) and the API's generated reference.
+NOT_PAGES = {
+    "healthz", "javascript-catalog", "api-schema", "api-docs", "accounts:logout", "accounts:profile",
+    "accounts:preferences", "accounts:theme", "accounts:language", "accounts:sign-out-everywhere",
+    "accounts:api-key-create", "accounts:api-key-revoke", "chats:folder-new", "chats:send", "chats:regenerate",
+    "chats:message", "chats:message-edit", "chats:message-show", "memos:new", "memos:signed-file", "memos:export",
+    "memos:import", "memos:device-forget", "memos:purge", "memos:action", "memos:revision-restore", "memos:file",
+    "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export", "bots:move", "bots:ask",
+    "bots:reply-action", "bots:diary-write", "library:cover", "library:review", "library:track-stream",
+    "library:track-signed", "chats:settings", "memos:summary-settings", "memos:edit", "bots:create",
+    "bots:diary-settings", "library:settings",
+}  # fmt: skip
+
+
+def household(owner: User, library_root: Path) -> dict[str, str]:
+    """Data on every page, written the way people write it: through the services. User content is in Chinese or
+    single words, so English left on a translated page is ours."""
+    from ai.client import Usage
+    from bots import services as bots
+    from chats import services as chats
+    from gamestats.ingest import parse, store
+    from library import scanner
+    from library.models import Circle, Tag, VoiceActor, Work
+    from memos.diaries.services import diary_write
+    from memos.notes import services as memos
+    from tests.gamestats.factories import players_with_games
+    from tests.library.disk import work
+
+    folder = chats.folder_create(owner=owner, name="家")
+    chat = chats.chat_create(owner=owner, title="晚饭", folder=folder, pinned=True)
+    for n in range(12):  # long enough that the message box could cover the last reply
+        question, reply = chats.message_send(chat, f"问题 {n}\n\n" + "今天吃什么？" * 20)
+        chats.reply_finish(reply, content="面条。" * 60, usage=Usage(10, 20), model="fake-small")
+    memo = memos.memo_create(owner=owner, content="晚安 #日常\n\n- [ ] 洗碗\n- 买菜")
+    memos.memo_update(memo, user=owner, base_revision=1, content="晚安 #日常\n\n- [x] 洗碗\n- 买菜")
+    day = date.today()
+    diary_write(owner=owner, day=day, summary="平静的一天", mood_key="calm", mood_score=4)
+    bot = bots.bot_create(owner=owner, name="小助手", tags=["日常"])
+
+    work(library_root, "RJ01234567 雨", sidecar={"code": "RJ01234567", "circle": "月光", "tags": ["睡眠"],
+                                                "vas": ["青"], "release": "2024-01-01", "price": 990})  # fmt: skip
+    scanner.scan()
+
+    guild = "123456789012345678"
+    players = players_with_games(3, guild_id=guild)
+    store(parse([{"user_id": players[0], "guild_id": guild, "guild_name": "角落", "command": "ping",
+                  "execution_time_ms": 3}]))  # fmt: skip
+    return {
+        "chat": str(chat.pk),
+        "memo": str(memo.pk),
+        "day": day.isoformat(),
+        "bot": str(bot.pk),
+        "work": str(Work.objects.get().pk),
+        "circle": str(Circle.objects.get().pk),
+        "tag": str(Tag.objects.get().pk),
+        "va": str(VoiceActor.objects.get().pk),
+        "player": players[0],
+        "guild": guild,
+    }
