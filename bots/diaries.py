@@ -17,13 +17,14 @@ from ai.models import AIConfig, TokenUsage
 from bots import services
 from bots.models import AIDiaryJob
 from memos.diaries import services as diary_services
+from memos.models import MOODS as DIARY_MOODS
 from memos.models import Diary
 from memos.notes import selectors
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-MOODS = ("happy", "calm", "tired", "sad", "anxious", "angry", "excited", "grateful")
+MOODS = tuple(DIARY_MOODS)  # the keys the diary form offers too
 PROMPT = (
     "You keep the user's diary. From the notes they wrote on {day}, write the diary entry of that day: a few "
     "sentences in the first person, in the notes' language. Answer with JSON only: "

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 
 from gamestats.stats import Day
 
@@ -46,8 +50,22 @@ def daily_bars(days: list[Day]) -> Chart:
                 height=round(height, 2),
                 error_y=round(HEIGHT - error_height, 2),
                 error_height=round(error_height, 2),
-                title=f"{d.day:%b %-d}: {d.total:,} commands, {d.errors:,} errors",
+                title=_bar_title(d),
             )
         )
-    labels = (f"{days[0].day:%b %-d}", f"{days[-1].day:%b %-d}") if days else ("", "")
+    labels = (_day(days[0].day), _day(days[-1].day)) if days else ("", "")
     return Chart(bars, peak, first_label=labels[0], last_label=labels[1])
+
+
+def _day(day: date) -> str:
+    return date_format(day, "MONTH_DAY_FORMAT")
+
+
+def _bar_title(day: Day) -> str:
+    commands = ngettext("%(count)s command", "%(count)s commands", day.total) % {
+        "count": number_format(day.total, force_grouping=True)
+    }
+    errors = ngettext("%(count)s error", "%(count)s errors", day.errors) % {
+        "count": number_format(day.errors, force_grouping=True)
+    }
+    return gettext("%(day)s: %(commands)s, %(errors)s") % {"day": _day(day.day), "commands": commands, "errors": errors}

@@ -59,9 +59,10 @@ def player(request: HttpRequest, discord_id: str) -> HttpResponse:
         ),
         discord_id=discord_id,
     )
+    labels = {game.key: game.display_label for game in games.known()}
     context = {
         "player": user,
-        "game_stats": user.game_stats.all(),
+        "game_stats": [(row, labels.get(row.game_type, row.game_type)) for row in user.game_stats.all()],
         "usage": quotas.allowances(user.api_usage.all()),
         "resets_at": clock.next_midnight(),
         "commands": user.commands.select_related("guild").order_by("-executed_at")[:20],

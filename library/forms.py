@@ -18,7 +18,7 @@ class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
         fields = ["rating", "progress", "review_text"]
-        labels = {"review_text": "Review", "progress": "Progress"}
+        labels = {"review_text": gettext_lazy("Review"), "progress": gettext_lazy("Progress")}
         widgets = {"review_text": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -7,17 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from memos.models import Diary
+from memos.models import MOODS, Diary
 from memos.notes.services import MAX_CONTENT_CHARS
-
-MOODS = [
-    ("", "—"),
-    ("happy", "😊 happy"),
-    ("calm", "😌 calm"),
-    ("tired", "😴 tired"),
-    ("sad", "😢 sad"),
-    ("angry", "😠 angry"),
-]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,11 +63,12 @@ class SearchForm(forms.Form):
 
 
 class DiaryForm(forms.ModelForm):
-    mood_key = forms.ChoiceField(choices=MOODS, required=False, label=gettext_lazy("Mood"))
+    mood_key = forms.ChoiceField(choices=[("", "—"), *MOODS.items()], required=False, label=gettext_lazy("Mood"))
 
     class Meta:
         model = Diary
         fields = ["summary", "mood_key", "mood_score"]
+        labels = {"summary": gettext_lazy("Summary"), "mood_score": gettext_lazy("Mood score")}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
             "mood_score": forms.NumberInput(attrs={"min": 1, "max": 5}),

@@ -204,6 +204,20 @@ class Resource(models.Model):
         return self.file.name or ""
 
 
+# The moods the diary form offers and the diary bot may choose. The field is open text (the seed's, and what an AI
+# writes), so a key not listed here is shown as written.
+MOODS = {
+    "happy": gettext_lazy("😊 happy"),
+    "calm": gettext_lazy("😌 calm"),
+    "tired": gettext_lazy("😴 tired"),
+    "sad": gettext_lazy("😢 sad"),
+    "anxious": gettext_lazy("😟 anxious"),
+    "angry": gettext_lazy("😠 angry"),
+    "excited": gettext_lazy("🤩 excited"),
+    "grateful": gettext_lazy("🙏 grateful"),
+}
+
+
 class Diary(models.Model):
     """One user's summary and mood of one day (Mosaic `diaries`)."""
 
@@ -246,6 +260,10 @@ class Diary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.date}"
+
+    @property
+    def mood_label(self) -> str:
+        return str(MOODS.get(self.mood_key, self.mood_key))
 
 
 class SyncEntity(models.TextChoices):

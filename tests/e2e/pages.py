@@ -5,6 +5,8 @@ page can't miss the languages, phone and accessibility checks."""
 
 from __future__ import annotations
 
+import importlib
+import json
 from datetime import date
 from pathlib import Path
 
@@ -67,16 +69,20 @@ NOT_PAGES = {
 def household(owner: User, library_root: Path) -> dict[str, str]:
     """Data on every page, written the way people write it: through the services. User content is in Chinese or
     single words, so English left on a translated page is ours."""
+    from accounts.services import user_update
     from ai.client import Usage
     from bots import services as bots
     from chats import services as chats
     from gamestats.ingest import parse, store
+    from gamestats.models import Game
     from library import scanner
     from library.models import Circle, Tag, VoiceActor, Work
     from memos.diaries.services import diary_write
     from memos.notes import services as memos
     from tests.gamestats.factories import players_with_games
-    from tests.library.disk import work
+    from tests.library.disk import wav
+
+    user_update(owner, name="小林")
 
     folder = chats.folder_create(owner=owner, name="家")
     chat = chats.chat_create(owner=owner, title="晚饭", folder=folder, pinned=True)
@@ -89,10 +95,20 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
     diary_write(owner=owner, day=day, summary="平静的一天", mood_key="calm", mood_score=4)
     bot = bots.bot_create(owner=owner, name="小助手", tags=["日常"])
 
-    work(library_root, "RJ01234567 雨", sidecar={"code": "RJ01234567", "circle": "月光", "tags": ["睡眠"],
-                                                "vas": ["青"], "release": "2024-01-01", "price": 990})  # fmt: skip
+    folder = library_root / "RJ01234567 雨"
+    wav(folder / "01 序章.wav", seconds=1.0)
+    wav(folder / "02 雨音.wav", seconds=2.0)
+    (folder / "01 序章.lrc").write_text("[00:00.00]雨が降る\n", encoding="utf-8")
+    (folder / "work.json").write_text(
+        json.dumps({"code": "RJ01234567", "circle": "月光", "tags": ["睡眠"], "vas": ["青"], "release": "2024-01-01"}),
+        encoding="utf-8",
+    )
     scanner.scan()
 
+    # The games migration 0002 registers: a transactional test before this one flushed them away.
+    built_in = importlib.import_module("gamestats.migrations.0002_games")
+    for key, label, max_score in built_in.BUILT_IN:
+        Game.objects.get_or_create(key=key, defaults={"label": label, "max_score": max_score})
     guild = "123456789012345678"
     players = players_with_games(3, guild_id=guild)
     store(parse([{"user_id": players[0], "guild_id": guild, "guild_name": "角落", "command": "ping",

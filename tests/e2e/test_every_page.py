@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.urls import URLResolver, get_resolver
+from django.utils.translation import to_locale
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
@@ -24,12 +25,12 @@ SCREENS = [  # (width, height, colour scheme): a phone in the dark, a desktop in
     (390, 844, "dark"),
     (1280, 800, "light"),
 ]
-# Words that stay as they are in every language: names of things and formats.
+# What stays as it is in every language: names of things, formats, keys and the test data's own names.
 PROPER_NAMES = re.compile(
-    r"\b(Quillium|Discord|Markdown|OpenAI|Wordle|API|JSON|RSS|Atom|LRC|WAV|MP3|URL|RJ\d+|fake-small|UTC|"
-    r"[\w.+-]+@[\w.-]+|https?://\S+|player\d+|Asia/\w+|Europe/\w+)\b"
+    r"(\b(Quillium|Discord|Markdown|OpenAI|Wordle|REST|API|JSON|RSS|Atom|LRC|WAV|MP3|URL|MiB|zip|nsfw|Enter|Shift|"
+    r"UTC|RJ\d+|fake-small|player\d+|prefix|language|\w+_\w+)\b|[\w.+-]+@[\w.-]+|https?://\S+|/[\w/.-]+)"
 )
-ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,.'’:-]+[A-Za-z]{2,}")
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 PAGE_FACTS = """() => {
   const root = document.documentElement;
@@ -38,14 +39,15 @@ PAGE_FACTS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
-    if (!el || el.closest('script, style, template, [data-user-content], .markdown, pre, code') || !visible(el)) continue;
+    const skipped = 'script, style, template, [data-user-content], .markdown, pre, code';
+    if (!el || el.closest(skipped) || !visible(el)) continue;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text) texts.push(text);
   }
   for (const el of document.querySelectorAll('[placeholder], [title], [aria-label], img[alt], input[type=submit]')) {
     if (el.closest('[data-user-content], .markdown')) continue;
     for (const name of ['placeholder', 'title', 'aria-label', 'alt', 'value']) {
-      if (name === 'value' && el.type !== 'submit') continue;
+      if (name === 'value' && !(el.tagName === 'INPUT' && el.type === 'submit')) continue;
       const value = (el.getAttribute(name) || '').trim();
       if (value) texts.push(value);
     }
@@ -57,7 +59,8 @@ PAGE_FACTS = """() => {
     if (!visible(el)) continue;
     const box = el.getBoundingClientRect();
     if (box.width && (box.height < 43.5 || box.width < 43.5)) {
-      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      const name = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30);
+      small.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(box.width)}×${Math.round(box.height)}`);
     }
   }
   const wide = [];  // what sticks out, innermost first, to say where an overflow comes from
@@ -82,31 +85,40 @@ class Findings:
         self.problems.append(f"{where}: {what}")
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
 @cache
-def catalog_patterns() -> list[re.Pattern[str]]:
-    """The English source of every translated string, as a pattern its rendered text would match."""
+def catalog_patterns(language: str) -> list[re.Pattern[str]]:
+    """The English source of every string this language translates, as a pattern its rendered text would match
+    (a string translated as itself, such as "API", is a name and stays)."""
     patterns = []
     for domain in ("django", "djangojs"):
-        with open(settings.BASE_DIR / "locale" / "ja" / "LC_MESSAGES" / f"{domain}.po", "rb") as file:
+        path = settings.BASE_DIR / "locale" / to_locale(language) / "LC_MESSAGES" / f"{domain}.po"
+        with path.open("rb") as file:
             for message in read_po(file):
-                for english in message.id if isinstance(message.id, tuple) else (message.id,):
-                    if not english or not re.search(r"[A-Za-z]{2,}", english):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for english in ids:
+                    if not re.search(r"[A-Za-z]{2,}", PLACEHOLDER.sub("", english)) or english in strings:
                         continue
-                    parts = re.split(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", english)
+                    parts = PLACEHOLDER.split(english)
                     patterns.append(re.compile(r".{1,80}?".join(re.escape(part.strip()) for part in parts)))
     return patterns
 
 
-def english_left(texts: list[str]) -> list[str]:
+def english_left(texts: list[str], language: str) -> list[str]:
     left = []
     for text in dict.fromkeys(texts):
         bare = PROPER_NAMES.sub("", text)
-        if ENGLISH_WORDS.search(bare) or any(pattern.fullmatch(text) for pattern in catalog_patterns()):
+        if ENGLISH_WORD.search(bare) or any(pattern.fullmatch(text) for pattern in catalog_patterns(language)):
             left.append(text)
     return left
 
 
-def check(context: BrowserContext, url: str, where: str, lang: str, width: int, findings: Findings, *, axe: Axe) -> None:
+def check(
+    context: BrowserContext, url: str, where: str, lang: str, width: int, findings: Findings, *, axe: Axe
+) -> None:
     page = context.new_page()  # a page of its own: a failed navigation can't leak into the next one
     try:
         response = page.goto(url, wait_until="load")
@@ -123,7 +135,7 @@ def check(context: BrowserContext, url: str, where: str, lang: str, width: int, 
         findings.add(where, f'<html lang="{facts["lang"]}">')
     if facts["overflow"] > 1:
         findings.add(where, f"scrolls sideways by {facts['overflow']} px: {facts['wide'][:4]}")
-    if lang != "en" and (left := english_left(facts["texts"])):
+    if lang != "en" and (left := english_left(facts["texts"], lang)):
         findings.add(where, f"English left: {left[:8]}")
     if width < 600 and facts["small"]:
         findings.add(where, f"tap targets under 44 px: {facts['small'][:6]}")
@@ -139,7 +151,9 @@ def test_the_list_holds_every_page():
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 if pattern.namespace not in ("admin", "v1") and not str(pattern.pattern).startswith("^api"):
-                    yield from names(pattern.url_patterns, namespace + (f"{pattern.namespace}:" * bool(pattern.namespace)))
+                    yield from names(
+                        pattern.url_patterns, namespace + (f"{pattern.namespace}:" * bool(pattern.namespace))
+                    )
             elif pattern.name:
                 yield namespace + pattern.name
 

@@ -23,6 +23,6 @@ def test_staff_find_a_player(live_server, page: Page, staff, password):
 
     expect(page.get_by_role("heading", name="player1")).to_be_visible()
     games = page.get_by_role("table").first
-    expect(games.get_by_role("cell", name="wordle")).to_be_visible()
+    expect(games.get_by_role("cell", name="Wordle")).to_be_visible()
     expect(page.get_by_role("cell", name="gemini")).to_be_visible()
     expect(page.get_by_role("cell", name="/wordle")).to_be_visible()

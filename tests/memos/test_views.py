@@ -1,4 +1,5 @@
 import io
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -123,8 +124,30 @@ def test_diary_day_saves_mood_and_shows_the_days_memos(alice_client, alice):
     diary = Diary.objects.get(owner=alice)
     assert (diary.mood_key, diary.mood_score, diary.auto_generation_locked) == ("happy", 4, True)
     assert "filed under a day" in day_page
-    assert "happy 4/5" in month_page
+    assert "😊 happy 4/5" in month_page
     assert alice_client.post("/memos/diary/2026-11-20/", {"mood_score": 9}).status_code == 400
+
+
+def test_a_mood_score_outside_1_to_5_is_refused_everywhere_and_saves_nothing(alice_client, alice_api, alice):
+    page = alice_client.post("/memos/diary/2026-11-21/", {"summary": "kept?", "mood_score": 0})
+    api = alice_api.put("/api/v1/diaries/2026-11-21/", {"summary": "kept?", "mood_score": 0}, format="json")
+
+    assert page.status_code == 400 and "1" in page.content.decode()
+    assert api.status_code == 400 and "mood_score" in api.json()["errors"]
+    assert not Diary.objects.filter(owner=alice).exists()
+
+
+def test_moods_are_shown_in_the_readers_language_and_a_bots_mood_can_be_saved_again(alice_client, alice):
+    from memos.diaries.services import diary_generate
+
+    diary_generate(owner=alice, day=date(2026, 11, 22), summary="AI", mood_key="anxious", mood_score=2, memo_ids=[])
+    zh = {"accept-language": "zh-Hans"}
+
+    month = alice_client.get("/memos/diary/?month=2026-11", headers=zh).content.decode()
+    resaved = alice_client.post("/memos/diary/2026-11-22/", {"summary": "mine", "mood_key": "anxious", "mood_score": 2})
+
+    assert "😟 焦虑 2/5" in month
+    assert resaved.status_code == 302 and Diary.objects.get(owner=alice).summary == "mine"
 
 
 def test_another_users_memo_pages_are_404(alice_client, bob):

@@ -246,8 +246,8 @@ def unmarked_script_text(source: str) -> list[str]:
         if re.match(r"\s*[A-Z][a-z]", text):
             found.append(literal)  # a capitalised word: a label or a sentence
             continue
-        if NOT_PROSE.match(text) and " " not in text.strip():
-            continue
+        if all(NOT_PROSE.match(part.strip()) and " " not in part.strip() for part in text.split(",")):
+            continue  # a selector, or a list of them
         if re.fullmatch(r"\s*[a-z]+(?:[-_][a-z]+)*(?:\s+[a-z]+(?:[-_][a-z]+)*)*\s*", text) and not re.search(
             r"[A-Z.!?]", text
         ):
@@ -266,9 +266,12 @@ def test_every_script_string_shown_to_people_is_marked():
 
 
 def test_the_script_check_finds_unmarked_text():
-    source = 'el.textContent = "Copied"; x.querySelector(".memo-card"); say(gettext("Sent.")); on("click", f);'
+    source = (
+        'el.textContent = "Copied"; x.querySelector(".memo-card"); say(gettext("Sent.")); on("click", f);'
+        ' el.closest("section, .panel"); alert("Saved, done");'
+    )
 
-    assert unmarked_script_text(source) == ["Copied"]
+    assert unmarked_script_text(source) == ["Copied", "Saved, done"]
 
 
 # -- catalogs -------------------------------------------------------------------------------------------------
