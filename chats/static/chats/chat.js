@@ -12,6 +12,9 @@
   const headers = { "X-CSRFToken": csrf, "Content-Type": "application/json" };
   const useNotes = form.querySelector("[data-use-notes]");
 
+  // A conversation opens at its latest message, like every chat app (a link to a message keeps its place).
+  if (!location.hash) list.lastElementChild?.scrollIntoView({ block: "end" });
+
   const bubble = (role, text) => {
     list.querySelector("[data-empty]")?.remove();
     const item = document.createElement("li");

@@ -95,6 +95,20 @@
   });
   window.addEventListener("pagehide", function () { if (!audio.paused) save(true); });
 
+  // Keys, as video sites use them: K play/pause, J and L ten seconds back and on, P and N the previous and next
+  // track. Not while typing (the review form is on this page) or with a modifier held.
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const key = event.key.toLowerCase();
+    if (key === "k") { if (audio.paused) audio.play().catch(function () {}); else audio.pause(); }
+    else if (key === "j") audio.currentTime = Math.max(0, audio.currentTime - 10);
+    else if (key === "l") audio.currentTime = Math.min(audio.duration || Infinity, audio.currentTime + 10);
+    else if (key === "n") { save(true); select(index + 1, 0, true); }
+    else if (key === "p") { save(true); select(index - 1, 0, true); }
+    else return;
+    event.preventDefault();
+  });
+
   const resume = data.resume;
   const at = resume ? data.queue.findIndex(function (t) { return t.id === resume.track; }) : -1;
   if (at >= 0) select(at, resume.position, false);
