@@ -84,15 +84,17 @@ def keyword_search(
 
 
 def _snippet(headline: str, content: str, needle: str) -> str:
-    if START in headline:
-        return _marked(headline)
-    # Substring match (e.g. CJK): cut around the first occurrence ourselves.
-    found = re.search(re.escape(needle), content, re.IGNORECASE)
+    """A piece of the memo as people read it (Markdown rendered, markup dropped), around the first match, with the
+    words PostgreSQL matched (stems included: "walked" for "walk") or the typed text (a CJK substring) marked."""
+    words = {word for word in re.findall(f"{START}(.*?){STOP}", headline) if word.strip()} or {needle}
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    text = plain_text(content, length=min(len(content), 20_000))  # a match further in: the opening words
+    found = pattern.search(text)
     if not found:
         return plain_snippet(content)
-    begin, end = max(found.start() - 60, 0), min(found.end() + 60, len(content))
-    piece = content[begin : found.start()] + START + found.group(0) + STOP + content[found.end() : end]
-    return ("…" if begin else "") + _marked(piece) + ("…" if end < len(content) else "")
+    begin, end = max(found.start() - 60, 0), min(found.end() + 100, len(text))
+    piece = pattern.sub(lambda match: START + match.group(0) + STOP, text[begin:end])
+    return ("…" if begin else "") + _marked(piece) + ("…" if end < len(text) else "")
 
 
 def plain_text(content: str, length: int = 160) -> str:

@@ -40,8 +40,19 @@ def test_snippets_are_escaped(alice):
     english = keyword_search(alice, "budget")[0].snippet
     chinese = keyword_search(alice, "预算")[0].snippet
 
-    assert "<script" not in english and "<mark>budget</mark>" in english
-    assert chinese == "<mark>预算</mark>&lt;img src=x onerror=alert(1)&gt;会议"
+    assert "<script" not in english and "Q&amp;A on the <mark>budget</mark> plans" in english
+    assert chinese == "<mark>预算</mark>会议"  # the markup is dropped, as the memo is read
+
+
+def test_snippets_are_plain_text_with_the_matched_words_marked(alice):
+    services.memo_create(owner=alice, content="## Day 3\n\n**Walked** to the [market](https://example.com) with `Aoi`")
+    services.memo_create(owner=alice, content="# 周末\n\n> 买**面包**，去公园")
+
+    english = keyword_search(alice, "walk")[0].snippet
+    chinese = keyword_search(alice, "面包")[0].snippet
+
+    assert english == "Day 3 <mark>Walked</mark> to the market with Aoi"
+    assert chinese == "周末 买<mark>面包</mark>，去公园"
 
 
 def test_search_never_returns_another_users_or_trashed_memos(alice, bob):
