@@ -33,7 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Stored lower-cased (see UserManager.normalize_email), so `unique` is case-insensitive in effect.
     email = models.EmailField(gettext_lazy("email address"), max_length=255, unique=True)
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, verbose_name=gettext_lazy("name"))
     avatar_url = models.URLField(
         gettext_lazy("avatar URL"), max_length=500, blank=True, help_text=gettext_lazy("Picture shown beside the name.")
     )
@@ -42,13 +42,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=gettext_lazy("Can sign in to the admin site (the seed's is_admin)."),
     )
-    is_active = models.BooleanField(default=True, help_text=gettext_lazy("Unset instead of deleting an account."))
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(
+        default=True,
+        help_text=gettext_lazy("Unset instead of deleting an account."),
+        verbose_name=gettext_lazy("active"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
     session_generation = models.PositiveIntegerField(
         default=0,
         editable=False,
         help_text=gettext_lazy("Raised by “sign out everywhere”: ends every browser session."),
+        verbose_name=gettext_lazy("session generation"),
     )
 
     objects = UserManager()
@@ -58,6 +63,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     class Meta:
+        verbose_name = gettext_lazy("user")
+        verbose_name_plural = gettext_lazy("users")
         ordering = ["email"]
 
     def __str__(self) -> str:
@@ -109,16 +116,26 @@ class UserSettings(models.Model):
         DARK = "dark", gettext_lazy("Dark")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="settings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="settings",
+        verbose_name=gettext_lazy("user"),
     )
-    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    theme = models.CharField(
+        max_length=10, choices=Theme.choices, default=Theme.SYSTEM, verbose_name=gettext_lazy("theme")
+    )
     # Blank: the browser's language (Accept-Language or the switcher's cookie), so a new person reads the site in the
     # language they already use until they pick one.
-    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="", blank=True)
-    notifications_enabled = models.BooleanField(default=True)
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(
+        max_length=10, choices=LANGUAGE_CHOICES, default="", blank=True, verbose_name=gettext_lazy("language")
+    )
+    notifications_enabled = models.BooleanField(default=True, verbose_name=gettext_lazy("notifications enabled"))
+    timezone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_timezone], verbose_name=gettext_lazy("timezone")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
         verbose_name = gettext_lazy("user settings")
@@ -135,19 +152,29 @@ class ApiKey(models.Model):
         READ = "read", gettext_lazy("Read only")
         WRITE = "write", gettext_lazy("Read and write")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(max_length=255)
-    prefix = models.CharField(max_length=16, db_index=True, help_text=gettext_lazy("Shown to recognise the key."))
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.WRITE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys", verbose_name=gettext_lazy("user")
+    )
+    name = models.CharField(max_length=255, verbose_name=gettext_lazy("name"))
+    prefix = models.CharField(
+        max_length=16,
+        db_index=True,
+        help_text=gettext_lazy("Shown to recognise the key."),
+        verbose_name=gettext_lazy("prefix"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False, verbose_name=gettext_lazy("key hash"))
+    scope = models.CharField(
+        max_length=5, choices=Scope.choices, default=Scope.WRITE, verbose_name=gettext_lazy("scope")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("last used at"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("revoked at"))
 
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = gettext_lazy("API keys")
         ordering = ["-created_at"]
         verbose_name = gettext_lazy("API key")
         indexes = [models.Index(fields=["user", "-created_at"], name="accounts_apikey_user_created")]
@@ -180,12 +207,14 @@ class ApiKey(models.Model):
 class SiteSetting(models.Model):
     """A site-wide setting (the seeds' admin_settings and app_settings); read through `accounts.site_settings`."""
 
-    key = models.SlugField(max_length=100, unique=True)
-    value = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    key = models.SlugField(max_length=100, unique=True, verbose_name=gettext_lazy("key"))
+    value = models.JSONField(verbose_name=gettext_lazy("value"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("site setting")
+        verbose_name_plural = gettext_lazy("site settings")
         ordering = ["key"]
 
     def __str__(self) -> str:

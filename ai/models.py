@@ -48,28 +48,42 @@ class AIConfig(models.Model):
             "chats and bots can pick."
         ),
     )
-    provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.OTHER)
+    provider = models.CharField(
+        max_length=20, choices=Provider.choices, default=Provider.OTHER, verbose_name=gettext_lazy("provider")
+    )
     base_url = models.URLField(
         max_length=500,
         validators=[validate_base_url],
         help_text=gettext_lazy("e.g. http://127.0.0.1:11434/v1 for Ollama."),
+        verbose_name=gettext_lazy("base URL"),
     )
     # Fernet token, never the key itself; set through ai.services.ai_config_save.
-    api_key_encrypted = models.TextField(blank=True, default="", editable=False)
-    model = models.CharField(max_length=200, validators=[validate_model_name])
-    temperature = models.FloatField(default=0.7, validators=[MinValueValidator(0.0), MaxValueValidator(2.0)])
+    api_key_encrypted = models.TextField(
+        blank=True, default="", editable=False, verbose_name=gettext_lazy("API key (encrypted)")
+    )
+    model = models.CharField(max_length=200, validators=[validate_model_name], verbose_name=gettext_lazy("model"))
+    temperature = models.FloatField(
+        default=0.7,
+        validators=[MinValueValidator(0.0), MaxValueValidator(2.0)],
+        verbose_name=gettext_lazy("temperature"),
+    )
     max_tokens = models.PositiveIntegerField(
-        null=True, blank=True, help_text=gettext_lazy("Empty: the provider's default.")
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Empty: the provider's default."),
+        verbose_name=gettext_lazy("max tokens"),
     )
     timeout_seconds = models.PositiveIntegerField(
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
         help_text=gettext_lazy("Longest wait for a reply."),
+        verbose_name=gettext_lazy("timeout (s)"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name_plural = gettext_lazy("AI configs")
         ordering = ["key"]
         verbose_name = gettext_lazy("AI config")
 
@@ -90,11 +104,22 @@ class UserTokenLimit(models.Model):
     """A per-user daily token limit that overrides the site-wide `daily_token_limit`."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="token_limit"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="token_limit",
+        verbose_name=gettext_lazy("user"),
     )
     daily_tokens = models.PositiveIntegerField(
-        null=True, blank=True, help_text=gettext_lazy("Empty: no limit for this user.")
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Empty: no limit for this user."),
+        verbose_name=gettext_lazy("daily tokens"),
     )
+
+    class Meta:
+        verbose_name = gettext_lazy("user token limit")
+        verbose_name_plural = gettext_lazy("user token limits")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.daily_tokens or 'unlimited'}"
@@ -111,20 +136,27 @@ class TokenUsage(models.Model):
         DIARY = "diary", gettext_lazy("Diaries")
         EMBEDDING = "embedding", gettext_lazy("Embeddings")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_usage")
-    day = models.DateField()
-    model = models.CharField(max_length=200)
-    feature = models.CharField(max_length=20, choices=Feature.choices)
-    requests = models.PositiveIntegerField(default=0)
-    prompt_tokens = models.PositiveBigIntegerField(default=0)
-    completion_tokens = models.PositiveBigIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="token_usage",
+        verbose_name=gettext_lazy("user"),
+    )
+    day = models.DateField(verbose_name=gettext_lazy("day"))
+    model = models.CharField(max_length=200, verbose_name=gettext_lazy("model"))
+    feature = models.CharField(max_length=20, choices=Feature.choices, verbose_name=gettext_lazy("feature"))
+    requests = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("requests"))
+    prompt_tokens = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("prompt tokens"))
+    completion_tokens = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("completion tokens"))
     estimated_tokens = models.PositiveBigIntegerField(
         default=0,
         help_text=gettext_lazy("Part of the total that was estimated because the provider reported no usage."),
+        verbose_name=gettext_lazy("estimated tokens"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("token usage")
         ordering = ["-day", "model"]
         constraints = [
             models.UniqueConstraint(fields=["user", "day", "model", "feature"], name="ai_tokenusage_unique_day")

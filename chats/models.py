@@ -14,13 +14,20 @@ DEFAULT_TITLE = "New chat"
 class Folder(models.Model):
     """A user's folder of chats."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_folders")
-    name = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chat_folders",
+        verbose_name=gettext_lazy("owner"),
+    )
+    name = models.CharField(max_length=100, verbose_name=gettext_lazy("name"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     objects = FolderQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("folder")
+        verbose_name_plural = gettext_lazy("folders")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="chats_folder_unique_name")]
 
@@ -36,9 +43,16 @@ class Chat(models.Model):
         AUTO = "auto", gettext_lazy("Generated")
         MANUAL = "manual", gettext_lazy("Set by the user")
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats")
-    title = models.CharField(max_length=255, default=DEFAULT_TITLE)
-    title_source = models.CharField(max_length=10, choices=TitleSource.choices, default=TitleSource.DEFAULT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats", verbose_name=gettext_lazy("owner")
+    )
+    title = models.CharField(max_length=255, default=DEFAULT_TITLE, verbose_name=gettext_lazy("title"))
+    title_source = models.CharField(
+        max_length=10,
+        choices=TitleSource.choices,
+        default=TitleSource.DEFAULT,
+        verbose_name=gettext_lazy("title source"),
+    )
     ai_config = models.ForeignKey(
         "ai.AIConfig",
         on_delete=models.SET_NULL,
@@ -48,20 +62,35 @@ class Chat(models.Model):
         verbose_name=gettext_lazy("AI config"),
         help_text=gettext_lazy("The provider this chat asks; empty: the `chat` config."),
     )
-    model = models.CharField(max_length=200, blank=True, help_text=gettext_lazy("Empty: its config's model."))
-    system_prompt = models.TextField(blank=True)
-    pinned = models.BooleanField(default=False)
+    model = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Empty: its config's model."),
+        verbose_name=gettext_lazy("model"),
+    )
+    system_prompt = models.TextField(blank=True, verbose_name=gettext_lazy("system prompt"))
+    pinned = models.BooleanField(default=False, verbose_name=gettext_lazy("pinned"))
     use_notes = models.BooleanField(
         default=False,
         help_text=gettext_lazy("Answer from the user's own notes: related memos go into the prompt, cited."),
+        verbose_name=gettext_lazy("use notes"),
     )
-    folder = models.ForeignKey(Folder, on_delete=models.SET_NULL, null=True, blank=True, related_name="chats")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    folder = models.ForeignKey(
+        Folder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chats",
+        verbose_name=gettext_lazy("folder"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     objects = ChatQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("chat")
+        verbose_name_plural = gettext_lazy("chats")
         ordering = ["-pinned", "-updated_at", "-id"]
         indexes = [models.Index(fields=["owner", "-updated_at"], name="chats_chat_owner_updated")]
 
@@ -88,41 +117,60 @@ class Message(models.Model):
         FAILED = "failed", gettext_lazy("Failed")
         STOPPED = "stopped", gettext_lazy("Stopped")
 
-    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages", verbose_name=gettext_lazy("chat"))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
         help_text=gettext_lazy("The message this one follows: a reply's question, a question's previous reply."),
-    )  # fmt: skip
+        verbose_name=gettext_lazy("parent"))  # fmt: skip
     active = models.BooleanField(
         default=True,
         help_text=gettext_lazy("The version shown among its siblings (regenerated replies, edited questions)."),
+        verbose_name=gettext_lazy("active"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices)
-    content = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)
-    error = models.TextField(blank=True, help_text=gettext_lazy("What went wrong, in words a person can act on."))
-    error_kind = models.CharField(max_length=20, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, verbose_name=gettext_lazy("role"))
+    content = models.TextField(blank=True, verbose_name=gettext_lazy("content"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.COMPLETE, verbose_name=gettext_lazy("status")
+    )
+    error = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("What went wrong, in words a person can act on."),
+        verbose_name=gettext_lazy("error"),
+    )
+    error_kind = models.CharField(max_length=20, blank=True, verbose_name=gettext_lazy("error kind"))
     model = models.CharField(
-        max_length=200, blank=True, help_text=gettext_lazy("The model that wrote an assistant message.")
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("The model that wrote an assistant message."),
+        verbose_name=gettext_lazy("model"),
     )
     tokens = models.PositiveIntegerField(
-        default=0, help_text=gettext_lazy("This message's tokens (completion, for replies).")
+        default=0,
+        help_text=gettext_lazy("This message's tokens (completion, for replies)."),
+        verbose_name=gettext_lazy("tokens"),
     )
     prompt_tokens = models.PositiveIntegerField(
-        default=0, help_text=gettext_lazy("Tokens of the prompt a reply answered.")
+        default=0,
+        help_text=gettext_lazy("Tokens of the prompt a reply answered."),
+        verbose_name=gettext_lazy("prompt tokens"),
     )
     tokens_estimated = models.BooleanField(
-        default=False, help_text=gettext_lazy("Counted by us: the provider reported none.")
+        default=False,
+        help_text=gettext_lazy("Counted by us: the provider reported none."),
+        verbose_name=gettext_lazy("tokens estimated"),
     )
     sources = models.JSONField(
         default=list,
         blank=True,
         help_text=gettext_lazy("The user's notes given to the model for this reply: id, url, date, title."),
+        verbose_name=gettext_lazy("sources"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("message")
+        verbose_name_plural = gettext_lazy("messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["chat", "created_at", "id"], name="chats_message_chat_created")]
         constraints = [

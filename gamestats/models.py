@@ -30,22 +30,32 @@ def _discord_id(**kwargs: Any) -> models.CharField:
 class DiscordUser(models.Model):
     # Indexes here are few on purpose: every ingest batch updates hundreds of these rows, and with no indexed
     # column changing those updates stay HOT (no index writes).
-    discord_id = _discord_id(unique=True)
-    username = models.CharField(max_length=100, blank=True)
+    discord_id = _discord_id(unique=True, verbose_name=gettext_lazy("Discord id"))
+    username = models.CharField(max_length=100, blank=True, verbose_name=gettext_lazy("username"))
     is_whitelisted = models.BooleanField(
-        default=False, help_text=gettext_lazy("Has beta access to the bot's new commands.")
+        default=False,
+        help_text=gettext_lazy("Has beta access to the bot's new commands."),
+        verbose_name=gettext_lazy("beta access"),
     )
-    is_blacklisted = models.BooleanField(default=False, help_text=gettext_lazy("Refused by the bot and by this API."))
+    is_blacklisted = models.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Refused by the bot and by this API."),
+        verbose_name=gettext_lazy("blacklisted"),
+    )
     blacklist_reason = models.CharField(
-        max_length=200, blank=True, help_text=gettext_lazy("Told to the bot when it is refused.")
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Told to the bot when it is refused."),
+        verbose_name=gettext_lazy("blacklist reason"),
     )
-    total_commands_used = models.PositiveBigIntegerField(default=0)
-    first_seen_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    total_commands_used = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("total commands used"))
+    first_seen_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("first seen at"))
+    last_seen_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("last seen at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name_plural = gettext_lazy("Discord users")
         verbose_name = gettext_lazy("Discord user")
         ordering = ["-last_seen_at"]
         indexes = [GinIndex(OpClass(Upper("username"), name="gin_trgm_ops"), name="gamestats_user_name_trgm")]
@@ -60,19 +70,28 @@ class DiscordUser(models.Model):
 
 
 class Guild(models.Model):
-    discord_id = _discord_id(unique=True)
-    name = models.CharField(max_length=100, blank=True)
-    owner_id = _discord_id(blank=True, help_text=gettext_lazy("Discord id of the guild's owner."))
-    member_count = models.PositiveIntegerField(default=0)
-    is_blacklisted = models.BooleanField(default=False)
-    blacklist_reason = models.CharField(max_length=200, blank=True)
-    settings = models.JSONField(default=dict, blank=True, help_text=gettext_lazy("The bot's settings for this guild."))
-    joined_at = models.DateTimeField(default=timezone.now)
-    left_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    discord_id = _discord_id(unique=True, verbose_name=gettext_lazy("Discord id"))
+    name = models.CharField(max_length=100, blank=True, verbose_name=gettext_lazy("name"))
+    owner_id = _discord_id(
+        blank=True, help_text=gettext_lazy("Discord id of the guild's owner."), verbose_name=gettext_lazy("owner id")
+    )
+    member_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("member count"))
+    is_blacklisted = models.BooleanField(default=False, verbose_name=gettext_lazy("blacklisted"))
+    blacklist_reason = models.CharField(max_length=200, blank=True, verbose_name=gettext_lazy("blacklist reason"))
+    settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("The bot's settings for this guild."),
+        verbose_name=gettext_lazy("settings"),
+    )
+    joined_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("joined at"))
+    left_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("left at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("guild")
+        verbose_name_plural = gettext_lazy("guilds")
         ordering = ["name"]
         indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="gamestats_guild_name_trgm")]
 
@@ -96,12 +115,14 @@ class GuildMember(models.Model):
     much they use the bot there comes from the logs), so ingest adds members without rewriting rows."""
 
     guild = models.ForeignKey(Guild, to_field="discord_id", db_column="guild_discord_id", on_delete=models.CASCADE,
-                              related_name="members", db_index=False)  # fmt: skip
+                              related_name="members", db_index=False, verbose_name=gettext_lazy("guild"))  # fmt: skip
     user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
-                             related_name="guilds", db_index=False)  # fmt: skip
-    first_seen_at = models.DateTimeField(default=timezone.now)
+                             related_name="guilds", db_index=False, verbose_name=gettext_lazy("user"))  # fmt: skip
+    first_seen_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("first seen at"))
 
     class Meta:
+        verbose_name = gettext_lazy("guild member")
+        verbose_name_plural = gettext_lazy("guild members")
         constraints = [models.UniqueConstraint(fields=["guild", "user"], name="gamestats_member_unique")]
         indexes = [models.Index(fields=["user"], name="gamestats_member_user")]
 
@@ -126,24 +147,32 @@ class Game(models.Model):
     """A game the bot plays and its rules (UtilsBot+ `game_stats.game_type` is open: 'wordle', 'trivia', …).
     Games nobody registered are counted too, with no rules (see the `gamestats_unknown_games` site setting)."""
 
-    key = models.CharField(max_length=50, unique=True, validators=[GAME_KEY])
-    label = models.CharField(max_length=100)
+    key = models.CharField(max_length=50, unique=True, validators=[GAME_KEY], verbose_name=gettext_lazy("key"))
+    label = models.CharField(max_length=100, verbose_name=gettext_lazy("label"))
     max_score = models.IntegerField(
-        null=True, blank=True, help_text=gettext_lazy("A perfect game scores this; empty: no limit.")
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("A perfect game scores this; empty: no limit."),
+        verbose_name=gettext_lazy("max score"),
     )
     negative_scores = models.BooleanField(
-        default=False, help_text=gettext_lazy("Scores may go below 0 (penalties, golf).")
+        default=False,
+        help_text=gettext_lazy("Scores may go below 0 (penalties, golf)."),
+        verbose_name=gettext_lazy("negative scores"),
     )
     achievements = models.JSONField(
         default=_all_achievements,
         blank=True,
         validators=[_check_achievements],
         help_text=gettext_lazy("Keys of the achievements this game unlocks."),
+        verbose_name=gettext_lazy("achievements"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("game")
+        verbose_name_plural = gettext_lazy("games")
         ordering = ["label"]
 
     def __str__(self) -> str:
@@ -163,30 +192,40 @@ class Game(models.Model):
 
 class GameStats(models.Model):
     user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
-                             related_name="game_stats", db_index=False)  # fmt: skip
-    game_type = models.CharField(max_length=50)
-    games_played = models.PositiveIntegerField(default=0)
-    games_won = models.PositiveIntegerField(default=0)
-    games_lost = models.PositiveIntegerField(default=0)
-    best_score = models.IntegerField(default=0)
-    worst_score = models.IntegerField(default=0)
+                             related_name="game_stats", db_index=False, verbose_name=gettext_lazy("user"))  # fmt: skip
+    game_type = models.CharField(max_length=50, verbose_name=gettext_lazy("game type"))
+    games_played = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("games played"))
+    games_won = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("games won"))
+    games_lost = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("games lost"))
+    best_score = models.IntegerField(default=0, verbose_name=gettext_lazy("best score"))
+    worst_score = models.IntegerField(default=0, verbose_name=gettext_lazy("worst score"))
     total_score = models.BigIntegerField(
-        default=0, help_text=gettext_lazy("Sum of all scores; the average is exact from it.")
+        default=0,
+        help_text=gettext_lazy("Sum of all scores; the average is exact from it."),
+        verbose_name=gettext_lazy("total score"),
     )
-    average_score = models.DecimalField(max_digits=9, decimal_places=2, default=0)
-    total_playtime_seconds = models.PositiveBigIntegerField(default=0)
+    average_score = models.DecimalField(
+        max_digits=9, decimal_places=2, default=0, verbose_name=gettext_lazy("average score")
+    )
+    total_playtime_seconds = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("total play time (s)"))
     achievements = models.JSONField(
-        default=list, blank=True, help_text=gettext_lazy('[{"key": ..., "unlocked_at": ...}]')
+        default=list,
+        blank=True,
+        help_text=gettext_lazy('[{"key": ..., "unlocked_at": ...}]'),
+        verbose_name=gettext_lazy("achievements"),
     )
     current_streak = models.PositiveIntegerField(
-        default=0, help_text=gettext_lazy("Wins in a row, up to the last game.")
+        default=0,
+        help_text=gettext_lazy("Wins in a row, up to the last game."),
+        verbose_name=gettext_lazy("current streak"),
     )
-    best_streak = models.PositiveIntegerField(default=0)
-    last_played_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    best_streak = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("best streak"))
+    last_played_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("last played at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("game stats")
         verbose_name_plural = gettext_lazy("game stats")
         ordering = ["user", "game_type"]
         constraints = [models.UniqueConstraint(fields=["user", "game_type"], name="gamestats_stats_unique")]
@@ -214,21 +253,24 @@ class GameStats(models.Model):
 
 class ApiUsage(models.Model):
     user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
-                             related_name="api_usage", db_index=False)  # fmt: skip
-    api_name = models.CharField(max_length=50)
-    endpoint = models.CharField(max_length=200, blank=True)
-    usage_count = models.PositiveBigIntegerField(default=0)
-    success_count = models.PositiveBigIntegerField(default=0)
-    error_count = models.PositiveBigIntegerField(default=0)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    daily_usage_count = models.PositiveIntegerField(default=0)
+                             related_name="api_usage", db_index=False, verbose_name=gettext_lazy("user"))  # fmt: skip
+    api_name = models.CharField(max_length=50, verbose_name=gettext_lazy("API name"))
+    endpoint = models.CharField(max_length=200, blank=True, verbose_name=gettext_lazy("endpoint"))
+    usage_count = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("usage count"))
+    success_count = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("success count"))
+    error_count = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("error count"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("last used at"))
+    daily_usage_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("daily usage count"))
     daily_reset_date = models.DateField(
-        default=timezone.localdate, help_text=gettext_lazy("The day daily_usage_count counts.")
+        default=timezone.localdate,
+        help_text=gettext_lazy("The day daily_usage_count counts."),
+        verbose_name=gettext_lazy("daily reset date"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("API usage")
         verbose_name_plural = gettext_lazy("API usage")
         ordering = ["user", "api_name"]
         constraints = [models.UniqueConstraint(fields=["user", "api_name"], name="gamestats_usage_unique")]
@@ -247,20 +289,25 @@ class CommandLog(models.Model):
     # halves ingest speed. Ingest creates the users and guilds in the same transaction before copying the logs
     # in, and deleting a user or guild goes through the ORM, which deletes or detaches their logs.
     user = models.ForeignKey(DiscordUser, to_field="discord_id", db_column="user_discord_id", on_delete=models.CASCADE,
-                             related_name="commands", db_index=False, db_constraint=False)  # fmt: skip
+                             related_name="commands", db_index=False, db_constraint=False,
+                             verbose_name=gettext_lazy("user"))  # fmt: skip
     guild = models.ForeignKey(Guild, to_field="discord_id", db_column="guild_discord_id", on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="commands", db_index=False,
-                              db_constraint=False)  # fmt: skip
-    command_name = models.CharField(max_length=100)
-    command_args = models.JSONField(default=dict, blank=True)
-    execution_time_ms = models.PositiveIntegerField(null=True, blank=True)
-    success = models.BooleanField(default=True)
-    error_message = models.TextField(blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.TextField(blank=True)
-    executed_at = models.DateTimeField(default=timezone.now)
+                              db_constraint=False, verbose_name=gettext_lazy("guild"))  # fmt: skip
+    command_name = models.CharField(max_length=100, verbose_name=gettext_lazy("command name"))
+    command_args = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("command args"))
+    execution_time_ms = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=gettext_lazy("execution time (ms)")
+    )
+    success = models.BooleanField(default=True, verbose_name=gettext_lazy("success"))
+    error_message = models.TextField(blank=True, verbose_name=gettext_lazy("error message"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=gettext_lazy("IP address"))
+    user_agent = models.TextField(blank=True, verbose_name=gettext_lazy("user agent"))
+    executed_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("executed at"))
 
     class Meta:
+        verbose_name = gettext_lazy("command log")
+        verbose_name_plural = gettext_lazy("command logs")
         ordering = ["-executed_at"]
         indexes = [
             models.Index(fields=["user", "-executed_at"], name="gamestats_log_user"),

@@ -21,11 +21,15 @@ def va_id(name: str) -> uuid.UUID:
 class Root(models.Model):
     """A named folder the scanner walks (kikoeru `root_folder`); from the admin or LIBRARY_ROOTS."""
 
-    name = models.SlugField(max_length=50, unique=True)
-    path = models.CharField(max_length=1000, help_text=gettext_lazy("Absolute path on the server."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.SlugField(max_length=50, unique=True, verbose_name=gettext_lazy("name"))
+    path = models.CharField(
+        max_length=1000, help_text=gettext_lazy("Absolute path on the server."), verbose_name=gettext_lazy("path")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("root")
+        verbose_name_plural = gettext_lazy("roots")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -35,9 +39,11 @@ class Root(models.Model):
 class Circle(models.Model):
     """A circle (the studio or group behind works), kikoeru `t_circle`."""
 
-    name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255, unique=True, verbose_name=gettext_lazy("name"))
 
     class Meta:
+        verbose_name = gettext_lazy("circle")
+        verbose_name_plural = gettext_lazy("circles")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -47,9 +53,11 @@ class Circle(models.Model):
 class Tag(models.Model):
     """kikoeru `t_tag`."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=gettext_lazy("name"))
 
     class Meta:
+        verbose_name = gettext_lazy("tag")
+        verbose_name_plural = gettext_lazy("tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -60,9 +68,11 @@ class VoiceActor(models.Model):
     """kikoeru `t_va`: the id is the UUID v5 of the name."""
 
     id = models.UUIDField(primary_key=True, editable=False)
-    name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255, unique=True, verbose_name=gettext_lazy("name"))
 
     class Meta:
+        verbose_name = gettext_lazy("voice actor")
+        verbose_name_plural = gettext_lazy("voice actors")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -76,46 +86,68 @@ class Work(models.Model):
         max_length=20,
         unique=True,
         help_text=gettext_lazy("RJ/VJ/BJ code, or LOCAL-<hash> for a work with a sidecar only."),
+        verbose_name=gettext_lazy("code"),
     )
-    root = models.ForeignKey(Root, on_delete=models.PROTECT, related_name="works")
-    dir = models.CharField(max_length=1000, help_text=gettext_lazy("The folder, relative to its root."))
-    title = models.CharField(max_length=500)
-    circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="works")
-    nsfw = models.BooleanField(default=False)
-    release = models.DateField(null=True, blank=True)
-    dl_count = models.PositiveIntegerField(default=0)
-    price = models.PositiveIntegerField(default=0)
-    review_count = models.PositiveIntegerField(default=0)
-    rate_count = models.PositiveIntegerField(default=0)
-    rate_average_2dp = models.DecimalField(max_digits=3, decimal_places=2, default=0)
-    rate_count_detail = models.JSONField(default=list, blank=True)
+    root = models.ForeignKey(Root, on_delete=models.PROTECT, related_name="works", verbose_name=gettext_lazy("root"))
+    dir = models.CharField(
+        max_length=1000,
+        help_text=gettext_lazy("The folder, relative to its root."),
+        verbose_name=gettext_lazy("folder"),
+    )
+    title = models.CharField(max_length=500, verbose_name=gettext_lazy("title"))
+    circle = models.ForeignKey(
+        Circle, on_delete=models.PROTECT, related_name="works", verbose_name=gettext_lazy("circle")
+    )
+    nsfw = models.BooleanField(default=False, verbose_name=gettext_lazy("NSFW"))
+    release = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("release"))
+    dl_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("downloads"))
+    price = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("price"))
+    review_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("review count"))
+    rate_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("store ratings"))
+    rate_average_2dp = models.DecimalField(
+        max_digits=3, decimal_places=2, default=0, verbose_name=gettext_lazy("store rating")
+    )
+    rate_count_detail = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("store ratings by stars"))
     rank = models.JSONField(
-        null=True, blank=True, help_text=gettext_lazy("Historic sales ranking, as the store gives it.")
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Historic sales ranking, as the store gives it."),
+        verbose_name=gettext_lazy("rank"),
     )
-    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True, verbose_name=gettext_lazy("tags"))
     vas = models.ManyToManyField(
         VoiceActor, related_name="works", blank=True, verbose_name=gettext_lazy("voice actors")
     )
     cover = models.CharField(
-        max_length=1000, blank=True, help_text=gettext_lazy("Cover image, relative to the work's folder.")
+        max_length=1000,
+        blank=True,
+        help_text=gettext_lazy("Cover image, relative to the work's folder."),
+        verbose_name=gettext_lazy("cover"),
     )
     available = models.BooleanField(
-        default=True, help_text=gettext_lazy("Off while its folder is missing (reviews are kept).")
+        default=True,
+        help_text=gettext_lazy("Off while its folder is missing (reviews are kept)."),
+        verbose_name=gettext_lazy("available"),
     )
     edited_fields = models.JSONField(
         default=list,
         blank=True,
         help_text=gettext_lazy("Fields staff changed by hand: a rescan never overwrites them."),
+        verbose_name=gettext_lazy("edited fields"),
     )
     folder_mtime_ns = models.BigIntegerField(
-        default=0, help_text=gettext_lazy("What the last scan saw, to skip unchanged ones.")
+        default=0,
+        help_text=gettext_lazy("What the last scan saw, to skip unchanged ones."),
+        verbose_name=gettext_lazy("folder modified (ns)"),
     )
-    folder_size = models.BigIntegerField(default=0)
-    scanned_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    folder_size = models.BigIntegerField(default=0, verbose_name=gettext_lazy("folder size"))
+    scanned_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("scanned at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("work")
+        verbose_name_plural = gettext_lazy("works")
         ordering = ["-release", "code"]
         indexes = [
             # The seed's index: the grid filters by circle and sorts by these.
@@ -134,18 +166,25 @@ class Work(models.Model):
 class Track(models.Model):
     """An audio file of a work, with what mutagen read from it; lyrics beside it when there are any."""
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks")
-    path = models.CharField(max_length=1000, help_text=gettext_lazy("Relative to the work's folder."))
-    title = models.CharField(max_length=500)
-    duration_seconds = models.FloatField(default=0)
-    mime_type = models.CharField(max_length=100)
-    size = models.BigIntegerField(default=0)
-    lyrics = models.CharField(
-        max_length=1000, blank=True, help_text=gettext_lazy("A .lrc/.vtt/.srt file, relative to the work.")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks", verbose_name=gettext_lazy("work"))
+    path = models.CharField(
+        max_length=1000, help_text=gettext_lazy("Relative to the work's folder."), verbose_name=gettext_lazy("path")
     )
-    sort_order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=500, verbose_name=gettext_lazy("title"))
+    duration_seconds = models.FloatField(default=0, verbose_name=gettext_lazy("duration (s)"))
+    mime_type = models.CharField(max_length=100, verbose_name=gettext_lazy("MIME type"))
+    size = models.BigIntegerField(default=0, verbose_name=gettext_lazy("size"))
+    lyrics = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text=gettext_lazy("A .lrc/.vtt/.srt file, relative to the work."),
+        verbose_name=gettext_lazy("lyrics"),
+    )
+    sort_order = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("sort order"))
 
     class Meta:
+        verbose_name = gettext_lazy("track")
+        verbose_name_plural = gettext_lazy("tracks")
         ordering = ["work", "sort_order"]
         constraints = [models.UniqueConstraint(fields=["work", "path"], name="library_track_once")]
 
@@ -163,17 +202,29 @@ class Review(models.Model):
         POSTPONED = "postponed", gettext_lazy("Postponed")
         DROPPED = "dropped", gettext_lazy("Dropped")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_reviews")
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews")
-    rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="library_reviews",
+        verbose_name=gettext_lazy("user"),
     )
-    review_text = models.TextField(blank=True)
-    progress = models.CharField(max_length=10, choices=Progress.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews", verbose_name=gettext_lazy("work"))
+    rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name=gettext_lazy("rating"),
+    )
+    review_text = models.TextField(blank=True, verbose_name=gettext_lazy("review text"))
+    progress = models.CharField(
+        max_length=10, choices=Progress.choices, blank=True, verbose_name=gettext_lazy("progress")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("review")
+        verbose_name_plural = gettext_lazy("reviews")
         ordering = ["-updated_at"]
         constraints = [models.UniqueConstraint(fields=["user", "work"], name="library_one_review_per_user")]
 
@@ -184,13 +235,26 @@ class Review(models.Model):
 class Playback(models.Model):
     """Where a person left off in a work (the track and the second), so the player resumes there on any device."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_playbacks")
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="playbacks")
-    track = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    position_seconds = models.FloatField(default=0, validators=[MinValueValidator(0)])
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="library_playbacks",
+        verbose_name=gettext_lazy("user"),
+    )
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="playbacks", verbose_name=gettext_lazy("work")
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=gettext_lazy("track")
+    )
+    position_seconds = models.FloatField(
+        default=0, validators=[MinValueValidator(0)], verbose_name=gettext_lazy("position (s)")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("playback")
+        verbose_name_plural = gettext_lazy("playbacks")
         ordering = ["-updated_at"]
         constraints = [models.UniqueConstraint(fields=["user", "work"], name="library_one_playback_per_user")]
 
@@ -202,9 +266,19 @@ class ListenerSettings(models.Model):
     """A person's library choices; nsfw works stay out of their grid, search and API lists unless they opt in."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="library_settings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="library_settings",
+        verbose_name=gettext_lazy("user"),
     )
-    show_nsfw = models.BooleanField(default=False, help_text=gettext_lazy("Show works marked nsfw."))
+    show_nsfw = models.BooleanField(
+        default=False, help_text=gettext_lazy("Show works marked nsfw."), verbose_name=gettext_lazy("show NSFW")
+    )
+
+    class Meta:
+        verbose_name = gettext_lazy("listener settings")
+        verbose_name_plural = gettext_lazy("listener settings")
 
     def __str__(self) -> str:
         return f"Library settings of {self.user}"
@@ -220,24 +294,33 @@ class Scan(models.Model):
         ABORTED = "aborted", gettext_lazy("Aborted")
         FAILED = "failed", gettext_lazy("Failed")
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    dry_run = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RUNNING, verbose_name=gettext_lazy("status")
     )
-    folders_total = models.PositiveIntegerField(default=0)
-    folders_done = models.PositiveIntegerField(default=0)
-    added = models.PositiveIntegerField(default=0)
-    changed = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    missing = models.PositiveIntegerField(default=0)
-    restored = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False, verbose_name=gettext_lazy("dry run"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("requested by"),
+    )
+    folders_total = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("folders total"))
+    folders_done = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("folders done"))
+    added = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("added"))
+    changed = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("changed"))
+    unchanged = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("unchanged"))
+    missing = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("missing"))
+    restored = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("restored"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("errors"))
+    message = models.TextField(blank=True, verbose_name=gettext_lazy("message"))
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("finished at"))
 
     class Meta:
+        verbose_name = gettext_lazy("scan")
+        verbose_name_plural = gettext_lazy("scans")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:

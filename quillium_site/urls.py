@@ -2,9 +2,14 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView
 
 from quillium_site import views
+
+# The admin's titles are the product's, in the reader's language (Django's say "Django site admin").
+admin.site.site_header = admin.site.site_title = gettext_lazy("Quillium administration")
+admin.site.index_title = gettext_lazy("Site administration")
 
 handler404 = "quillium_site.views.page_not_found"
 handler500 = "quillium_site.views.server_error"

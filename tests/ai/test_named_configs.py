@@ -121,3 +121,17 @@ def test_a_config_name_with_a_nul_byte_is_a_400_in_a_form_body_too(alice_api, ho
 
     assert bot.status_code == 400 and bot.json()["errors"].keys() == {"ai_config"}
     assert chat.status_code == 400 and chat.json()["errors"].keys() == {"ai_config"}
+
+
+def test_the_bot_form_names_providers_without_their_address(client, alice, hosted):
+    from bots.services import bot_create
+
+    other, _ = hosted
+    bot = bot_create(owner=alice, name="Helper")
+    client.force_login(alice)
+
+    pages = [client.get(url).content.decode() for url in ("/bots/", f"/bots/{bot.pk}/edit/")]
+
+    for page in pages:
+        assert "hosted (big-model)" in page
+        assert other.url not in page and "http://127.0.0.1" not in page

@@ -1,6 +1,7 @@
 """Every page, in English, 简体中文 and 日本語, on a phone (390 px, dark theme) and a desktop (1280 px, light theme):
 nothing scrolls sideways, `<html lang>` is the reader's, no English is left on a translated page, tap targets on a
-phone are at least 44 px, and axe-core finds nothing serious or critical."""
+phone are at least 44 px, an empty choice says what it means (not "---------"), and axe-core finds nothing serious or
+critical."""
 
 from __future__ import annotations
 
@@ -73,7 +74,9 @@ PAGE_FACTS = """() => {
       }
     }
   }
-  return {lang: root.lang, overflow: root.scrollWidth - root.clientWidth, texts, small, wide};
+  const placeholders = [...document.querySelectorAll('option')].map((option) => option.text.trim())
+    .filter((text) => /^-{3,}$/.test(text) || /select an option/i.test(text));
+  return {lang: root.lang, overflow: root.scrollWidth - root.clientWidth, texts, small, wide, placeholders};
 }"""
 
 
@@ -137,6 +140,8 @@ def check(
         findings.add(where, f"scrolls sideways by {facts['overflow']} px: {facts['wide'][:4]}")
     if lang != "en" and (left := english_left(facts["texts"], lang)):
         findings.add(where, f"English left: {left[:8]}")
+    if facts["placeholders"]:
+        findings.add(where, f"a choice that says nothing: {facts['placeholders']}")
     if width < 600 and facts["small"]:
         findings.add(where, f"tap targets under 44 px: {facts['small'][:6]}")
     for violation in axe.run(page).response["violations"]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -35,6 +37,20 @@ def test_a_database_at_todays_schema_needs_no_migration():
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
 
-    assert ("memos", "0006_memo_preferences") in leaves
+    assert ("memos", "0007_field_names") in leaves
     assert executor.migration_plan(leaves) == []
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 when the models drifted
+
+
+@pytest.mark.parametrize(
+    "app, migration",
+    [("accounts", "0006"), ("ai", "0004"), ("bots", "0003"), ("chats", "0006"), ("gamestats", "0004"),
+     ("library", "0003"), ("memos", "0007")],
+)  # fmt: skip
+def test_the_translated_field_names_change_no_table(app, migration):
+    """The field_names migrations only give fields translatable labels: no SQL at all."""
+    out = io.StringIO()
+    call_command("sqlmigrate", app, migration, stdout=out)
+
+    statements = [line for line in out.getvalue().splitlines() if line.strip() and not line.startswith("--")]
+    assert statements in ([], ["BEGIN;", "COMMIT;"]), statements

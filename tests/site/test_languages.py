@@ -88,3 +88,17 @@ def test_the_scripts_catalog_is_per_language_and_cached(client):
 
     assert response.status_code == 200 and "max-age=604800" in response["Cache-Control"]
     assert client.get("/jsi18n/xx/").status_code == 404
+
+
+def test_the_admins_titles_tables_and_columns_are_in_the_readers_language(admin_client, staff):
+    from memos.notes.services import memo_create
+
+    memo_create(owner=staff, content="晚安")
+    zh = {"accept-language": "zh-Hans"}
+
+    page = admin_client.get("/admin/memos/memo/", headers=zh).content.decode()
+    index = admin_client.get("/admin/", headers=zh).content.decode()
+
+    assert "所有者" in page and "创建时间" in page and "选择 备忘录 来修改" in page
+    assert "Owner" not in page and "Created at" not in page and "Django" not in page
+    assert "Quillium 管理" in index and "语音演员" not in index and "声优" in index

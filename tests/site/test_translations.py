@@ -293,3 +293,40 @@ def test_the_compiled_catalogs_are_what_django_reads(language, sign_in, works):
         assert translation.gettext("Sign in") == sign_in
         assert translation.ngettext("%(works)s work", "%(works)s works", 3) % {"works": 3} == works
         assert translation.pgettext("does not expire", "never") != translation.pgettext("not used yet", "never")
+
+
+def test_every_model_field_has_a_translatable_name():
+    """Field names are the admin's column headers, filters and form labels: a field Django names from its attribute
+    ("created at") would stay English on a translated page."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    ours = {"accounts", "ai", "bots", "chats", "gamestats", "library", "memos"}
+    unnamed = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for field in model._meta.local_fields + list(model._meta.local_many_to_many)
+        if not field.auto_created and field.name != "id" and not isinstance(field.verbose_name, Promise)
+    ]
+
+    assert unnamed == []
+
+
+def test_every_model_has_translated_names():
+    """Models name the admin's tables and its "Select memo to change": both the singular and the plural."""
+    from django.apps import apps
+    from django.utils import translation
+
+    ours = {"accounts", "ai", "bots", "chats", "gamestats", "library", "memos"}
+    models = [model for model in apps.get_models() if model._meta.app_label in ours]
+    with translation.override("en"):
+        english = {model: (str(model._meta.verbose_name), str(model._meta.verbose_name_plural)) for model in models}
+    with translation.override("ja"):
+        untranslated = [
+            model._meta.label
+            for model in models
+            if {str(model._meta.verbose_name), str(model._meta.verbose_name_plural)} & set(english[model])
+        ]
+
+    assert untranslated == []
