@@ -217,7 +217,11 @@ class Review(models.Model):
     )
     review_text = models.TextField(blank=True, verbose_name=gettext_lazy("review text"))
     progress = models.CharField(
-        max_length=10, choices=Progress.choices, blank=True, verbose_name=gettext_lazy("progress")
+        max_length=10,
+        # The empty choice named here, so forms say what it means rather than Django's "- Select an option -".
+        choices=[("", gettext_lazy("Not marked")), *Progress.choices],
+        blank=True,
+        verbose_name=gettext_lazy("progress"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
