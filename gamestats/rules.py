@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The names of the games the bot shipped with (gamestats migration 0002). Shown in the reader's language while a
 # game keeps its built-in label; a label staff typed is theirs and shown as typed.
@@ -89,8 +92,8 @@ class Result:
 @dataclass(frozen=True)
 class Achievement:
     key: str
-    title: str  # lazily translated: shown on pages and in the API in the reader's language
-    description: str
+    title: StrOrPromise  # lazily translated: shown on pages and in the API in the reader's language
+    description: StrOrPromise
     earned: Callable[[Counts, Result, GameType], bool]  # judged on the stats after the result is counted
 
 
