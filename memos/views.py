@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +31,7 @@ from memos.files.services import resource_from_token
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource
 from memos.notes import diff, selectors, services, tags
-from memos.notes.cards import cards
+from memos.notes.cards import cards, with_card_state
 from memos.portability.archive import export_user, import_user
 from memos.search import keyword, semantic
 from memos.sync import changes
@@ -42,6 +42,11 @@ PAGE_SIZE = 20
 
 def _own_memo(request: HttpRequest, pk: str) -> Memo:
     return get_object_or_404(Memo.objects.visible_to(signed_in(request)), pk=pk)
+
+
+def _writes(request: HttpRequest) -> bool:
+    """Whether the reader may change what they see (guests only read)."""
+    return not signed_in(request).is_guest
 
 
 def _page(request: HttpRequest, memos: QuerySet[Memo]) -> Page:
@@ -68,7 +73,7 @@ def timeline(request: HttpRequest, form: MemoForm | None = None, status: int = 2
     context = {
         "compose": compose_fields(form),
         "page": page,
-        "cards": cards(page.object_list),
+        "cards": cards(page.object_list, editable=_writes(request)),
         "tag": tag,
         "tags": selectors.tag_counts(signed_in(request)),
         "view": "timeline",
@@ -101,7 +106,11 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def archive(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.archive(signed_in(request)))
-    return render(request, "memos/list.html", {"page": page, "cards": cards(page.object_list), "view": "archive"})
+    return render(
+        request,
+        "memos/list.html",
+        {"page": page, "cards": cards(page.object_list, editable=_writes(request)), "view": "archive"},
+    )
 
 
 @login_required
@@ -115,6 +124,7 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
     memo = _own_memo(request, pk)
     context = {
         "memo": memo,
+        "editable": _writes(request),
         "files": memo.resources.filter(is_deleted=False),
         "form": form
         or MemoForm(
@@ -178,6 +188,29 @@ def memo_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
     else:
         raise Http404
     return redirect("memos:detail", pk=memo.pk)
+
+
+@writer_required
+@require_POST
+def memo_task(request: HttpRequest, pk: str, index: int) -> HttpResponse:
+    """Tick or untick task `index` (a checkbox of the memo's text). A script asking for the card gets it back to put
+    in place; a form post goes back to the page it came from."""
+    memo = _own_memo(request, pk)
+    wants_card = request.headers.get("x-requested-with") == "fetch"
+    try:
+        revision = int(request.POST.get("revision", ""))
+        memo = services.memo_task_toggle(memo, user=signed_in(request), index=index, base_revision=revision)
+    except (ValueError, ValidationError, services.StaleRevision) as exc:
+        problem = str(exc) if isinstance(exc, services.StaleRevision) else _("That task can't be ticked; reload.")
+        if wants_card:
+            return HttpResponse(problem, status=409, content_type="text/plain; charset=utf-8")
+        messages.error(request, problem)
+    if wants_card:
+        return HttpResponse(cards(with_card_state(Memo.objects.filter(pk=memo.pk)), editable=True)[0])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = memo.get_absolute_url()
+    return redirect(target)
 
 
 @writer_required
@@ -270,7 +303,7 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
         "day": the_day,
         "form": form,
         "diary": diary,
-        "cards": cards(selectors.memos_of_day(signed_in(request), the_day)),
+        "cards": cards(selectors.memos_of_day(signed_in(request), the_day), editable=_writes(request)),
         "sections": app_sections("diary_section", request, the_day),
     }
     return render(request, "memos/diary_day.html", context, status=status)

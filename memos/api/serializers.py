@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
+from memos.notes import tasks
 from memos.notes.services import MAX_CONTENT_CHARS
+
+
+class TaskProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField(help_text=gettext_lazy("Ticked tasks (`- [x]`)."))
+    total = serializers.IntegerField(help_text=gettext_lazy("Tasks in the text (`- [ ]` or `- [x]`)."))
 
 
 class MemoSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
+    tasks = serializers.SerializerMethodField(help_text=gettext_lazy("The memo's task list, counted."))
 
     class Meta:
         model = Memo
@@ -25,10 +33,22 @@ class MemoSerializer(serializers.ModelSerializer):
             "deleted_at",
             "diary_date",
             "revision_count",
+            "tasks",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(TaskProgressSerializer)
+    def get_tasks(self, memo: Memo) -> dict[str, int]:
+        counted = tasks.progress(memo.content)
+        return {"done": counted.done, "total": counted.total}
+
+
+class TaskToggleInput(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=1, help_text=gettext_lazy("The revision_count you saw; a stale one gets 409.")
+    )
 
 
 class MemoCreateInput(serializers.Serializer):

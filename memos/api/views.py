@@ -132,6 +132,20 @@ class MemoViewSet(
             serializers.MemoSerializer(services.memo_restore(self.get_object(), user=signed_in(request))).data
         )
 
+    @extend_schema(
+        request=serializers.TaskToggleInput,
+        responses={200: serializers.MemoSerializer, 409: OpenApiResponse(description=gettext_lazy("Stale revision."))},
+    )
+    @action(detail=True, methods=["post"], url_path=r"tasks/(?P<index>[0-9]{1,4})/toggle", url_name="task-toggle")
+    def task_toggle(self, request: Request, pk: str | None = None, index: str = "0") -> Response:
+        """Tick or untick task `index` (from 0, in the order of the text): a new revision like any edit."""
+        data = serializers.TaskToggleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        memo = services.memo_task_toggle(
+            self.get_object(), user=signed_in(request), index=int(index), base_revision=data.validated_data["revision"]
+        )
+        return Response(serializers.MemoSerializer(memo).data)
+
     @extend_schema(request=None, responses={204: OpenApiResponse(description=gettext_lazy("Deleted for good."))})
     @action(detail=True, methods=["post"])
     def purge(self, request: Request, pk: str | None = None) -> Response:

@@ -39,8 +39,8 @@ def with_card_state(memos: QuerySet[Memo]) -> QuerySet[Memo]:
     )
 
 
-def card_key(memo: Memo) -> str:
-    state = "\x00".join([
+def card_key(memo: Memo, editable: bool = False) -> str:
+    state = "\x00".join([str(editable),
         str(memo.pk), memo.content, ",".join(memo.tags), str(memo.pinned), str(memo.revision_count),
         memo.created_at.isoformat(), memo.updated_at.isoformat(), memo.files_state or "",  # type: ignore[attr-defined]
         timezone.get_current_timezone_name(), translation.get_language() or "",
@@ -48,16 +48,19 @@ def card_key(memo: Memo) -> str:
     return "memo-card:" + hashlib.sha256(state.encode()).hexdigest()
 
 
-def cards(memos: Iterable[Memo]) -> list[SafeString]:
+def cards(memos: Iterable[Memo], *, editable: bool = False) -> list[SafeString]:
     """The cards of `memos` (read through `with_card_state`), in order: cached ones as they are, the others
-    rendered (their attachments read in one query) and cached."""
+    rendered (their attachments read in one query) and cached. `editable`: their task boxes tick (the page has the
+    task form); otherwise they only show."""
     memos = list(memos)
-    keys = [card_key(memo) for memo in memos]
+    keys = [card_key(memo, editable) for memo in memos]
     found = cache.get_many(keys)
     missing = [(memo, key) for memo, key in zip(memos, keys, strict=True) if key not in found]
     if missing:
         prefetch_related_objects([memo for memo, _ in missing], VISIBLE_FILES)
-        rendered = {key: render_to_string("memos/_card.html", {"memo": memo}) for memo, key in missing}
+        rendered = {
+            key: render_to_string("memos/_card.html", {"memo": memo, "editable": editable}) for memo, key in missing
+        }
         cache.set_many(rendered, CARD_SECONDS)
         found.update(rendered)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 - rendered by the template engine, escaped there

@@ -24,7 +24,7 @@ from memos.models import (
     MemoPreference,
     MemoRevision,
 )
-from memos.notes import tags
+from memos.notes import tags, tasks
 from quillium_site import queue
 from quillium_site.errors import Conflict
 
@@ -128,6 +128,16 @@ def _lock(memo_id: uuid.UUID, owner_id: int) -> Memo:
 
 def _enqueue_embedding(memo_id: object) -> None:
     queue.enqueue("memos.tasks.embed_memo", str(memo_id))
+
+
+def memo_task_toggle(memo: Memo, *, user: User, index: int, base_revision: int | None) -> Memo:
+    """Tick (or untick) the memo's task `index`: an edit like any other, a new revision, refused when the memo moved
+    on since `base_revision`."""
+    try:
+        content = tasks.toggle(memo.content, index)
+    except IndexError:
+        raise ValidationError({"task": _("This memo has no task %(number)s.") % {"number": index + 1}}) from None
+    return memo_update(memo, user=user, base_revision=base_revision, content=content)
 
 
 @transaction.atomic

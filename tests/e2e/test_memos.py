@@ -27,3 +27,26 @@ def test_write_a_memo_and_find_it(live_server, page: Page, alice, password):
     page.locator(".search-hit a").first.click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     assert Memo.objects.get(owner=alice).tags == ["work"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tick_a_task_on_the_timeline_without_reloading_and_with_the_keyboard(live_server, page: Page, alice, password):
+    from memos.notes.services import memo_create
+
+    memo = memo_create(owner=alice, content="Errands\n\n- [ ] bread\n- [ ] stamps")
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    page.evaluate("window.notReloaded = true")
+    card = page.locator(f'[data-memo="{memo.pk}"]')
+    expect(card.locator(".tasks-done")).to_have_text("0/2 done")
+
+    card.get_by_role("checkbox", name="To do").first.click()
+
+    expect(card.get_by_role("checkbox", name="Done")).to_have_count(1)
+    expect(card.locator(".tasks-done")).to_have_text("1/2 done")
+    # the focus stays on the box just ticked, so Space ticks it back
+    page.keyboard.press("Space")
+    expect(card.get_by_role("checkbox", name="Done")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+    memo.refresh_from_db()
+    assert memo.revision_count == 3 and "- [ ] bread" in memo.content
