@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import writer_required
 from accounts.principals import signed_in
@@ -47,6 +47,14 @@ def _own_memo(request: HttpRequest, pk: str) -> Memo:
 def _writes(request: HttpRequest) -> bool:
     """Whether the reader may change what they see (guests only read)."""
     return not signed_in(request).is_guest
+
+
+def _back(request: HttpRequest, default: str, *, unless: str = "") -> HttpResponse:
+    """Back to the page the form came from (its `next`, on this site), else `default`; `unless`: a page that is
+    no place to go back to (a trashed memo's own page)."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return redirect(target if safe and target and target.split("?")[0] != unless else default)
 
 
 def _page(request: HttpRequest, memos: QuerySet[Memo]) -> Page:
@@ -126,14 +134,8 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
         "memo": memo,
         "editable": _writes(request),
         "files": memo.resources.filter(is_deleted=False),
-        "form": form
-        or MemoForm(
-            initial={
-                "content": memo.content,
-                "tags": ", ".join(tags.explicit(memo.tags, memo.content)),
-                "revision": memo.revision_count,
-            }
-        ),
+        "form": form or _edit_form(memo),
+        "editing": form is not None or "edit" in request.GET,
         "revisions": memo.revisions.order_by("-revision_number")[:50],
         "related": semantic.related(memo),
         "sections": app_sections("memo_section", request, memo),
@@ -141,53 +143,84 @@ def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, sta
     return render(request, "memos/detail.html", context, status=status)
 
 
+def _edit_form(memo: Memo, *, in_place: bool = False) -> MemoForm:
+    """The editor, filled; in place on a timeline its ids are the memo's own (the compose form has the plain ones)."""
+    return MemoForm(
+        auto_id=f"memo-{memo.pk}-%s" if in_place else "id_%s",
+        initial={
+            "content": memo.content,
+            "tags": ", ".join(tags.explicit(memo.tags, memo.content)),
+            "revision": memo.revision_count,
+        },
+    )
+
+
+def _card(memo: Memo) -> HttpResponse:
+    return HttpResponse(cards(with_card_state(Memo.objects.filter(pk=memo.pk)), editable=True)[0])
+
+
 @writer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    """The memo page's editor posts here. A card's "Edit" asks (by script) for the form alone, to edit in place:
+    then the answer is the fresh card, or the form with its errors."""
     memo = _own_memo(request, pk)
-    form = MemoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return memo_detail(request, pk, form, status=400)
-    try:
-        with transactions.atomic_with_files():
-            services.memo_update(
-                memo,
-                user=signed_in(request),
-                base_revision=form.cleaned_data["revision"],
-                content=form.cleaned_data["content"],
-                tags_given=form.cleaned_data["tags"],
-            )
-            for upload in form.cleaned_data["files"]:
-                file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
-    except services.StaleRevision as exc:
-        form.add_error(None, str(exc))
-        return memo_detail(request, pk, form, status=409)
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-        return memo_detail(request, pk, form, status=400)
-    messages.success(request, _("Saved."))
-    return redirect("memos:detail", pk=memo.pk)
+    in_place = request.headers.get("x-requested-with") == "fetch"
+    if request.method == "GET":
+        context = {"memo": memo, "form": _edit_form(memo, in_place=True), "in_place": True}
+        return render(request, "memos/_edit_form.html", context)
+    form = MemoForm(request.POST, request.FILES, auto_id=f"memo-{memo.pk}-%s" if in_place else "id_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            with transactions.atomic_with_files():
+                services.memo_update(
+                    memo,
+                    user=signed_in(request),
+                    base_revision=form.cleaned_data["revision"],
+                    content=form.cleaned_data["content"],
+                    tags_given=form.cleaned_data["tags"],
+                )
+                for upload in form.cleaned_data["files"]:
+                    file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
+        except services.StaleRevision as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if in_place:
+                return _card(memo)
+            messages.success(request, _("Saved."))
+            return redirect("memos:detail", pk=memo.pk)
+    if in_place:
+        context = {"memo": memo, "form": form, "in_place": True}
+        return render(request, "memos/_edit_form.html", context, status=status)
+    return memo_detail(request, pk, form, status=status)
 
 
 @writer_required
 @require_POST
 def memo_action(request: HttpRequest, pk: str, action: str) -> HttpResponse:
-    """Pin, unpin, archive, unarchive, trash or restore."""
+    """Pin, unpin, archive, unarchive, trash or restore; back to the page it was asked from (a card's menu on the
+    timeline) or the memo."""
     memo = _own_memo(request, pk)
     if action in {"pin", "unpin"}:
         services.memo_update(memo, user=signed_in(request), base_revision=None, pinned=action == "pin")
+        messages.success(request, _("Pinned.") if action == "pin" else _("Unpinned."))
     elif action in {"archive", "unarchive"}:
         services.memo_update(memo, user=signed_in(request), base_revision=None, is_archived=action == "archive")
+        messages.success(request, _("Archived.") if action == "archive" else _("Back on the timeline."))
     elif action == "trash":
         services.memo_trash(memo, user=signed_in(request))
         messages.success(request, _("Moved to the trash."))
-        return redirect("memos:timeline")
+        return _back(request, reverse("memos:timeline"), unless=memo.get_absolute_url())
     elif action == "restore":
         services.memo_restore(memo, user=signed_in(request))
         messages.success(request, _("Restored from the trash."))
     else:
         raise Http404
-    return redirect("memos:detail", pk=memo.pk)
+    return _back(request, memo.get_absolute_url())
 
 
 @writer_required
@@ -206,11 +239,8 @@ def memo_task(request: HttpRequest, pk: str, index: int) -> HttpResponse:
             return HttpResponse(problem, status=409, content_type="text/plain; charset=utf-8")
         messages.error(request, problem)
     if wants_card:
-        return HttpResponse(cards(with_card_state(Memo.objects.filter(pk=memo.pk)), editable=True)[0])
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = memo.get_absolute_url()
-    return redirect(target)
+        return _card(memo)
+    return _back(request, memo.get_absolute_url())
 
 
 @writer_required

@@ -50,3 +50,36 @@ def test_tick_a_task_on_the_timeline_without_reloading_and_with_the_keyboard(liv
     assert page.evaluate("window.notReloaded") is True
     memo.refresh_from_db()
     assert memo.revision_count == 3 and "- [ ] bread" in memo.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_from_the_timeline_edit_in_place_pin_and_copy_a_link(live_server, browser, alice, password):
+    from memos.notes.services import memo_create
+
+    memo = memo_create(owner=alice, content="Trip to Kyoto")
+    memo_create(owner=alice, content="Newer memo")
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    page.evaluate("window.notReloaded = true")
+    card = page.locator(f'[data-memo="{memo.pk}"]')
+
+    card.get_by_title("Actions").click()
+    card.get_by_role("link", name="Edit").click()
+    card.get_by_label("Text").fill("Trip to Kyoto and Nara")
+    card.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f'[data-memo="{memo.pk}"] .markdown')).to_have_text("Trip to Kyoto and Nara")
+    assert page.evaluate("window.notReloaded") is True
+
+    card = page.locator(f'[data-memo="{memo.pk}"]')
+    card.locator("summary").click()
+    card.get_by_role("link", name="Copy link").click()
+    expect(card.get_by_role("link", name="Link copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/memos/{memo.pk}/"
+
+    card.get_by_role("button", name="Pin").click()
+    expect(page.locator(".memo-card").first).to_have_attribute("data-memo", str(memo.pk))
+    expect(page.locator(".memo-card").first).to_have_class("memo-card pinned")
+    memo.refresh_from_db()
+    assert memo.pinned and memo.revision_count == 2

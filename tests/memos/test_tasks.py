@@ -62,7 +62,7 @@ def test_the_timeline_draws_boxes_that_post_the_task_form_and_shows_the_count(al
     page = alice_client.get("/memos/").content.decode()
 
     assert '<form id="task-form" method="post" hidden>' in page
-    assert page.count('form="task-form"') == 3
+    assert page.count('class="task-box" form="task-form"') == 3
     assert f'formaction="/memos/{memo.pk}/tasks/0/" name="revision" value="1"' in page
     assert 'role="checkbox" aria-checked="true"' in page
     assert "1/3 done" in page
