@@ -41,15 +41,17 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Memo)
 class MemoAdmin(ServiceRulesAdmin, admin.ModelAdmin):
-    list_display = ["title", "owner", "tags", "pinned", "is_archived", "is_deleted", "revision_count", "created_at"]
-    list_filter = ["pinned", "is_archived", "is_deleted", "created_at"]
+    list_display = [
+        "title", "owner", "tags", "visibility", "pinned", "is_archived", "is_deleted", "revision_count", "created_at"
+    ]  # fmt: skip
+    list_filter = ["visibility", "pinned", "is_archived", "is_deleted", "created_at"]
     search_fields = ["content", "owner__email"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
     date_hierarchy = "created_at"
     readonly_fields = ["owner", "content", "tags", "revision_count", "deleted_at", "created_at", "updated_at"]
-    fields = ["owner", "content", "tags", "pinned", "is_archived", "is_deleted", "deleted_at", "diary_date",
-              "revision_count", "created_at", "updated_at"]  # fmt: skip
+    fields = ["owner", "content", "tags", "visibility", "pinned", "is_archived", "is_deleted", "deleted_at",
+              "diary_date", "revision_count", "created_at", "updated_at"]  # fmt: skip
     inlines = [RevisionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -59,7 +61,8 @@ class MemoAdmin(ServiceRulesAdmin, admin.ModelAdmin):
         """Flags through `memo_update`, the trash through `memo_trash`/`memo_restore` (revision, deleted_at, the
         scheduled purge), each recorded as done by the staff member."""
         memo = Memo.objects.get(pk=obj.pk)
-        flags = {name: form.cleaned_data[name] for name in ("pinned", "is_archived", "diary_date")}
+        # visibility too: staff can take a memo out of public view (a revision records who did)
+        flags = {name: form.cleaned_data[name] for name in ("visibility", "pinned", "is_archived", "diary_date")}
         flags = {name: value for name, value in flags.items() if name in form.changed_data}
         if flags:
             memo = services.memo_update(memo, user=signed_in(request), base_revision=None, **flags)

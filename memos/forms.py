@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from memos.models import MOODS, Diary
+from memos.models import MOODS, Diary, Visibility
 from memos.notes.services import MAX_CONTENT_CHARS
 
 
@@ -41,6 +41,10 @@ class MemoForm(forms.Form):
         help_text=gettext_lazy("Comma-separated, besides the #tags in the text."),
     )
     files = MultipleFileField(required=False, label=gettext_lazy("Attachments"))  # type: ignore[assignment]  # a field, not form.files
+    # Not required: a form without it (an older page, a script) keeps the memo's visibility, or private when new.
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("Who can read it"), choices=Visibility.choices, initial=Visibility.PRIVATE, required=False
+    )
     revision = forms.IntegerField(label=gettext_lazy("Revision"), required=False, widget=forms.HiddenInput)
 
     def clean_tags(self) -> list[str]:

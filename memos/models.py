@@ -20,6 +20,14 @@ from memos.querysets import DiaryQuerySet, MemoQuerySet
 SEARCH_CONFIG = "english"
 
 
+class Visibility(models.TextChoices):
+    """Who may read a memo (usememos' private / protected / public)."""
+
+    PRIVATE = "private", gettext_lazy("Private")
+    HOUSEHOLD = "household", gettext_lazy("Household")
+    PUBLIC = "public", gettext_lazy("Public")
+
+
 class Memo(models.Model):
     """A note in Markdown; its tags are the explicit ones plus the #hashtags in its text."""
 
@@ -42,6 +50,17 @@ class Memo(models.Model):
         blank=True,
         help_text=gettext_lazy("The day this memo belongs to in the diary."),
         verbose_name=gettext_lazy("diary date"),
+    )
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+        db_default=Visibility.PRIVATE,
+        help_text=gettext_lazy(
+            "Private: only you. Household: everyone signed in to this site. "
+            "Public: anyone with its link, and your feed."
+        ),
+        verbose_name=gettext_lazy("visibility"),
     )
     revision_count = models.PositiveIntegerField(default=1, verbose_name=gettext_lazy("revision count"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=gettext_lazy("created at"))
@@ -73,6 +92,12 @@ class Memo(models.Model):
             # Substring search in any script (日记 inside 今天的日记很长): trigrams of the upper-cased text.
             GinIndex(OpClass(Upper("content"), name="gin_trgm_ops"), name="memos_memo_trgm"),
             models.Index(fields=["owner", "change_seq"], name="memos_memo_owner_seq"),
+            # Explore: everyone's shared memos, newest first (a small part of all memos).
+            models.Index(
+                fields=["-created_at"],
+                name="memos_memo_shared",
+                condition=models.Q(visibility__in=["household", "public"], is_deleted=False, is_archived=False),
+            ),
         ]
         triggers = sync_triggers.for_entity("memo")
 
@@ -137,6 +162,13 @@ class MemoRevision(models.Model):
     content = models.TextField(verbose_name=gettext_lazy("content"))
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True, verbose_name=gettext_lazy("tags"))
     ai_summary = models.TextField(blank=True, verbose_name=gettext_lazy("AI summary"))
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+        db_default=Visibility.PRIVATE,
+        verbose_name=gettext_lazy("visibility"),
+    )
     is_deleted = models.BooleanField(default=False, verbose_name=gettext_lazy("deleted"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
     change_seq = models.BigIntegerField(

@@ -8,8 +8,13 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
     from memos.models import Diary, Memo  # noqa: F401 - named in the QuerySet["…"] generics
+
+
+SHARED = ("household", "public")
 
 
 class MemoQuerySet(models.QuerySet["Memo"]):
@@ -18,6 +23,17 @@ class MemoQuerySet(models.QuerySet["Memo"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
+
+    def readable_by(self, user: User | AnonymousUser) -> Self:
+        """What `user` may read: their own memos, and others' shared ones (household: anyone signed in; public:
+        anyone), never from the trash. Writing, sync, search and the bots keep to `visible_to`."""
+        if not user.is_authenticated:
+            return self.filter(visibility="public", is_deleted=False)
+        return self.filter(models.Q(owner=user) | models.Q(visibility__in=SHARED, is_deleted=False))
+
+    def shared(self) -> Self:
+        """Everyone's household and public memos, not archived or trashed: the Explore page."""
+        return self.filter(visibility__in=SHARED, is_deleted=False, is_archived=False)
 
     def active(self) -> Self:
         """Not in the trash and not archived: the timeline."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from memos import views
+from memos import feeds, views
 
 app_name = "memos"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("devices/forget/", views.device_forget, name="device-forget"),
     path("summaries/", views.summary_settings, name="summary-settings"),
+    path("explore/", views.explore, name="explore"),
+    path("public/<uuid:pk>/", views.public_memo, name="public"),
+    path("users/<int:user_pk>/feed/", feeds.PublicMemosFeed(), name="feed"),
     path("<uuid:pk>/", views.memo_detail, name="detail"),
     path("<uuid:pk>/edit/", views.memo_edit, name="edit"),
     path("<uuid:pk>/purge/", views.memo_purge, name="purge"),

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -29,7 +30,7 @@ from memos.files import transactions
 from memos.files.downloads import resource_response
 from memos.files.services import resource_from_token
 from memos.forms import DiaryForm, MemoForm, SearchForm
-from memos.models import Diary, Memo, Resource
+from memos.models import Diary, Memo, Resource, Visibility
 from memos.notes import diff, selectors, services, tags
 from memos.notes.cards import cards, with_card_state
 from memos.portability.archive import export_user, import_user
@@ -100,7 +101,10 @@ def memo_new(request: HttpRequest) -> HttpResponse:
     try:
         with transactions.atomic_with_files():
             memo = services.memo_create(
-                owner=signed_in(request), content=form.cleaned_data["content"], tags_given=form.cleaned_data["tags"]
+                owner=signed_in(request),
+                content=form.cleaned_data["content"],
+                tags_given=form.cleaned_data["tags"],
+                visibility=form.cleaned_data["visibility"] or Visibility.PRIVATE,
             )
             for upload in form.cleaned_data["files"]:
                 file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
@@ -129,7 +133,11 @@ def trash(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, status: int = 200) -> HttpResponse:
-    memo = _own_memo(request, pk)
+    """The owner's memo page (editor, history, bots), or someone else's shared memo, read-only."""
+    memo = get_object_or_404(Memo.objects.readable_by(signed_in(request)).select_related("owner"), pk=pk)
+    if memo.owner_id != signed_in(request).pk:
+        files = memo.resources.filter(is_deleted=False)
+        return render(request, "memos/shared.html", {"memo": memo, "files": files, "view": "explore"})
     context = {
         "memo": memo,
         "editable": _writes(request),
@@ -151,6 +159,7 @@ def _edit_form(memo: Memo, *, in_place: bool = False) -> MemoForm:
             "content": memo.content,
             "tags": ", ".join(tags.explicit(memo.tags, memo.content)),
             "revision": memo.revision_count,
+            "visibility": memo.visibility,
         },
     )
 
@@ -180,6 +189,7 @@ def memo_edit(request: HttpRequest, pk: str) -> HttpResponse:
                     base_revision=form.cleaned_data["revision"],
                     content=form.cleaned_data["content"],
                     tags_given=form.cleaned_data["tags"],
+                    visibility=form.cleaned_data["visibility"] or None,
                 )
                 for upload in form.cleaned_data["files"]:
                     file_services.resource_upload(owner=signed_in(request), upload=upload, memo=memo)
@@ -340,9 +350,38 @@ def diary_day(request: HttpRequest, day: str) -> HttpResponse:
 
 
 @login_required
+def explore(request: HttpRequest) -> HttpResponse:
+    """Everyone's household and public memos, newest first, by tag."""
+    tag = request.GET.get("tag", "").strip()
+    memos = Memo.objects.shared().select_related("owner").order_by("-created_at", "-id")
+    if tag:
+        memos = memos.tagged(tag)
+    page = _page(request, with_card_state(memos))
+    context = {
+        "page": page,
+        "cards": cards(page.object_list, signed=True),
+        "tag": tag,
+        "view": "explore",
+        "pager_params": f"{urlencode({'tag': tag})}&" if tag else "",
+    }
+    return render(request, "memos/explore.html", context)
+
+
+def public_memo(request: HttpRequest, pk: str) -> HttpResponse:
+    """A public memo for anyone with its link, signed in or not: the text and its attachments (through signed,
+    expiring links), nothing else of the owner's."""
+    memo = get_object_or_404(Memo.objects.readable_by(AnonymousUser()).select_related("owner"), pk=pk)
+    files = [
+        (file, reverse("memos:signed-file", args=[file_services.resource_signed_token(file)]))
+        for file in memo.resources.filter(is_deleted=False).order_by("created_at")
+    ]
+    return render(request, "memos/public.html", {"memo": memo, "files": files})
+
+
+@login_required
 def memo_file(request: HttpRequest, pk: str, resource_pk: str) -> HttpResponseBase:
-    """An attachment of one of the user's memos (images are shown inline on the memo's card)."""
-    memo = _own_memo(request, pk)
+    """An attachment of a memo the user may read (images are shown inline on the memo's card)."""
+    memo = get_object_or_404(Memo.objects.readable_by(signed_in(request)), pk=pk)
     return resource_response(get_object_or_404(Resource, pk=resource_pk, memo=memo, is_deleted=False))
 
 

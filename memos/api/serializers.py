@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource
+from memos.models import Diary, Memo, MemoPreference, MemoRevision, Resource, Visibility
 from memos.notes import tasks
 from memos.notes.services import MAX_CONTENT_CHARS
 
@@ -32,6 +32,7 @@ class MemoSerializer(serializers.ModelSerializer):
             "is_deleted",
             "deleted_at",
             "diary_date",
+            "visibility",
             "revision_count",
             "tasks",
             "created_at",
@@ -58,6 +59,7 @@ class MemoCreateInput(serializers.Serializer):
     )
     pinned = serializers.BooleanField(required=False, default=False)
     diary_date = serializers.DateField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, default=Visibility.PRIVATE)
 
 
 class MemoUpdateInput(serializers.Serializer):
@@ -71,12 +73,17 @@ class MemoUpdateInput(serializers.Serializer):
     pinned = serializers.BooleanField(required=False)
     is_archived = serializers.BooleanField(required=False)
     diary_date = serializers.DateField(required=False, allow_null=True)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        required=False,
+        help_text=gettext_lazy("Changing it adds a revision, like an edit of the text."),
+    )
 
 
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MemoRevision
-        fields = ["revision_number", "content", "tags", "ai_summary", "is_deleted", "created_at"]
+        fields = ["revision_number", "content", "tags", "visibility", "ai_summary", "is_deleted", "created_at"]
         read_only_fields = fields
 
 

@@ -98,6 +98,7 @@ class MemoViewSet(
             tags_given=values["tags"],
             pinned=values["pinned"],
             diary_date=values["diary_date"],
+            visibility=values["visibility"],
         )
         return Response(serializers.MemoSerializer(memo).data, status=status.HTTP_201_CREATED)
 

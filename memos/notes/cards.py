@@ -39,27 +39,29 @@ def with_card_state(memos: QuerySet[Memo]) -> QuerySet[Memo]:
     )
 
 
-def card_key(memo: Memo, editable: bool = False) -> str:
-    state = "\x00".join([str(editable),
-        str(memo.pk), memo.content, ",".join(memo.tags), str(memo.pinned), str(memo.revision_count),
+def card_key(memo: Memo, editable: bool = False, signed: bool = False) -> str:
+    author = memo.owner.name if signed else ""
+    state = "\x00".join([str(editable), author,
+        str(memo.pk), memo.content, ",".join(memo.tags), str(memo.pinned), str(memo.revision_count), memo.visibility,
         memo.created_at.isoformat(), memo.updated_at.isoformat(), memo.files_state or "",  # type: ignore[attr-defined]
         timezone.get_current_timezone_name(), translation.get_language() or "",
     ])  # fmt: skip
     return "memo-card:" + hashlib.sha256(state.encode()).hexdigest()
 
 
-def cards(memos: Iterable[Memo], *, editable: bool = False) -> list[SafeString]:
+def cards(memos: Iterable[Memo], *, editable: bool = False, signed: bool = False) -> list[SafeString]:
     """The cards of `memos` (read through `with_card_state`), in order: cached ones as they are, the others
     rendered (their attachments read in one query) and cached. `editable`: their task boxes tick (the page has the
-    task form); otherwise they only show."""
+    task form); otherwise they only show. `signed`: each names its author (read them with the owner)."""
     memos = list(memos)
-    keys = [card_key(memo, editable) for memo in memos]
+    keys = [card_key(memo, editable, signed) for memo in memos]
     found = cache.get_many(keys)
     missing = [(memo, key) for memo, key in zip(memos, keys, strict=True) if key not in found]
     if missing:
         prefetch_related_objects([memo for memo, _ in missing], VISIBLE_FILES)
         rendered = {
-            key: render_to_string("memos/_card.html", {"memo": memo, "editable": editable}) for memo, key in missing
+            key: render_to_string("memos/_card.html", {"memo": memo, "editable": editable, "signed": signed})
+            for memo, key in missing
         }
         cache.set_many(rendered, CARD_SECONDS)
         found.update(rendered)

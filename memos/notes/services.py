@@ -23,6 +23,7 @@ from memos.models import (
     Memo,
     MemoPreference,
     MemoRevision,
+    Visibility,
 )
 from memos.notes import tags, tasks
 from quillium_site import queue
@@ -70,6 +71,7 @@ def _record(memo: Memo, user: User) -> MemoRevision:
         revision_number=memo.revision_count,
         content=memo.content,
         tags=memo.tags,
+        visibility=memo.visibility,
         is_deleted=memo.is_deleted,
     )
     _announce(memo, user)
@@ -149,9 +151,12 @@ def memo_create(
     pinned: bool = False,
     diary_date: date | None = None,
     memo_id: uuid.UUID | None = None,
+    visibility: str = Visibility.PRIVATE,
 ) -> Memo:
-    """Write a memo; its first revision is number 1. Devices that work offline choose the id themselves."""
+    """Write a memo (private unless said otherwise); its first revision is number 1. Devices that work offline
+    choose the id themselves."""
     content = _clean_content(content)
+    _check_visibility(visibility)
     memo = Memo.objects.create(
         id=memo_id or uuid.uuid4(),
         owner=owner,
@@ -159,10 +164,16 @@ def memo_create(
         tags=tags.merge(tags_given, content),
         pinned=pinned,
         diary_date=diary_date,
+        visibility=visibility,
         revision_count=1,
     )
     _record(memo, owner)
     return memo
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose private, household or public.")})
 
 
 @transaction.atomic
@@ -176,8 +187,10 @@ def memo_update(
     **flags: Any,
 ) -> Memo:
     """Edit a memo. `base_revision` is the revision the edit started from; if the memo moved on since, the
-    edit is refused with StaleRevision (so two tabs can't silently overwrite each other). Content or tag
-    changes add a revision; `pinned`, `is_archived` and `diary_date` don't."""
+    edit is refused with StaleRevision (so two tabs can't silently overwrite each other). Content, tag and
+    `visibility` changes add a revision (who could read it is part of its history); `pinned`, `is_archived` and
+    `diary_date` don't."""
+    visibility = flags.pop("visibility", None)
     allowed = {"pinned", "is_archived", "diary_date"}
     if set(flags) - allowed:
         raise ValueError(f"Not a memo field: {', '.join(sorted(set(flags) - allowed))}")
@@ -195,6 +208,12 @@ def memo_update(
             if base_revision is None:
                 raise ValidationError({"revision": _("Say which revision you edited (the memo's revision_count).")})
             memo.content, memo.tags = new_content, new_tags
+            memo.revision_count = F("revision_count") + 1
+            changed_text = True
+    if visibility is not None and visibility != memo.visibility:
+        _check_visibility(visibility)
+        memo.visibility = visibility
+        if not changed_text:
             memo.revision_count = F("revision_count") + 1
             changed_text = True
     for field, value in flags.items():
@@ -287,10 +306,12 @@ def memo_import(
     is_deleted: bool = False,
     deleted_at: datetime | None = None,
     diary_date: date | None = None,
+    visibility: str = Visibility.PRIVATE,
 ) -> Memo:
     """A memo from an export, with its history and original dates, under a new id. Held to the same limits as
     a new memo, then embedded, announced and (if trashed) scheduled for purging like any other."""
     content = _clean_content(content)
+    _check_visibility(visibility)
     numbers = [revision["revision_number"] for revision in revisions]
     if len(numbers) != len(set(numbers)) or any(number < 1 for number in numbers):
         raise ValidationError({"revisions": _("Revision numbers must be distinct whole numbers from 1.")})
@@ -311,6 +332,7 @@ def memo_import(
         is_deleted=is_deleted,
         deleted_at=(deleted_at or timezone.now()) if is_deleted else None,
         diary_date=diary_date,
+        visibility=visibility,
         revision_count=max(numbers, default=1),
     )
     # auto_now(_add) fields take "now" on create; keep the original dates.
@@ -323,10 +345,13 @@ def memo_import(
             content=revision["content"],
             tags=[tags.normalize(tag) for tag in revision["tags"]],
             ai_summary=revision.get("ai_summary", ""),
+            visibility=revision.get("visibility", Visibility.PRIVATE),
             is_deleted=revision["is_deleted"],
         )
         for revision in revisions
-    ] or [MemoRevision(memo=memo, user=owner, revision_number=1, content=content, tags=memo.tags)]
+    ] or [
+        MemoRevision(memo=memo, user=owner, revision_number=1, content=content, tags=memo.tags, visibility=visibility)
+    ]
     MemoRevision.objects.bulk_create(history)
     dates = [given.get("created_at") or created_at for given in revisions] or [created_at]
     for row, when in zip(history, dates, strict=True):

@@ -62,6 +62,7 @@ def _memo(memo: Memo) -> dict[str, Any]:
         "content": memo.content,
         "tags": memo.tags,
         "pinned": memo.pinned,
+        "visibility": memo.visibility,
         "is_archived": memo.is_archived,
         "is_deleted": memo.is_deleted,
         "deleted_at": memo.deleted_at.isoformat() if memo.deleted_at else None,
@@ -75,6 +76,7 @@ def _memo(memo: Memo) -> dict[str, Any]:
                 "content": revision.content,
                 "tags": revision.tags,
                 "ai_summary": revision.ai_summary,
+                "visibility": revision.visibility,
                 "is_deleted": revision.is_deleted,
                 "created_at": revision.created_at.isoformat(),
             }

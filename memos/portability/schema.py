@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from memos.models import Diary
+from memos.models import Diary, Visibility
 from memos.notes import tags
 from memos.notes.services import MAX_CONTENT_CHARS
 
@@ -34,6 +34,7 @@ class RevisionShape(serializers.Serializer):
     content = _content(allow_blank=True)
     tags = _tag_list()
     ai_summary = _content(allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     is_deleted = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
@@ -53,6 +54,7 @@ class MemoShape(serializers.Serializer):
     content = _content()
     tags = _tag_list()
     pinned = serializers.BooleanField(default=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     is_archived = serializers.BooleanField(default=False)
     is_deleted = serializers.BooleanField(default=False)
     deleted_at = serializers.DateTimeField(allow_null=True, default=None)

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from accounts.models import User
 
-SIGNED_OUT = {"home": "/", "accounts:login": "/accounts/login/", "accounts:register": "/accounts/register/"}
+SIGNED_OUT = {
+    "home": "/",
+    "accounts:login": "/accounts/login/",
+    "accounts:register": "/accounts/register/",
+    "memos:public": "/memos/public/{public_memo}/",
+}
 
 SIGNED_IN = {
     "home": "/",
@@ -25,6 +30,7 @@ SIGNED_IN = {
     "memos:timeline": "/memos/",
     "memos:archive": "/memos/archive/",
     "memos:trash": "/memos/trash/",
+    "memos:explore": "/memos/explore/",
     "memos:search": "/memos/search/?q=晚安",
     "memos:diary": "/memos/diary/",
     "memos:diary-day": "/memos/diary/{day}/",
@@ -61,8 +67,8 @@ NOT_PAGES = {
     "memos:import", "memos:device-forget", "memos:purge", "memos:action", "memos:revision-restore", "memos:file",
     "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export", "bots:move", "bots:ask",
     "bots:reply-action", "bots:diary-write", "library:cover", "library:review", "library:track-stream",
-    "library:track-signed", "chats:settings", "memos:summary-settings", "memos:edit", "bots:create",
-    "bots:diary-settings", "library:settings",
+    "library:track-signed", "memos:feed", "memos:task", "chats:settings", "memos:summary-settings", "memos:edit",
+    "bots:create", "bots:diary-settings", "library:settings",
 }  # fmt: skip
 
 
@@ -91,6 +97,7 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
         chats.reply_finish(reply, content="面条。" * 60, usage=Usage(10, 20), model="fake-small")
     memo = memos.memo_create(owner=owner, content="晚安 #日常\n\n- [ ] 洗碗\n- 买菜")
     memos.memo_update(memo, user=owner, base_revision=1, content="晚安 #日常\n\n- [x] 洗碗\n- 买菜")
+    public = memos.memo_create(owner=owner, content="公开的 #日常\n\n- [x] 分享", visibility="public")
     day = date.today()
     diary_write(owner=owner, day=day, summary="平静的一天", mood_key="calm", mood_score=4)
     bot = bots.bot_create(owner=owner, name="小助手", tags=["日常"])
@@ -116,6 +123,7 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
     return {
         "chat": str(chat.pk),
         "memo": str(memo.pk),
+        "public_memo": str(public.pk),
         "day": day.isoformat(),
         "bot": str(bot.pk),
         "work": str(Work.objects.get().pk),

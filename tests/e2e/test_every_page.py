@@ -186,7 +186,15 @@ def test_every_page_in_every_language_on_a_phone_and_a_desktop(
             extra_http_headers={"Accept-Language": header},
         )
         for name, path in SIGNED_OUT.items():
-            check(context, live_server.url + path, f"{width} signed out {name}", language, width, findings, axe=axe)
+            check(
+                context,
+                live_server.url + path.format(**ids),
+                f"{width} signed out {name}",
+                language,
+                width,
+                findings,
+                axe=axe,
+            )
         sign_in(context.new_page(), live_server.url, staff.email, password)
         for name, path in SIGNED_IN.items():
             url = live_server.url + path.format(**ids)

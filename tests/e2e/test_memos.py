@@ -83,3 +83,27 @@ def test_from_the_timeline_edit_in_place_pin_and_copy_a_link(live_server, browse
     expect(page.locator(".memo-card").first).to_have_class("memo-card pinned")
     memo.refresh_from_db()
     assert memo.pinned and memo.revision_count == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_share_a_memo_publicly_and_read_it_signed_out(live_server, browser, alice, password):
+    page = browser.new_context().new_page()
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    page.get_by_placeholder("Write in Markdown").fill("Lantern festival tonight\n\n- [ ] bring tea")
+    page.get_by_label("Who can read it").select_option("public")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Memo saved.")).to_be_visible()
+    memo = Memo.objects.get(owner=alice)
+    assert memo.visibility == "public"
+    page.goto(f"{live_server.url}/memos/{memo.pk}/")
+    public_url = page.get_by_role("link", name="Public link").get_attribute("href")
+
+    stranger = browser.new_context().new_page()
+    stranger.goto(live_server.url + public_url)
+
+    expect(stranger.locator(".markdown")).to_contain_text("Lantern festival tonight")
+    expect(stranger.get_by_role("img", name="To do")).to_be_visible()  # a box that shows, not one that ticks
+    expect(stranger.get_by_role("checkbox")).to_have_count(0)
+    expect(stranger.get_by_role("textbox", name="Text")).to_have_count(0)
+    expect(stranger.get_by_role("link", name="Sign in")).to_be_visible()

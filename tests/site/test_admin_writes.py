@@ -26,7 +26,7 @@ def media_root(settings, tmp_path):
 
 def memo_form(memo: Memo, **changes) -> dict:
     form = {"pinned": memo.pinned, "is_archived": memo.is_archived, "is_deleted": memo.is_deleted,
-            "diary_date": memo.diary_date or ""}  # fmt: skip
+            "diary_date": memo.diary_date or "", "visibility": memo.visibility}  # fmt: skip
     form.update(changes)
     form.update({"revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0})
     return {name: value for name, value in form.items() if value is not False}
