@@ -118,6 +118,27 @@ class Memo(models.Model):
         return "(empty)"
 
 
+class MemoLink(models.Model):
+    """One memo referring to another (`[[title or id]]` or a pasted memo address), kept for the "Linked from" list.
+    Who may see either end is decided when it is shown, never here."""
+
+    source = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="links_out", verbose_name=gettext_lazy("from memo")
+    )
+    target = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="links_in", verbose_name=gettext_lazy("to memo")
+    )
+
+    class Meta:
+        verbose_name = gettext_lazy("memo link")
+        verbose_name_plural = gettext_lazy("memo links")
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="memos_memolink_unique")]
+        indexes = [models.Index(fields=["target"], name="memos_memolink_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
 class MemoPreference(models.Model):
     """A person's choices about their notes (a row once they change one)."""
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<uuid:pk>/edit/", views.memo_edit, name="edit"),
     path("<uuid:pk>/purge/", views.memo_purge, name="purge"),
     path("<uuid:pk>/tasks/<int:index>/", views.memo_task, name="task"),
+    path("<uuid:pk>/link/", views.memo_link, name="link"),
     path("<uuid:pk>/<str:action>/", views.memo_action, name="action"),
     path("<uuid:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
     path("<uuid:pk>/revisions/<int:number>/restore/", views.revision_restore, name="revision-restore"),

@@ -31,7 +31,7 @@ from memos.files.downloads import resource_response
 from memos.files.services import resource_from_token
 from memos.forms import DiaryForm, MemoForm, SearchForm
 from memos.models import Diary, Memo, Resource, Visibility
-from memos.notes import diff, selectors, services, tags
+from memos.notes import diff, links, selectors, services, tags
 from memos.notes.cards import cards, with_card_state
 from memos.portability.archive import export_user, import_user
 from memos.search import keyword, semantic
@@ -135,11 +135,16 @@ def trash(request: HttpRequest) -> HttpResponse:
 def memo_detail(request: HttpRequest, pk: str, form: MemoForm | None = None, status: int = 200) -> HttpResponse:
     """The owner's memo page (editor, history, bots), or someone else's shared memo, read-only."""
     memo = get_object_or_404(Memo.objects.readable_by(signed_in(request)).select_related("owner"), pk=pk)
+    linked_from = (
+        Memo.objects.readable_by(signed_in(request)).filter(links_out__target=memo).order_by("-created_at")[:50]
+    )
     if memo.owner_id != signed_in(request).pk:
         files = memo.resources.filter(is_deleted=False)
-        return render(request, "memos/shared.html", {"memo": memo, "files": files, "view": "explore"})
+        context = {"memo": memo, "files": files, "view": "explore", "linked_from": linked_from}
+        return render(request, "memos/shared.html", context)
     context = {
         "memo": memo,
+        "linked_from": linked_from,
         "editable": _writes(request),
         "files": memo.resources.filter(is_deleted=False),
         "form": form or _edit_form(memo),
@@ -365,6 +370,19 @@ def explore(request: HttpRequest) -> HttpResponse:
         "pager_params": f"{urlencode({'tag': tag})}&" if tag else "",
     }
     return render(request, "memos/explore.html", context)
+
+
+@login_required
+def memo_link(request: HttpRequest, pk: str) -> HttpResponse:
+    """Follow a `[[…]]` of memo `pk`: to the memo it names, if the reader may read both; else a 404 that says no
+    more than that (a title of someone else's private memo is never shown)."""
+    reader = signed_in(request)
+    source = get_object_or_404(Memo.objects.readable_by(reader), pk=pk)
+    wanted = request.GET.get("to", "").strip()[:200]
+    target = links.as_id(wanted) or links.title_match(source.owner_id, wanted)
+    if target is None or not Memo.objects.readable_by(reader).filter(pk=target).exists():
+        raise Http404(_("No memo you can read is linked here."))
+    return redirect("memos:detail", pk=target)
 
 
 def public_memo(request: HttpRequest, pk: str) -> HttpResponse:

@@ -25,7 +25,7 @@ from memos.models import (
     MemoRevision,
     Visibility,
 )
-from memos.notes import tags, tasks
+from memos.notes import links, tags, tasks
 from quillium_site import queue
 from quillium_site.errors import Conflict
 
@@ -168,6 +168,7 @@ def memo_create(
         revision_count=1,
     )
     _record(memo, owner)
+    links.relink(memo)
     return memo
 
 
@@ -222,6 +223,7 @@ def memo_update(
     memo.refresh_from_db()
     if changed_text:
         _record(memo, user)
+        links.relink(memo)
     return memo
 
 
@@ -359,6 +361,7 @@ def memo_import(
     MemoRevision.objects.bulk_update(history, ["created_at"])  # one statement, values as given
     memo.refresh_from_db()
     _announce(memo, owner, imported=True)
+    links.relink(memo)
     if memo.is_deleted:
         _schedule_purge(memo)
     return memo
@@ -373,4 +376,5 @@ def revision_restore(revision: MemoRevision, *, user: User) -> Memo:
     memo.save(update_fields=["content", "tags", "revision_count", "updated_at"])
     memo.refresh_from_db()
     _record(memo, user)
+    links.relink(memo)
     return memo

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 TABLES = {
     "Memo": "memos_memo",
     "MemoPreference": "memos_memopreference",
+    "MemoLink": "memos_memolink",
     "MemoRevision": "memos_memorevision",
     "MemoEmbedding": "memos_memoembedding",
     "Resource": "memos_resource",
@@ -37,7 +38,7 @@ def test_a_database_at_todays_schema_needs_no_migration():
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
 
-    assert ("memos", "0008_memo_visibility") in leaves
+    assert ("memos", "0009_memo_links") in leaves
     assert executor.migration_plan(leaves) == []
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 when the models drifted
 
