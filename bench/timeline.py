@@ -1,11 +1,12 @@
 """The memo timeline's throughput beside a constant page's, in one run: how many `/memos/` pages a second one
 Quillium process serves to a signed-in person with 300 Markdown memos, next to `/healthz`.
 
-Usage: .venv/bin/python bench/timeline.py [--memos 300 --seconds 10 --clients 4] [--against DIR]
+Usage: .venv/bin/python bench/timeline.py [--memos 300 --seconds 10 --clients 4] [--against DIR] [--explore]
 
 `--against DIR` also serves `/memos/` from another checkout of Quillium (e.g. `git worktree add /tmp/before
 d8ff93a`, the commit before the timeline work) on the same database and virtualenv, and measures the two in
-alternating rounds, so "n times faster" compares code with code under the same load.
+alternating rounds, so "n times faster" compares code with code under the same load. `--explore` shares a third
+of the memos with the household and also measures `/memos/explore/` (everyone's shared memos) in the same rounds.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ print("note {n}")
 """
 
 
-def setup(count: int) -> str:
+def setup(count: int, share: bool = False) -> str:
     import django
 
     django.setup()
@@ -59,7 +60,10 @@ def setup(count: int) -> str:
     User.objects.filter(email="bench-timeline@example.com").delete()
     user = user_create(email="bench-timeline@example.com", password=None, name="Bench")
     for n in range(count):
-        memo_create(owner=user, content=MEMO.format(n=n, m=n * 7, k=n % 5))
+        shared = {"visibility": "household" if n % 3 == 0 else "private"} if share else {}
+        memo_create(owner=user, content=MEMO.format(n=n, m=n * 7, k=n % 5), **shared)
+        if n and n % 2000 == 0:
+            print(f"  {n} memos written", flush=True)
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
@@ -102,13 +106,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--against", type=Path, help="another checkout to measure /memos/ of, in the same run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --against (default 3)")
+    parser.add_argument("--explore", action="store_true", help="also /memos/explore/, a third of the memos shared")
     options = parser.parse_args()
 
-    cookie = setup(options.memos)
+    cookie = setup(options.memos, share=options.explore)
     port = free_port()
     processes = [start_quillium(port)]
     base = f"http://127.0.0.1:{port}"
     targets = [("/memos/ (timeline)", base, "/memos/"), ("/healthz (reference)", base, "/healthz")]
+    if options.explore:
+        targets.insert(1, ("/memos/explore/", base, "/memos/explore/"))
     if options.against:
         other = free_port()
         processes.append(start_checkout(options.against.resolve(), other))
@@ -117,7 +124,7 @@ def main() -> None:
         for _, url, _ in targets:
             wait_for(f"{url}/healthz")
         results: dict[str, tuple[int, float, list[float]]] = {name: (0, 0.0, []) for name, _, _ in targets}
-        rounds = options.rounds if options.against else 1
+        rounds = options.rounds if options.against or options.explore else 1
         for _ in range(rounds):
             for name, url, path in targets:
                 measure(url, cookie, path, 2, options.clients)  # warm

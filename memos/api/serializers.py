@@ -46,6 +46,14 @@ class MemoSerializer(serializers.ModelSerializer):
         return {"done": counted.done, "total": counted.total}
 
 
+class SharedMemoSerializer(MemoSerializer):
+    author = serializers.CharField(source="owner.name", read_only=True, help_text=gettext_lazy("The writer's name."))
+
+    class Meta(MemoSerializer.Meta):
+        fields = ["id", "author", "title", "content", "tags", "visibility", "tasks", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
 class TaskToggleInput(serializers.Serializer):
     revision = serializers.IntegerField(
         min_value=1, help_text=gettext_lazy("The revision_count you saw; a stale one gets 409.")

@@ -11,6 +11,7 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 
 urlpatterns = [
     path("tags/", views.TagsView.as_view(), name="tags"),
+    path("explore/", views.ExploreView.as_view(), name="explore"),
     path("memo-settings/", views.MemoSettingsView.as_view(), name="memo-settings"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("sync/", sync_views.SyncView.as_view(), name="sync"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, pagination, status, viewsets
+from rest_framework import exceptions, generics, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -188,6 +188,23 @@ class RevisionViewSet(ScopedRows, viewsets.ReadOnlyModelViewSet):
         """Make this revision's text and tags current again, as a new revision."""
         memo = services.revision_restore(self.get_object(), user=signed_in(request))
         return Response(serializers.MemoSerializer(memo).data)
+
+
+class ExploreView(generics.ListAPIView):
+    """Everyone's household and public memos, newest first (`?tag=`): what the Explore page shows. Read-only; the
+    memos stay their writers'."""
+
+    serializer_class = serializers.SharedMemoSerializer
+    pagination_class = MemoCursor
+
+    @extend_schema(parameters=[OpenApiParameter("tag", str, description=gettext_lazy("Only memos with this tag."))])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Memo]:
+        memos = Memo.objects.shared().select_related("owner")
+        tag = self.request.query_params.get("tag", "").strip()
+        return memos.tagged(tag) if tag else memos
 
 
 class TagsView(APIView):

@@ -129,3 +129,15 @@ def test_an_edit_without_the_visibility_field_keeps_it_and_the_editor_can_change
     client.post(f"/memos/{memo.pk}/edit/", {"content": "household, edited", "revision": 2, "visibility": "private"})
     memo.refresh_from_db()
     assert (memo.visibility, memo.revision_count) == ("private", 3)
+
+
+def test_the_api_explores_shared_memos_with_their_writers_name(bob_api, api, guest_api, alice, three):
+    found = bob_api.get("/api/v1/explore/").json()["results"]
+    tagged = bob_api.get("/api/v1/explore/", {"tag": "nothing"}).json()["results"]
+
+    assert [(memo["visibility"], memo["author"]) for memo in found] == [
+        ("public", alice.name),
+        ("household", alice.name),
+    ]
+    assert tagged == [] and guest_api.get("/api/v1/explore/").status_code == 200
+    assert api.get("/api/v1/explore/").status_code == 401
