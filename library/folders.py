@@ -21,7 +21,11 @@ AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".flac": "audio/flac", ".wav
          ".ogg": "audio/ogg", ".opus": "audio/ogg", ".aac": "audio/aac"}  # fmt: skip
 LYRICS = (".lrc", ".vtt", ".srt")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp")
-UNKNOWN_CIRCLE = "Unknown circle"
+# Brackets DLsite-style folder names put a circle in: [Circle], 【Circle】, ［Circle］.
+BRACKETED = re.compile(r"\[([^\[\]]+)\]|【([^【】]+)】|［([^［］]+)］")
+# A leading category in parentheses, as download tools write it: (同人音声), (一般向け), (18禁) …
+CATEGORY = re.compile(r"^\s*[(（][^()（）]{1,20}[)）]\s*")
+SEPARATORS = " -_~—・:：|"
 
 
 @dataclass
@@ -124,6 +128,23 @@ def _tag_text(tags: Any, *keys: str) -> str:
     return ""
 
 
+def name_parts(name: str) -> tuple[str, str]:
+    """(circle, title) as a work folder's name gives them, the way DLsite names and kikoeru's users write them:
+    `RJ01234567 [Circle] Title`, `[Circle] Title (RJ123456)`, `[RJ123456][Circle] Title`, `【Circle】Title`,
+    `(同人音声) [Circle] Title [RJ123456]`. The code goes (with brackets holding only it); the first remaining
+    bracket is the circle; the rest is the title. No bracket: no circle."""
+    rest = CATEGORY.sub("", name)
+    rest = re.sub(rf"[\[(（【［]\s*{CODE.pattern}\s*[\])）】］]", " ", rest, flags=re.IGNORECASE)
+    rest = CODE.sub(" ", rest)
+    circle = ""
+    found = BRACKETED.search(rest)
+    if found:
+        circle = next(group for group in found.groups() if group is not None).strip()
+        rest = rest[: found.start()] + " " + rest[found.end() :]
+    title = " ".join(rest.split()).strip(SEPARATORS + "()（）")
+    return circle, title
+
+
 def read(root: Path, folder: Path) -> FolderInfo:
     """Everything the scan needs to know about one work folder (local sources only: sidecar, name, tags)."""
     sidecar = _sidecar(folder)
@@ -132,13 +153,12 @@ def read(root: Path, folder: Path) -> FolderInfo:
     code = (match.group(1).upper() if match else "") or str(sidecar.get("code") or "")
     if not code:
         code = "LOCAL-" + hashlib.sha1(str(folder.relative_to(root)).encode()).hexdigest()[:12].upper()
-    circle_match = re.match(r"^\[([^\]]+)\]", name)
-    plain_title = CODE.sub("", re.sub(r"^\[[^\]]+\]", "", name)).strip(" -_()[]") or code
+    named_circle, named_title = name_parts(name)
     info = FolderInfo(
         code=code[:20],
         dir=str(folder.relative_to(root)),
-        title=str(sidecar.get("title") or plain_title)[:500],
-        circle=str(sidecar.get("circle") or (circle_match.group(1) if circle_match else "") or UNKNOWN_CIRCLE)[:255],
+        title=str(sidecar.get("title") or named_title or code)[:500],
+        circle=str(sidecar.get("circle") or named_circle).strip()[:255],
         tags=[str(tag)[:100] for tag in sidecar.get("tags", []) if str(tag).strip()][:100],
         vas=[str(va)[:255] for va in sidecar.get("vas", []) if str(va).strip()][:50],
         release=_release(sidecar.get("release")),

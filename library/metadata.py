@@ -13,7 +13,6 @@ import httpx2
 from bs4 import BeautifulSoup, Tag
 from django.conf import settings
 
-from library import folders
 from library.folders import FolderInfo
 
 logger = logging.getLogger(__name__)
@@ -146,7 +145,7 @@ def fill(info: FolderInfo, meta: StoreMetadata) -> FolderInfo:
     own figures (ratings, rank) have no local source and are taken as they are."""
     if meta.title and info.title == info.code:
         info.title = meta.title[:500]
-    if meta.circle and info.circle == folders.UNKNOWN_CIRCLE:
+    if meta.circle and not info.circle:
         info.circle = meta.circle[:255]
     if meta.tags and not info.tags:
         info.tags = [tag[:100] for tag in meta.tags][:100]

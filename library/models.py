@@ -96,7 +96,13 @@ class Work(models.Model):
     )
     title = models.CharField(max_length=500, verbose_name=gettext_lazy("title"))
     circle = models.ForeignKey(
-        Circle, on_delete=models.PROTECT, related_name="works", verbose_name=gettext_lazy("circle")
+        Circle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="works",
+        help_text=gettext_lazy("Empty when neither the folder, its work.json nor the store names one."),
+        verbose_name=gettext_lazy("circle"),
     )
     nsfw = models.BooleanField(default=False, verbose_name=gettext_lazy("NSFW"))
     release = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("release"))

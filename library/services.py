@@ -58,7 +58,7 @@ def work_store(root: Root, info: FolderInfo, fingerprint: tuple[int, int]) -> tu
     if work is None:
         work = Work(code=info.code)
     kept = set(work.edited_fields or [])
-    circle, _created = Circle.objects.get_or_create(name=info.circle)
+    circle = Circle.objects.get_or_create(name=info.circle)[0] if info.circle else None
     values: dict[str, Any] = {
         "title": info.title, "circle": circle, "nsfw": info.nsfw, "release": info.release, "price": info.price,
         "dl_count": info.dl_count, "cover": info.cover, **info.store,

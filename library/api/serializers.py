@@ -34,7 +34,7 @@ class TrackSerializer(serializers.ModelSerializer):
 
 
 class WorkSerializer(serializers.ModelSerializer):
-    circle = serializers.CharField(source="circle.name", read_only=True)
+    circle = serializers.CharField(source="circle.name", read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     vas = serializers.SerializerMethodField()
     cover_url = serializers.SerializerMethodField()

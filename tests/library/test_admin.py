@@ -26,7 +26,7 @@ def test_a_title_edited_in_the_admin_survives_a_rescan(admin_client, library_roo
     folder = work(library_root, "RJ01111111 One")
     scanner.scan()
     found = Work.objects.get()
-    form = {"title": "Edited", "circle": found.circle_id, "nsfw": "", "release": "", "dl_count": 0, "price": 0,
+    form = {"title": "Edited", "circle": found.circle_id or "", "nsfw": "", "release": "", "dl_count": 0, "price": 0,
             "review_count": 0, "rate_count": 0, "rate_average_2dp": "0", "rate_count_detail": "[]", "rank": "null",
             "cover": found.cover, "tracks-TOTAL_FORMS": 2, "tracks-INITIAL_FORMS": 2}  # fmt: skip
     form.update({f"tracks-{n}-id": track.pk for n, track in enumerate(found.tracks.all())})

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from library import scan_lock, scanner, services
-from library.models import Review, Root, Scan, Track, Work, va_id
+from library.models import Circle, Review, Root, Scan, Track, Work, va_id
 from tests.library.disk import wav, work
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +168,42 @@ def test_the_command_prints_progress_and_a_summary(library_root, capsys):
     out = capsys.readouterr().out
     assert "1/1 folders" in out and "Dry run: 1 added" in out
     assert Root.objects.get().name == "voice"
+
+
+@pytest.mark.parametrize(
+    ("folder", "circle", "title", "code"),
+    [
+        ("RJ00999999 [Circle Moon] Story of Stars", "Circle Moon", "Story of Stars", "RJ00999999"),
+        ("[Circle Moon] Story of Stars (RJ123456)", "Circle Moon", "Story of Stars", "RJ123456"),
+        ("[RJ123456][Circle Moon] Story", "Circle Moon", "Story", "RJ123456"),
+        ("【月光】星の物語 RJ01234567", "月光", "星の物語", "RJ01234567"),
+        ("(同人音声) [サークル] タイトル [RJ123456]", "サークル", "タイトル", "RJ123456"),
+        ("RJ123456 - Title", None, "Title", "RJ123456"),
+        ("VJ01234567 A game", None, "A game", "VJ01234567"),
+        ("BJ123456 本", None, "本", "BJ123456"),
+        ("RJ123456", None, "RJ123456", "RJ123456"),
+    ],
+)
+def test_folder_names_are_read_as_kikoeru_users_write_them(library_root, folder, circle, title, code):
+    work(library_root, folder)
+
+    scanner.scan()
+
+    found = Work.objects.select_related("circle").get()
+    assert (found.code, found.title, found.circle.name if found.circle else None) == (code, title, circle)
+
+
+def test_works_without_a_circle_share_none_and_work_json_still_wins(library_root):
+    work(library_root, "RJ111111 One")
+    work(library_root, "RJ222222 Two")
+    work(library_root, "RJ333333 [Folder Circle] Three", sidecar={"circle": "Sidecar Circle", "title": "Real"})
+
+    scanner.scan()
+
+    assert list(Work.objects.filter(circle=None).order_by("code").values_list("code", flat=True)) == [
+        "RJ111111",
+        "RJ222222",
+    ]
+    three = Work.objects.get(code="RJ333333")
+    assert (three.circle.name, three.title) == ("Sidecar Circle", "Real")
+    assert not Circle.objects.filter(name__icontains="unknown").exists()
