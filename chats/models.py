@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy
 
 from chats.querysets import ChatQuerySet, FolderQuerySet
@@ -92,7 +94,11 @@ class Chat(models.Model):
         verbose_name = gettext_lazy("chat")
         verbose_name_plural = gettext_lazy("chats")
         ordering = ["-pinned", "-updated_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-updated_at"], name="chats_chat_owner_updated")]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="chats_chat_owner_updated"),
+            # Search in any script (晚饭 inside a title): trigrams of the upper-cased title, as memos do.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chats_chat_title_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -172,7 +178,10 @@ class Message(models.Model):
         verbose_name = gettext_lazy("message")
         verbose_name_plural = gettext_lazy("messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["chat", "created_at", "id"], name="chats_message_chat_created")]
+        indexes = [
+            models.Index(fields=["chat", "created_at", "id"], name="chats_message_chat_created"),
+            GinIndex(OpClass(Upper("content"), name="gin_trgm_ops"), name="chats_message_content_trgm"),
+        ]
         constraints = [
             # One reply at a time per chat, enforced by the database rather than a lock.
             models.UniqueConstraint(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from ai.models import AIConfig
 from chats import threads
@@ -73,14 +76,34 @@ _MESSAGES = CompiledRows(_message_rows, "chat")
 
 
 def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:
-    """The user's chats for the list page: pinned first, then most recent, with message counts."""
-    return (
+    """The user's chats for the list page: pinned first, then most recent, with message counts; when searching,
+    each with its first message that holds the words (`match_id`, `match_content`), to show and link to."""
+    chats = (
         Chat.objects.visible_to(user)
         .search(search)
         .select_related("folder")
         .annotate(message_count=Count("messages"))
         .order_by(*(Chat._meta.ordering or ()))
     )
+    if search.strip():
+        first = Message.objects.filter(chat=OuterRef("pk"), content__icontains=search.strip()).order_by("created_at")
+        chats = chats.annotate(
+            match_id=Subquery(first.values("id")[:1]), match_content=Subquery(first.values("content")[:1])
+        )
+    return chats
+
+
+def snippet(text: str, needle: str, around: int = 60) -> SafeString:
+    """A piece of `text` around the first `needle` (any case, any script), escaped, with each `needle` marked."""
+    found = re.search(re.escape(needle), text, re.IGNORECASE)
+    if not found or not needle:
+        return escape(text[: around * 2])
+    begin, end = max(found.start() - around, 0), min(found.end() + around, len(text))
+    piece = " ".join(text[begin:end].split())
+    marked = re.sub(
+        re.escape(escape(needle)), lambda match: f"<mark>{match.group(0)}</mark>", str(escape(piece)), flags=re.I
+    )
+    return mark_safe(("…" if begin else "") + marked + ("…" if end < len(text) else ""))  # noqa: S308 - escaped above
 
 
 SIDEBAR_RECENT = 50

@@ -41,6 +41,9 @@ def chat_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     params = f"{urlencode({'q': search})}&" if search else ""
+    for chat in page.object_list if search else ():
+        content = getattr(chat, "match_content", None)
+        chat.match_snippet = selectors.snippet(content, search) if content else None
     return render(request, "chats/list.html", {"page": page, "search": search, "pager_params": params})
 
 

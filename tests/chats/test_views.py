@@ -41,6 +41,24 @@ def test_the_list_searches_and_paginates(alice_client, alice):
     assert [chat.title for chat in found.object_list] == ["Topic 7"]
 
 
+def test_search_shows_the_message_that_holds_the_words_in_any_script(
+    alice_client, alice, bob, django_assert_max_num_queries
+):
+    dinner = chat_create(owner=alice, title="Dinner")
+    MessageFactory(chat=dinner, role="user", content="明天的晚饭吃什么？<b>not bold</b> 我想吃面条")
+    hit = MessageFactory(chat=dinner, role="assistant", content="晚饭可以做炒面。")
+    chat_create(owner=alice, title="晚饭 ideas")
+    MessageFactory(chat=chat_create(owner=bob, title="Bob"), role="user", content="晚饭 at bob's")
+
+    with django_assert_max_num_queries(8):
+        page = alice_client.get("/chats/", {"q": "晚饭"}).content.decode()
+
+    first_hit = Message.objects.filter(chat=dinner, content__contains="晚饭").order_by("created_at").first()
+    assert f'href="/chats/{dinner.pk}/#message-{first_hit.pk}"' in page and first_hit.pk != hit.pk
+    assert "明天的<mark>晚饭</mark>吃什么？&lt;b&gt;not bold&lt;/b&gt;" in page
+    assert "晚饭 ideas" in page and "bob" not in page.lower().split("<main")[1]
+
+
 def test_a_new_chat_is_saved_with_its_first_message_only(alice_client, alice, fake_llm):
     page = alice_client.get("/chats/new/")
     assert page.status_code == 200 and 'data-chat=""' in page.content.decode()
