@@ -41,10 +41,12 @@ def chat_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     params = f"{urlencode({'q': search})}&" if search else ""
-    for chat in page.object_list if search else ():
-        content = getattr(chat, "match_content", None)
-        chat.match_snippet = selectors.snippet(content, search) if content else None
-    return render(request, "chats/list.html", {"page": page, "search": search, "pager_params": params})
+    rows = [
+        (chat, selectors.snippet(content, search) if (content := getattr(chat, "match_content", None)) else None)
+        for chat in page.object_list
+    ]
+    context = {"page": page, "rows": rows, "search": search, "pager_params": params}
+    return render(request, "chats/list.html", context)
 
 
 @writer_required
