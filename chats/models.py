@@ -72,6 +72,12 @@ class Chat(models.Model):
     )
     system_prompt = models.TextField(blank=True, verbose_name=gettext_lazy("system prompt"))
     pinned = models.BooleanField(default=False, verbose_name=gettext_lazy("pinned"))
+    is_archived = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=gettext_lazy("Kept and found by search, but out of the chat list and the sidebar."),
+        verbose_name=gettext_lazy("archived"),
+    )
     use_notes = models.BooleanField(
         default=False,
         help_text=gettext_lazy("Answer from the user's own notes: related memos go into the prompt, cited."),

@@ -75,12 +75,15 @@ def _message_rows(chat: int) -> QuerySet[Message, tuple[Any, ...]]:
 _MESSAGES = CompiledRows(_message_rows, "chat")
 
 
-def chat_list(user: User, *, search: str = "") -> QuerySet[Chat]:
-    """The user's chats for the list page: pinned first, then most recent, with message counts; when searching,
-    each with its first message that holds the words (`match_id`, `match_content`), to show and link to."""
+def chat_list(user: User, *, search: str = "", archived: bool = False) -> QuerySet[Chat]:
+    """The user's chats for the list page (or the archived ones): pinned first, then most recent, with message
+    counts. A search looks in archived chats too, each with its first message that holds the words (`match_id`,
+    `match_content`), to show and link to."""
+    chats = Chat.objects.visible_to(user)
+    if not search.strip():
+        chats = chats.filter(is_archived=archived)
     chats = (
-        Chat.objects.visible_to(user)
-        .search(search)
+        chats.search(search)
         .select_related("folder")
         .annotate(message_count=Count("messages"))
         .order_by(*(Chat._meta.ordering or ()))
@@ -114,7 +117,11 @@ def sidebar(user: User) -> dict[str, object]:
     (two queries whatever the number of folders)."""
     from chats.models import Folder
 
-    chats = list(Chat.objects.visible_to(user).only("id", "title", "pinned", "folder_id", "updated_at")[:300])
+    chats = list(
+        Chat.objects.visible_to(user)
+        .filter(is_archived=False)
+        .only("id", "title", "pinned", "folder_id", "updated_at")[:300]
+    )
     folders = list(Folder.objects.visible_to(user))
     return {
         "pinned": [chat for chat in chats if chat.pinned],

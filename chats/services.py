@@ -67,8 +67,8 @@ def chat_create(
 
 
 def chat_update(chat: Chat, **changes: Any) -> Chat:
-    """Rename, re-file, pin, or change the model or system prompt of a chat."""
-    allowed = {"title", "model", "system_prompt", "folder", "pinned", "use_notes", "ai_config"}
+    """Rename, re-file, pin, archive, or change the model or system prompt of a chat."""
+    allowed = {"title", "model", "system_prompt", "folder", "pinned", "use_notes", "ai_config", "is_archived"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Not a chat field: {', '.join(sorted(unknown))}")

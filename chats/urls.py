@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/regenerate/", views.chat_regenerate, name="regenerate"),
     path("<int:pk>/settings/", views.chat_settings, name="settings"),
     path("<int:pk>/delete/", views.chat_delete, name="delete"),
+    path("<int:pk>/archive/", views.chat_archive, name="archive"),
     path("<int:pk>/messages/<int:message_pk>/", views.message_fragment, name="message"),
     path("<int:pk>/messages/<int:message_pk>/edit/", views.message_edit, name="message-edit"),
     path("<int:pk>/messages/<int:message_pk>/show/", views.message_show, name="message-show"),

@@ -37,15 +37,15 @@ def _own_message(chat: Chat, pk: int) -> Message:
 @login_required
 def chat_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.chat_list(signed_in(request), search=search), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    params = f"{urlencode({'q': search})}&" if search else ""
+    archived = request.GET.get("archived") == "1"
+    chats = selectors.chat_list(signed_in(request), search=search, archived=archived)
+    page = Paginator(chats, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = f"{urlencode({'q': search})}&" if search else ("archived=1&" if archived else "")
     rows = [
         (chat, selectors.snippet(content, search) if (content := getattr(chat, "match_content", None)) else None)
         for chat in page.object_list
     ]
-    context = {"page": page, "rows": rows, "search": search, "pager_params": params}
+    context = {"page": page, "rows": rows, "search": search, "archived": archived, "pager_params": params}
     return render(request, "chats/list.html", context)
 
 
@@ -183,6 +183,17 @@ def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("A chat needs a title."))
     return redirect(chat)
+
+
+@writer_required
+@require_POST
+def chat_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive a chat (out of the list and the sidebar, kept, found by search) or take it back."""
+    chat = _own_chat(request, pk)
+    archive = request.POST.get("archive") == "1"
+    services.chat_update(chat, is_archived=archive)
+    messages.success(request, _("Chat archived.") if archive else _("Chat back in the list."))
+    return redirect("chats:list" if archive else chat.get_absolute_url())
 
 
 @writer_required

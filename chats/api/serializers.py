@@ -45,6 +45,7 @@ class ChatSerializer(serializers.ModelSerializer):
             "model",
             "system_prompt",
             "pinned",
+            "is_archived",
             "use_notes",
             "folder",
             "message_count",

@@ -41,15 +41,19 @@ class MessageCursor(pagination.CursorPagination):
     list=extend_schema(parameters=[OpenApiParameter("search", str, description=gettext_lazy("Title or text."))])
 )
 class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
-    """The user's chats; `?search=` looks in titles and messages, `?folder=` and `?pinned=` filter."""
+    """The user's chats; `?search=` looks in titles and messages (archived chats too), `?folder=`, `?pinned=` and
+    `?is_archived=` filter; without a search or `?is_archived=`, the list leaves archived chats out."""
 
     model = Chat
     serializer_class = serializers.ChatSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    filterset_fields = ["folder", "pinned"]
+    filterset_fields = ["folder", "pinned", "is_archived"]
 
     def rows_for(self, user: User) -> QuerySet[Chat]:
         chats = Chat.objects.visible_to(user).annotate(message_count=Count("messages"))
+        params = self.request.query_params
+        if self.action == "list" and "is_archived" not in params and not params.get("search", "").strip():
+            chats = chats.filter(is_archived=False)
         # Meta.ordering doesn't apply to GROUP BY queries, so say it again.
         return chats.search(self.request.query_params.get("search", "")).order_by(*(Chat._meta.ordering or ()))
 

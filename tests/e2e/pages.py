@@ -60,15 +60,17 @@ SIGNED_IN = {
 # Routes that serve no page of their own (form targets, files, streams, fragments, data), and two that are not
 # Quillium's pages: Django's admin (its own translations and layout) and the API's generated reference.
 NOT_PAGES = {
-    "healthz", "javascript-catalog", "api-schema", "api-docs", "accounts:logout", "accounts:profile",
-    "accounts:preferences", "accounts:theme", "accounts:language", "accounts:sign-out-everywhere",
-    "accounts:api-key-create", "accounts:api-key-revoke", "chats:folder-new", "chats:send", "chats:regenerate",
-    "chats:message", "chats:message-edit", "chats:message-show", "memos:new", "memos:signed-file", "memos:export",
-    "memos:import", "memos:device-forget", "memos:purge", "memos:action", "memos:revision-restore", "memos:file",
-    "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export", "bots:move", "bots:ask",
-    "bots:reply-action", "bots:diary-write", "library:cover", "library:review", "library:track-stream",
-    "library:track-signed", "memos:feed", "memos:task", "chats:settings", "memos:summary-settings", "memos:edit",
-    "bots:create", "bots:diary-settings", "library:settings",
+    "healthz", "javascript-catalog", "api-schema", "api-docs",
+    "accounts:logout", "accounts:profile", "accounts:preferences", "accounts:theme", "accounts:language",
+    "accounts:sign-out-everywhere", "accounts:api-key-create", "accounts:api-key-revoke",
+    "chats:folder-new", "chats:archive", "chats:send", "chats:regenerate", "chats:message", "chats:message-edit",
+    "chats:message-show", "chats:settings",
+    "memos:new", "memos:signed-file", "memos:export", "memos:import", "memos:device-forget", "memos:purge",
+    "memos:action", "memos:revision-restore", "memos:file", "memos:feed", "memos:task", "memos:link",
+    "memos:summary-settings", "memos:edit",
+    "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export",
+    "bots:move", "bots:ask", "bots:reply-action", "bots:diary-write", "bots:create", "bots:diary-settings",
+    "library:cover", "library:review", "library:track-stream", "library:track-signed", "library:settings",
 }  # fmt: skip
 
 
