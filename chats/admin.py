@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from chats import services
-from chats.models import Chat, Folder, Message
+from chats.models import Chat, ChatShare, Folder, Message
 from quillium_site.admin_mixins import ServiceRulesAdmin
 
 CHAT_EDITABLE = ["title", "model", "system_prompt", "folder", "pinned"]
@@ -124,3 +124,28 @@ class FolderAdmin(ServiceRulesAdmin, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Folder]) -> None:
         for folder in queryset:
             services.folder_delete(folder)
+
+
+@admin.register(ChatShare)
+class ChatShareAdmin(admin.ModelAdmin):
+    """Share links: staff see which conversations are readable by link and can end a link (the token itself is
+    never stored, only its hash)."""
+
+    list_display = ["title", "chat", "created_at", "revoked_at"]
+    list_filter = ["revoked_at", "created_at"]
+    search_fields = ["title", "chat__owner__email"]
+    list_select_related = ["chat"]
+    readonly_fields = ("chat", "title", "created_at", "revoked_at")
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ChatShare | None = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected links"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ChatShare]) -> None:
+        for share in queryset:
+            services.share_revoke(share)

@@ -197,3 +197,27 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:40]}"
+
+
+class ChatShare(models.Model):
+    """A read-only copy of a conversation as it stood when shared, behind a link; revoking it ends the link. The
+    link's token is kept only as its SHA-256 (like API keys): it is shown once, when made."""
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="shares", verbose_name=gettext_lazy("chat"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=gettext_lazy("key hash"))
+    title = models.CharField(max_length=255, verbose_name=gettext_lazy("title"))
+    snapshot = models.JSONField(
+        default=list,
+        help_text=gettext_lazy("The conversation at share time: role and text of each turn."),
+        verbose_name=gettext_lazy("snapshot"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("revoked at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("chat share")
+        verbose_name_plural = gettext_lazy("chat shares")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.chat_id}: {self.title}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +17,7 @@ from ai import services as ai_services
 from ai.client import ProviderError, Usage, estimate_tokens
 from ai.models import AIConfig, TokenUsage
 from chats import selectors, threads
-from chats.models import DEFAULT_TITLE, Chat, Folder, Message
+from chats.models import DEFAULT_TITLE, Chat, ChatShare, Folder, Message
 from quillium_site import queue
 from quillium_site.errors import Conflict
 
@@ -86,6 +88,36 @@ def chat_update(chat: Chat, **changes: Any) -> Chat:
     chat.full_clean()
     chat.save(update_fields=[*changes, "title_source", "updated_at"])
     return chat
+
+
+def share_create(chat: Chat) -> tuple[ChatShare, str]:
+    """A read-only link to the conversation as it stands now (later turns don't appear). Returns the share and its
+    token, which is not kept: only its hash is."""
+    turns = [
+        {"role": message.role, "content": message.content}
+        for message in chat_path(chat)
+        if message.role in (Message.Role.USER, Message.Role.ASSISTANT) and message.content
+    ]
+    if not turns:
+        raise ValidationError({"chat": _("There is nothing to share yet.")})
+    token = secrets.token_urlsafe(24)
+    share = ChatShare.objects.create(chat=chat, token_hash=share_hash(token), title=chat.title, snapshot=turns)
+    return share, token
+
+
+def share_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def share_revoke(share: ChatShare) -> ChatShare:
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+    return share
+
+
+def shared_by_token(token: str) -> ChatShare | None:
+    return ChatShare.objects.filter(token_hash=share_hash(token), revoked_at=None).first()
 
 
 def chat_delete(chat: Chat) -> None:

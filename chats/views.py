@@ -79,6 +79,7 @@ def _detail(
         "settings_form": ChatSettingsForm.for_chat(chat) if chat else None,
         "sidebar": selectors.sidebar(user),
         "provider_ready": selectors.chat_provider_ready(),
+        "shares": list(chat.shares.filter(revoked_at=None)) if chat else [],
     }
     return render(request, "chats/detail.html", context, status=status)
 
@@ -183,6 +184,37 @@ def chat_settings(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("A chat needs a title."))
     return redirect(chat)
+
+
+@writer_required
+@require_POST
+def chat_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a read-only link to the conversation as it stands; the page shows the link this once."""
+    chat = _own_chat(request, pk)
+    try:
+        share, token = services.share_create(chat)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(chat.get_absolute_url())
+    link = request.build_absolute_uri(reverse("chats:shared", args=[token]))
+    return render(request, "chats/share_created.html", {"chat": chat, "share": share, "link": link})
+
+
+@writer_required
+@require_POST
+def share_revoke(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+    chat = _own_chat(request, pk)
+    services.share_revoke(get_object_or_404(chat.shares, pk=share_pk))
+    messages.success(request, _("The link no longer opens the chat."))
+    return redirect(chat.get_absolute_url())
+
+
+def shared_chat(request: HttpRequest, token: str) -> HttpResponse:
+    """A shared conversation, read-only, for anyone holding the link (signed in or not), until it is revoked."""
+    share = services.shared_by_token(token)
+    if share is None:
+        raise Http404(_("This link is invalid or was revoked."))
+    return render(request, "chats/shared.html", {"share": share})
 
 
 @writer_required

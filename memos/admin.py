@@ -16,6 +16,7 @@ from memos.models import (
     Diary,
     Memo,
     MemoEmbedding,
+    MemoLink,
     MemoPreference,
     MemoRevision,
     Resource,
@@ -130,6 +131,26 @@ class ResourceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         for resource in queryset:
             file_services.resource_delete(resource)
+
+
+@admin.register(MemoLink)
+class MemoLinkAdmin(admin.ModelAdmin):
+    """Read-only: links are what memos' texts say, kept by memos.notes.links on every write."""
+
+    list_display = ["source", "target"]
+    search_fields = ["source__content", "target__content", "source__owner__email"]
+    list_select_related = ["source", "target"]
+    readonly_fields = ("source", "target")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MemoLink | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MemoLink | None = None) -> bool:
+        return False
 
 
 @admin.register(SyncCursor)

@@ -101,3 +101,15 @@ class MessageInput(serializers.Serializer):
 class ExchangeOutput(serializers.Serializer):
     question = MessageSerializer(allow_null=True)
     reply = MessageSerializer()
+
+
+class ShareSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ShareCreatedSerializer(ShareSerializer):
+    url = serializers.URLField(
+        read_only=True, help_text=gettext_lazy("The read-only link; shown this once (only its hash is kept).")
+    )

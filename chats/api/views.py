@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -56,6 +57,26 @@ class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
             chats = chats.filter(is_archived=False)
         # Meta.ordering doesn't apply to GROUP BY queries, so say it again.
         return chats.search(self.request.query_params.get("search", "")).order_by(*(Chat._meta.ordering or ()))
+
+    @extend_schema(methods=["GET"], responses=serializers.ShareSerializer(many=True))
+    @extend_schema(methods=["POST"], request=None, responses={201: serializers.ShareCreatedSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def shares(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the chat's open share links. POST: a new read-only link to the chat as it stands now."""
+        chat = self.get_object()
+        if request.method == "POST":
+            share, token = services.share_create(chat)
+            url = request.build_absolute_uri(reverse("chats:shared", args=[token]))
+            data = {**serializers.ShareSerializer(share).data, "url": url}
+            return Response(data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ShareSerializer(chat.shares.filter(revoked_at=None), many=True).data)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description=gettext_lazy("The link is revoked."))})
+    @action(detail=True, methods=["post"], url_path=r"shares/(?P<share_pk>[0-9]{1,18})/revoke", url_name="share-revoke")
+    def share_revoke(self, request: Request, pk: str | None = None, share_pk: str = "0") -> Response:
+        """End a share link: it opens nothing from now on."""
+        services.share_revoke(get_object_or_404(self.get_object().shares, pk=int(share_pk)))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         chat = services.chat_create(owner=signed_in(self.request), **serializer.validated_data)

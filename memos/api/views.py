@@ -190,7 +190,7 @@ class RevisionViewSet(ScopedRows, viewsets.ReadOnlyModelViewSet):
         return Response(serializers.MemoSerializer(memo).data)
 
 
-class ExploreView(generics.ListAPIView):
+class ExploreView(ScopedRows, generics.ListAPIView):
     """Everyone's household and public memos, newest first (`?tag=`): what the Explore page shows. Read-only; the
     memos stay their writers'."""
 
@@ -201,7 +201,9 @@ class ExploreView(generics.ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet[Memo]:
+    model = Memo
+
+    def rows_for(self, user: User) -> QuerySet[Memo]:
         memos = Memo.objects.shared().select_related("owner")
         tag = self.request.query_params.get("tag", "").strip()
         return memos.tagged(tag) if tag else memos

@@ -17,6 +17,7 @@ SIGNED_OUT = {
     "accounts:login": "/accounts/login/",
     "accounts:register": "/accounts/register/",
     "memos:public": "/memos/public/{public_memo}/",
+    "chats:shared": "/chats/shared/{chat_share}/",
 }
 
 SIGNED_IN = {
@@ -64,7 +65,7 @@ NOT_PAGES = {
     "accounts:logout", "accounts:profile", "accounts:preferences", "accounts:theme", "accounts:language",
     "accounts:sign-out-everywhere", "accounts:api-key-create", "accounts:api-key-revoke",
     "chats:folder-new", "chats:archive", "chats:send", "chats:regenerate", "chats:message", "chats:message-edit",
-    "chats:message-show", "chats:settings",
+    "chats:message-show", "chats:settings", "chats:share", "chats:share-revoke",
     "memos:new", "memos:signed-file", "memos:export", "memos:import", "memos:device-forget", "memos:purge",
     "memos:action", "memos:revision-restore", "memos:file", "memos:feed", "memos:task", "memos:link",
     "memos:summary-settings", "memos:edit",
@@ -97,6 +98,7 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
     for n in range(12):  # long enough that the message box could cover the last reply
         question, reply = chats.message_send(chat, f"问题 {n}\n\n" + "今天吃什么？" * 20)
         chats.reply_finish(reply, content="面条。" * 60, usage=Usage(10, 20), model="fake-small")
+    _share, share_token = chats.share_create(chat)
     memo = memos.memo_create(owner=owner, content="晚安 #日常\n\n- [ ] 洗碗\n- 买菜")
     memos.memo_update(memo, user=owner, base_revision=1, content="晚安 #日常\n\n- [x] 洗碗\n- 买菜")
     public = memos.memo_create(owner=owner, content="公开的 #日常\n\n- [x] 分享", visibility="public")
@@ -126,6 +128,7 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
         "chat": str(chat.pk),
         "memo": str(memo.pk),
         "public_memo": str(public.pk),
+        "chat_share": share_token,
         "day": day.isoformat(),
         "bot": str(bot.pk),
         "work": str(Work.objects.get().pk),
