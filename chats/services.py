@@ -48,6 +48,7 @@ def chat_create(
     pinned: bool = False,
     use_notes: bool = False,
     ai_config: AIConfig | None = None,
+    is_archived: bool = False,
 ) -> Chat:
     """Start a chat; a blank title gets the default and an automatic one after the first reply."""
     _check_folder(owner, folder)
@@ -62,6 +63,7 @@ def chat_create(
         pinned=pinned,
         use_notes=use_notes,
         ai_config=ai_config,
+        is_archived=is_archived,
     )
     chat.full_clean()
     chat.save()

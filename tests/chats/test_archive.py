@@ -49,3 +49,10 @@ def test_the_api_archives_and_lists_archived_chats_apart(alice_api, alice):
     assert patched.status_code == 200 and patched.json()["is_archived"] is True
     assert (listed, shelved, searched) == (["New"], ["Old"], ["Old"])
     assert alice_api.get(f"/api/v1/chats/{chat.pk}/").status_code == 200
+
+
+def test_a_chat_can_be_created_archived_through_the_api(alice_api):
+    made = alice_api.post("/api/v1/chats/", {"title": "Filed away", "is_archived": True}, format="json")
+
+    assert made.status_code == 201 and made.json()["is_archived"] is True
+    assert alice_api.get("/api/v1/chats/").json()["results"] == []

@@ -130,3 +130,7 @@ def test_the_player_answers_keys(live_server, page: Page, alice, password, tmp_p
 
     page.get_by_label("Review").press("n")  # typing a review is typing, not a key for the player
     expect(page.get_by_test_id("now-playing")).to_have_text("01 intro")
+    # Stop the audio and let its last save finish before the database is flushed for the next test.
+    page.evaluate("document.querySelector('#player audio').pause()")
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
