@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS
@@ -14,7 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from ai.models import AIConfig
 from chats import threads
 from chats.models import Chat, Message
+from quillium_site import excerpts
 from quillium_site.compiled import CompiledRows
+from quillium_site.excerpts import excerpt
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -96,17 +97,10 @@ def chat_list(user: User, *, search: str = "", archived: bool = False) -> QueryS
     return chats
 
 
-def snippet(text: str, needle: str, around: int = 60) -> SafeString:
-    """A piece of `text` around the first `needle` (any case, any script), escaped, with each `needle` marked."""
-    found = re.search(re.escape(needle), text, re.IGNORECASE)
-    if not found or not needle:
-        return escape(text[: around * 2])
-    begin, end = max(found.start() - around, 0), min(found.end() + around, len(text))
-    piece = " ".join(text[begin:end].split())
-    marked = re.sub(
-        re.escape(escape(needle)), lambda match: f"<mark>{match.group(0)}</mark>", str(escape(piece)), flags=re.I
-    )
-    return mark_safe(("…" if begin else "") + marked + ("…" if end < len(text) else ""))  # noqa: S308 - escaped above
+def snippet(text: str, needle: str) -> SafeString:
+    """A piece of the message around the first `needle` (any case, any script), escaped, each `needle` marked."""
+    found = excerpt(text, excerpts.words(needle), before=60, after=60)
+    return mark_safe(found if found is not None else escape(text[:120]))  # noqa: S308 - escaped by excerpt
 
 
 SIDEBAR_RECENT = 50

@@ -24,3 +24,8 @@ def known() -> list[rules.GameType]:
     keys = {game.key for game in registered}
     played = GameStats.objects.exclude(game_type__in=keys).values_list("game_type", flat=True).distinct()
     return registered + [rules.plain(key) for key in sorted(played)]
+
+
+def labels() -> dict[str, str]:
+    """Each known game's name in the reader's language, by key (for tables that list games by key)."""
+    return {game.key: game.display_label for game in known()}

@@ -59,7 +59,7 @@ def player(request: HttpRequest, discord_id: str) -> HttpResponse:
         ),
         discord_id=discord_id,
     )
-    labels = {game.key: game.display_label for game in games.known()}
+    labels = games.labels()
     context = {
         "player": user,
         "game_stats": [(row, labels.get(row.game_type, row.game_type)) for row in user.game_stats.all()],

@@ -379,7 +379,7 @@ def memo_link(request: HttpRequest, pk: str) -> HttpResponse:
     reader = signed_in(request)
     source = get_object_or_404(Memo.objects.readable_by(reader), pk=pk)
     wanted = request.GET.get("to", "").strip()[:200]
-    target = links.as_id(wanted) or links.title_match(source.owner_id, wanted)
+    target = links.resolve(source, wanted)
     if target is None or not Memo.objects.readable_by(reader).filter(pk=target).exists():
         raise Http404(_("No memo you can read is linked here."))
     return redirect("memos:detail", pk=target)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import quote
+from html import unescape
+from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from memos.models import Memo, MemoLink
@@ -32,21 +34,10 @@ def as_id(text: str) -> uuid.UUID | None:
 def targets(memo: Memo) -> set[uuid.UUID]:
     """The memos `memo` refers to: ids and addresses as written (anyone's), titles among its owner's own memos
     (the newest of that title), never itself."""
-    ids = {uuid.UUID(found) for found in ADDRESS.findall(memo.content)}
-    titles = set()
-    for inner in WIKI.findall(memo.content):
-        given = as_id(inner)
-        if given:
-            ids.add(given)
-        else:
-            titles.add(inner.strip())
-    found = set(Memo.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    for title in titles:
-        match = title_match(memo.owner_id, title)
-        if match:
-            found.add(match)
-    found.discard(memo.pk)
-    return found
+    wanted = {uuid.UUID(found) for found in ADDRESS.findall(memo.content)}
+    wanted |= {target for inner in WIKI.findall(memo.content) if (target := resolve(memo, inner.strip()))}
+    wanted.discard(memo.pk)
+    return set(Memo.objects.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def title_match(owner_id: int, title: str) -> uuid.UUID | None:
@@ -68,17 +59,21 @@ def relink(memo: Memo) -> None:
     MemoLink.objects.bulk_create([MemoLink(source=memo, target_id=target) for target in wanted], ignore_conflicts=True)
 
 
+def resolve(source: Memo, wanted: str) -> uuid.UUID | None:
+    """What a `[[wanted]]` of `source` names: an id as written, else its owner's memo of that title."""
+    return as_id(wanted) or title_match(source.owner_id, wanted)
+
+
 def with_links(html: str, memo_pk: object) -> SafeString:
     """The rendered memo with each `[[…]]` (outside code) a link through the resolver, showing what was typed."""
     base = reverse("memos:link", args=[memo_pk])
 
     def link(match: re.Match[str]) -> str:
-        # the text is already escaped by the renderer; the query needs the unescaped words, percent-encoded
-        typed = match.group(1)
-        words = typed.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        return f'<a class="memo-link" href="{base}?to={quote(words.replace("&#x27;", chr(39)))}">{typed}</a>'
+        typed = match.group(1)  # escaped by the renderer, and free of tags (RENDERED_WIKI refuses < and >)
+        query = urlencode({"to": unescape(typed)})
+        return format_html('<a class="memo-link" href="{}?{}">{}</a>', base, query, mark_safe(typed))  # noqa: S308
 
     parts = CODE.split(html)
-    return mark_safe(  # noqa: S308 - sanitized HTML; our links carry escaped text and a percent-encoded query
+    return mark_safe(  # noqa: S308 - sanitized HTML and links built by format_html
         "".join(part if CODE.fullmatch(part) else RENDERED_WIKI.sub(link, part) for part in parts)
     )

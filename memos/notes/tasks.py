@@ -8,6 +8,7 @@ ticks the n-th task of the text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def with_checkboxes(html: str, content: str, *, memo_pk: object, revision: int, 
     """The rendered `content` (sanitized HTML) with each task's `[ ]` drawn as a checkbox button. An editable one
     submits the page's task form (`#task-form`, which carries the CSRF token) to tick it, so cached cards hold no
     token; scripts do the same without a reload."""
-    counter = iter(range(10_000))
+    counter = itertools.count()
     # Should Markdown read a line differently from TASK (an indented code block, say), the n-th box might not be
     # the n-th task of the text: then no box ticks anything.
     editable = editable and len(RENDERED.findall(html)) == len(_task_lines(content))

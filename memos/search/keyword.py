@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 
 from ai.client import ProviderError
 from memos.models import SEARCH_CONFIG, Memo
+from quillium_site import excerpts
+from quillium_site.excerpts import excerpt
 from quillium_site.markdown import render_markdown
 
 logger = logging.getLogger("quillium.memos")
@@ -86,15 +88,9 @@ def keyword_search(
 def _snippet(headline: str, content: str, needle: str) -> str:
     """A piece of the memo as people read it (Markdown rendered, markup dropped), around the first match, with the
     words PostgreSQL matched (stems included: "walked" for "walk") or the typed text (a CJK substring) marked."""
-    words = {word for word in re.findall(f"{START}(.*?){STOP}", headline) if word.strip()} or {needle}
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    matched = [word for word in re.findall(f"{START}(.*?){STOP}", headline) if word.strip()] or [needle]
     text = plain_text(content, length=min(len(content), 20_000))  # a match further in: the opening words
-    found = pattern.search(text)
-    if not found:
-        return plain_snippet(content)
-    begin, end = max(found.start() - 60, 0), min(found.end() + 100, len(text))
-    piece = pattern.sub(lambda match: START + match.group(0) + STOP, text[begin:end])
-    return ("…" if begin else "") + _marked(piece) + ("…" if end < len(text) else "")
+    return excerpt(text, excerpts.words(*matched)) or plain_snippet(content)
 
 
 def plain_text(content: str, length: int = 160) -> str:
@@ -107,10 +103,6 @@ def plain_text(content: str, length: int = 160) -> str:
 def plain_snippet(content: str, length: int = 160) -> str:
     """`plain_text`, escaped: a snippet is HTML like the keyword search's highlighted ones."""
     return html.escape(plain_text(content, length))
-
-
-def _marked(text: str) -> str:
-    return html.escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 scores 1/61, rank 10 scores 1/70
