@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import site_settings
 from accounts.models import ApiKey, Role, User, UserSettings
+from quillium_site.sections import app_hooks
 
 API_KEY_PREFIX = "qk_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -223,11 +225,19 @@ def _refresh_tokens_revoke_all(user: User) -> int:
 @transaction.atomic
 def user_delete(user: User) -> None:
     """Delete a user and everything that is theirs, their refresh tokens too (simplejwt keeps those with a NULL
-    user; the Quillium document's refresh_tokens cascade)."""
+    user; the Quillium document's refresh_tokens cascade). Their stored files (attachments, chat files) go once the
+    deletion is committed: storage knows no transactions."""
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+    names = [name for names in app_hooks("stored_files_of", user) for name in names]
     OutstandingToken.objects.filter(user_id=user.pk).delete()  # with their blacklist rows
     user.delete()
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files, robust=True)
 
 
 def refresh_tokens_flush() -> int:

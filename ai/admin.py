@@ -27,14 +27,14 @@ class AIConfigForm(forms.ModelForm):
 
     class Meta:
         model = AIConfig
-        fields = ["key", "provider", "base_url", "model", "temperature", "max_tokens", "timeout_seconds"]
+        fields = ["key", "provider", "base_url", "model", "vision", "temperature", "max_tokens", "timeout_seconds"]
 
 
 @admin.register(AIConfig)
 class AIConfigAdmin(admin.ModelAdmin):
     form = AIConfigForm
-    list_display = ["key", "provider", "base_url", "model", "has_api_key", "timeout_seconds", "updated_at"]
-    list_filter = ["provider"]
+    list_display = ["key", "provider", "base_url", "model", "vision", "has_api_key", "timeout_seconds", "updated_at"]
+    list_filter = ["provider", "vision"]
     search_fields = ["key", "base_url", "model"]
     fields = [
         "key",
@@ -43,6 +43,7 @@ class AIConfigAdmin(admin.ModelAdmin):
         "api_key",
         "clear_api_key",
         "model",
+        "vision",
         "temperature",
         "max_tokens",
         "timeout_seconds",

@@ -79,6 +79,11 @@ class AIConfig(models.Model):
         help_text=gettext_lazy("Longest wait for a reply."),
         verbose_name=gettext_lazy("timeout (s)"),
     )
+    vision = models.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Its model reads images: pictures attached in chats go to it as images."),
+        verbose_name=gettext_lazy("reads images"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from chats import services
-from chats.models import Chat, ChatShare, Folder, Message
+from chats.models import Chat, ChatFile, ChatShare, Folder, Message
 from quillium_site.admin_mixins import ServiceRulesAdmin
 
 CHAT_EDITABLE = ["title", "model", "system_prompt", "folder", "pinned"]
@@ -100,6 +100,27 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+
+@admin.register(ChatFile)
+class ChatFileAdmin(admin.ModelAdmin):
+    """Read-only: files come from the message box and go with their chat (chats.services deletes the stored file)."""
+
+    list_display = ["filename", "chat", "kind", "mime_type", "file_size", "truncated", "created_at"]
+    list_filter = ["kind", "truncated", "created_at"]
+    search_fields = ["filename", "chat__title", "chat__owner__email"]
+    list_select_related = ["chat"]
+    date_hierarchy = "created_at"
+    exclude = ["text"]  # what the model reads: the owner's words, not for browsing
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ChatFile | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ChatFile | None = None) -> bool:
         return False
 
 

@@ -30,7 +30,7 @@ def _when(moment: datetime, zone: zoneinfo.ZoneInfo) -> str:
 
 def as_markdown(chat: Chat) -> str:
     zone = _zone(chat)
-    messages = chat_path(chat)
+    messages = chat_path(chat, with_files=True)
     models = ", ".join(_models_used(messages)) or chat.model or "the default model"
     lines = [
         f"# {chat.title}",
@@ -43,6 +43,8 @@ def as_markdown(chat: Chat) -> str:
     for message in messages:
         heading = "You" if message.role == "user" else (message.model or "Assistant")
         lines += [f"## {heading} · {message.created_at.astimezone(zone):%H:%M}", "", message.content or "_(empty)_", ""]
+        if files := [attachment.filename for attachment in message.files.all()]:
+            lines += ["_Attached: " + ", ".join(files) + "_", ""]
         if message.status != "complete":
             lines += [f"_({message.status}{': ' + message.error if message.error else ''})_", ""]
     return "\n".join(lines)
@@ -50,7 +52,7 @@ def as_markdown(chat: Chat) -> str:
 
 def as_json(chat: Chat) -> dict:
     zone = _zone(chat)
-    messages = chat_path(chat)
+    messages = chat_path(chat, with_files=True)
     return {
         "title": chat.title,
         "model": chat.model,
@@ -68,6 +70,10 @@ def as_json(chat: Chat) -> dict:
                 "tokens": message.tokens,
                 "prompt_tokens": message.prompt_tokens,
                 "tokens_estimated": message.tokens_estimated,
+                "files": [
+                    {"filename": f.filename, "kind": f.kind, "mime_type": f.mime_type, "size": f.file_size}
+                    for f in message.files.all()
+                ],
                 "created_at": message.created_at.astimezone(zone).isoformat(),
             }
             for message in messages

@@ -9,17 +9,18 @@ from ai.models import AIConfig
 from chats.models import Chat, Folder
 from chats.services import MAX_MESSAGE_CHARS
 
+# What the message box's file picker offers (its files, read from request.FILES, are judged by their bytes in
+# chats.attachments).
+ACCEPTED = "image/png,image/jpeg,image/gif,image/webp,.txt,.md,.markdown,.csv,.pdf,text/plain,text/markdown"
+
 
 class MessageForm(forms.Form):
     content = forms.CharField(
         label=gettext_lazy("Message"),
         max_length=MAX_MESSAGE_CHARS,
+        required=False,  # a message may be only its files; chats.services says when there is nothing to send
         widget=forms.Textarea(
-            attrs={
-                "rows": 3,
-                "placeholder": gettext_lazy("Ask anything… (Enter sends, Shift+Enter for a new line)"),
-                "required": True,
-            }
+            attrs={"rows": 3, "placeholder": gettext_lazy("Ask anything… (Enter sends, Shift+Enter for a new line)")}
         ),
     )
 

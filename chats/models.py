@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -221,3 +223,57 @@ class ChatShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chat_id}: {self.title}"
+
+
+def chat_file_path(attachment: ChatFile, filename: str) -> str:
+    return f"chats/{attachment.chat.owner_id}/{attachment.pk}/{filename}"
+
+
+class ChatFile(models.Model):
+    """A file attached in the message box: an image goes to a vision model as an image, the text of a text,
+    Markdown or PDF file goes along as context. Kept through Django's storage (local or S3), deleted with the chat."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", gettext_lazy("Image")
+        TEXT = "text", gettext_lazy("Text")
+        PDF = "pdf", gettext_lazy("PDF")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="files", verbose_name=gettext_lazy("chat"))
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        help_text=gettext_lazy("The question it was sent with; empty until sent."),
+        verbose_name=gettext_lazy("message"),
+    )
+    filename = models.CharField(max_length=255, verbose_name=gettext_lazy("filename"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
+    mime_type = models.CharField(
+        max_length=100,
+        help_text=gettext_lazy("Detected from the content, not taken from the client."),
+        verbose_name=gettext_lazy("MIME type"),
+    )
+    file_size = models.PositiveBigIntegerField(verbose_name=gettext_lazy("file size"))
+    file = models.FileField(upload_to=chat_file_path, max_length=500, verbose_name=gettext_lazy("file"))
+    text = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("The text given to the model (of text and PDF files), cut at the site's limit."),
+        verbose_name=gettext_lazy("text"),
+    )
+    truncated = models.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Its text was longer than the limit and was cut."),
+        verbose_name=gettext_lazy("truncated"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("chat file")
+        verbose_name_plural = gettext_lazy("chat files")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

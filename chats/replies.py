@@ -17,7 +17,7 @@ from django.db import connection
 
 from ai import client
 from ai import services as ai_services
-from ai.client import Endpoint, ProviderError, Usage, estimate_usage
+from ai.client import Endpoint, Messages, ProviderError, Usage, estimate_usage
 from ai.models import AIConfig
 from chats import services
 from chats.models import Message
@@ -79,7 +79,7 @@ class Ahead:
     stream starts at once, so the send's insert overlaps the provider's time to first token (see chats.api.send).
     Hand it to `run_reply`, or `aclose()` it."""
 
-    def __init__(self, endpoint: Endpoint, messages: list[dict[str, str]], model: str) -> None:
+    def __init__(self, endpoint: Endpoint, messages: Messages, model: str) -> None:
         self.messages, self.model = messages, model
         self._stream = client.stream(endpoint, messages, model=model)
         self._first: asyncio.Future[str | Usage] | None = asyncio.ensure_future(anext(self._stream))
@@ -107,9 +107,7 @@ def chat_model(reply: Message, endpoint: Endpoint) -> str:
     return reply.chat.model or endpoint.model
 
 
-async def run_reply(
-    reply: Message, prompt: list[dict[str, str]] | None = None, ahead: Ahead | None = None
-) -> AsyncIterator[Event]:
+async def run_reply(reply: Message, prompt: Messages | None = None, ahead: Ahead | None = None) -> AsyncIterator[Event]:
     """Fill in `reply` (an assistant message in `streaming` state, with its chat loaded); `prompt` is
     `services.prompt_for(reply)` when the caller already has it, `ahead` the provider already asked for it."""
     source: Ahead | AsyncGenerator[str | Usage]

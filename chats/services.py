@@ -8,16 +8,21 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts import site_settings
 from ai import services as ai_services
-from ai.client import ProviderError, Usage, estimate_tokens
+from ai.client import Messages, ProviderError, Usage, estimate_tokens
 from ai.models import AIConfig, TokenUsage
-from chats import selectors, threads
-from chats.models import DEFAULT_TITLE, Chat, ChatShare, Folder, Message
+from chats import attachments, selectors, threads
+from chats.models import DEFAULT_TITLE, Chat, ChatFile, ChatShare, Folder, Message
+from memos.files import transactions as file_transactions
 from quillium_site import queue
 from quillium_site.errors import Conflict
 
@@ -123,7 +128,87 @@ def shared_by_token(token: str) -> ChatShare | None:
 
 
 def chat_delete(chat: Chat) -> None:
+    """Delete a chat with its messages, shares and files (the stored files once the deletion is committed)."""
+    names = list(chat.files.values_list("file", flat=True))
     chat.delete()
+    transaction.on_commit(lambda: _files_delete(names), robust=True)
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+# -- files attached in the message box ------------------------------------------------------------------
+
+
+def chat_reads_images(chat: Chat) -> bool:
+    """Whether the chat's provider config says its model reads images."""
+    config = chat.ai_config if chat.ai_config_id else AIConfig.objects.filter(key=AIConfig.Key.CHAT).first()
+    return bool(config and config.vision)
+
+
+def chat_file_add(chat: Chat, upload: UploadedFile) -> ChatFile:
+    """Store a file for the chat's next question; refused (ValidationError) when too large, of a kind chats
+    can't use, or an image for a model that doesn't read images. Its type comes from its bytes."""
+    size = upload.size or 0
+    limit = site_settings.get("upload_max_bytes")
+    if size > limit:
+        raise ValidationError(
+            {
+                "file": _("Files may be at most %(limit)s bytes; this one has %(size)s.")
+                % {"limit": format(limit, ","), "size": format(size, ",")}
+            }
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    filename = get_valid_filename(upload.name or "")[:255] or "file"
+    try:
+        read = attachments.read(upload, filename, max_chars=site_settings.get("chat_file_max_chars"))
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    if read.kind == ChatFile.Kind.IMAGE and not chat_reads_images(chat):
+        raise ValidationError(
+            {
+                "file": _(
+                    "This chat's model doesn't read images. Pick a provider that does in the chat's settings, or "
+                    "ask an administrator to mark its AI config as reading images."
+                )
+            }
+        )
+    attachment = ChatFile(
+        chat=chat, filename=filename, kind=read.kind, mime_type=read.mime_type, file_size=size, text=read.text,
+        truncated=read.truncated,
+    )  # fmt: skip
+    upload.seek(0)
+    attachment.file.save(filename, upload, save=False)
+    name = attachment.file.name or ""
+    file_transactions.remember(name)  # an enclosing atomic_with_files deletes it if it rolls back
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except BaseException:
+        default_storage.delete(name)  # the row never existed: neither may its file
+        raise
+    return attachment
+
+
+def chat_file_delete(attachment: ChatFile) -> None:
+    """Take back a file not sent yet (sent ones stay with their question, as the conversation was)."""
+    if attachment.message_id is not None:
+        raise Conflict(_("This file was sent with a question; it stays with it."))
+    name = attachment.file.name or ""
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+
+
+def _pending_files(chat: Chat, file_ids: list[Any]) -> list[ChatFile]:
+    if not file_ids:
+        return []
+    files = list(chat.files.filter(pk__in=file_ids, message=None))
+    if len(files) != len(set(file_ids)):
+        raise ValidationError({"files": _("A file is not one of this chat's unsent files.")})
+    return files
 
 
 def _check_folder(owner: User, folder: Folder | None) -> None:
@@ -164,9 +249,9 @@ def folder_delete(folder: Folder) -> None:
 # -- messages and replies -------------------------------------------------------------------------------
 
 
-def _content(content: str) -> str:
+def _content(content: str, *, files_attached: bool = False) -> str:
     content = content.strip()
-    if not content:
+    if not content and not files_attached:
         raise ValidationError({"content": _("Write something first.")})
     if len(content) > MAX_MESSAGE_CHARS:
         raise ValidationError(
@@ -175,34 +260,40 @@ def _content(content: str) -> str:
     return content
 
 
-def chat_path(chat: Chat) -> list[Message]:
-    """The conversation as shown: the active version of every turn (see chats.threads)."""
-    return threads.active_path(chat.messages.all())
+def chat_path(chat: Chat, *, with_files: bool = False) -> list[Message]:
+    """The conversation as shown: the active version of every turn (see chats.threads); `with_files` also reads
+    the questions' files (one query) for a page to show."""
+    messages = chat.messages.prefetch_related("files") if with_files else chat.messages.all()
+    return threads.active_path(messages)
 
 
 TREE_FIELDS = ("id", "parent_id", "active", "created_at", "role", "content", "status")
 
 
-def message_send(chat: Chat, content: str) -> tuple[Message, Message]:
-    """Save the user's message after the shown conversation and an empty reply to fill in; refuses over quota or
-    while a reply runs."""
-    question, reply = message_prepare(chat, content)
+def message_send(chat: Chat, content: str, files: list[Any] | None = None) -> tuple[Message, Message]:
+    """Save the user's message (with the chat's unsent files of `files`, by id) after the shown conversation and an
+    empty reply to fill in; refuses over quota or while a reply runs."""
+    question, reply = message_prepare(chat, content, files=files)
     message_save(question, reply)
     return question, reply
 
 
-def message_prepare(chat: Chat, content: str, path: list[Message] | None = None) -> tuple[Message, Message]:
+def message_prepare(
+    chat: Chat, content: str, path: list[Message] | None = None, files: list[Any] | None = None
+) -> tuple[Message, Message]:
     """`message_send` up to the insert: the question and its reply, not saved yet, so a caller can start asking the
     provider while `message_save` stores them. The reply carries its prompt's turns, read in the same query as the
     conversation (see prompt_for); `path` is that conversation when the caller read it with the chat
     (selectors.conversation), else it is read here (selectors.shown_path)."""
-    content = _content(content)
+    attached = _pending_files(chat, files or [])
+    content = _content(content, files_attached=bool(attached))
     ai_services.quota_check(chat.owner)
     if path is None:
         path = selectors.shown_path(chat)
     if path and path[-1].status == Message.Status.STREAMING:  # the usual conflict, refused before any provider call
         raise ReplyInProgress(_("The previous reply is still being written; stop it or wait."))
     question, reply = _pair(chat, content, parent_id=path[-1].pk if path else None)
+    question.attached = attached  # type: ignore[attr-defined]
     reply.turns = [*path, question]  # type: ignore[attr-defined]
     return question, reply
 
@@ -217,9 +308,20 @@ def message_edit(question: Message, content: str) -> tuple[Message, Message]:
     version and everything that followed it stay, one click away."""
     if question.role != Message.Role.USER:
         raise ValidationError({"content": _("Only your own questions can be edited.")})
-    content = _content(content)
+    kept = list(question.files.all())  # the edited version is sent with the same files
+    content = _content(content, files_attached=bool(kept))
     ai_services.quota_check(question.chat.owner)
     edited, reply = _pair(question.chat, content, parent_id=question.parent_id)
+    edited.attached = [  # type: ignore[attr-defined]
+        ChatFile(
+            **{
+                field.attname: getattr(attachment, field.attname)
+                for field in ChatFile._meta.concrete_fields
+                if not field.primary_key
+            }
+        )
+        for attachment in kept
+    ]
     _save_pair(edited, reply, fresh_tail=False)
     return edited, reply
 
@@ -235,17 +337,29 @@ def _pair(chat: Chat, content: str, *, parent_id: int | None) -> tuple[Message, 
 
 def _save_pair(question: Message, reply: Message, *, fresh_tail: bool) -> None:
     """`fresh_tail`: the question follows the end of the shown conversation, so no sibling question needs hiding."""
+    attached: list[ChatFile] = getattr(question, "attached", [])
     try:
-        if fresh_tail and not connection.in_atomic_block:  # one statement is atomic on its own
+        if fresh_tail and not attached and not connection.in_atomic_block:  # one statement is atomic on its own
             _insert_pair(question, reply)
         else:  # a savepoint inside a transaction, so a refused insert leaves it usable
             with transaction.atomic():
                 if not fresh_tail:
                     _siblings(question.chat, question.parent_id, Message.Role.USER).update(active=False)
                 _insert_pair(question, reply)
+                _files_attach(question, attached)
     except IntegrityError:  # chats_message_one_running_reply
         raise ReplyInProgress(_("The previous reply is still being written; stop it or wait.")) from None
     # the chat's updated_at moves when the reply settles, off the path to the first token
+
+
+def _files_attach(question: Message, attached: list[ChatFile]) -> None:
+    copies = [attachment for attachment in attached if attachment._state.adding]  # an edited question's
+    unsent = [attachment.pk for attachment in attached if not attachment._state.adding]
+    for attachment in copies:
+        attachment.message_id = question.pk
+    ChatFile.objects.bulk_create(copies)
+    if unsent and ChatFile.objects.filter(pk__in=unsent, message=None).update(message=question) != len(unsent):
+        raise ValidationError({"files": _("A file was sent with another question meanwhile; attach it again.")})
 
 
 def _insert_pair(question: Message, reply: Message) -> None:
@@ -323,23 +437,55 @@ NOTES_PREAMBLE = (
 )
 
 
-def prompt_for(reply: Message) -> list[dict[str, str]]:
-    """The conversation up to `reply`, as the provider wants it: system prompt, then the turns that count. In a chat
-    that answers from the user's notes, the notes related to the last question come first, and are recorded on
-    the reply as its sources (the page links them)."""
+def prompt_for(reply: Message) -> Messages:
+    """The conversation up to `reply`, as the provider wants it: system prompt, then the turns that count (a
+    question's files with it: see turn_content). In a chat that answers from the user's notes, the notes related to
+    the last question come first, and are recorded on the reply as its sources (the page links them)."""
     chat = reply.chat
     before = getattr(reply, "turns", None)  # given by message_prepare, which read the conversation already
     if before is None:
         before = threads.ancestors(chat.messages.only(*TREE_FIELDS), reply.pk)
-    turns = [(m.role, m.content) for m in before if m.status != Message.Status.FAILED and m.content]
-    messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
-    question = next((content for role, content in reversed(turns) if role == Message.Role.USER), "")
+    files = _files_of(chat, before)
+    turns = [m for m in before if m.status != Message.Status.FAILED and (m.content or files.get(id(m)))]
+    messages: Messages = [{"role": "system", "content": chat.system_prompt}] if chat.system_prompt.strip() else []
+    question = next((m.content for m in reversed(turns) if m.role == Message.Role.USER), "")
     if chat.use_notes and question:
         notes = notes_attach(reply, question)
         if notes:
             listed = "\n\n".join(f"[{n}] ({note['date']}) {note['text']}" for n, note in enumerate(notes, start=1))
             messages.append({"role": "system", "content": NOTES_PREAMBLE + listed})
-    return messages + [{"role": role, "content": content} for role, content in turns]
+    images = [f for m in turns for f in files.get(id(m), []) if f.kind == ChatFile.Kind.IMAGE]
+    shown = set(images[-attachments.IMAGES_PER_PROMPT :]) if images and chat_reads_images(chat) else set()
+    return messages + [{"role": m.role, "content": turn_content(m.content, files.get(id(m), []), shown)} for m in turns]
+
+
+def _files_of(chat: Chat, turns: list[Message]) -> dict[int, list[ChatFile]]:
+    """The files of each question (by the message's id(), as the new question has no pk yet): one query."""
+    files: dict[int, list[ChatFile]] = {}
+    saved: dict[int | None, Message] = {m.pk: m for m in turns if m.role == Message.Role.USER and m.pk is not None}
+    if saved:
+        for attachment in ChatFile.objects.filter(chat=chat, message_id__in=list(saved)).order_by("created_at"):
+            files.setdefault(id(saved[attachment.message_id]), []).append(attachment)
+    for m in turns:
+        if m.pk is None and getattr(m, "attached", None):
+            files[id(m)] = getattr(m, "attached")  # noqa: B009  (set by message_prepare, unknown to the model)
+    return files
+
+
+def turn_content(content: str, files: list[ChatFile], shown: set[ChatFile]) -> str | list[dict[str, Any]]:
+    """A question with its files: the text of text and PDF files after it, images in `shown` as image parts (a
+    list of parts), other images named (the model can't see them, or they are older than the last few)."""
+    text = content
+    parts = []
+    for attachment in files:
+        if attachment.kind != ChatFile.Kind.IMAGE:
+            text += attachments.context_block(attachment.filename, attachment.text, attachment.truncated)
+        elif attachment in shown:
+            with attachment.file.open("rb") as stored:
+                parts.append(attachments.image_part(attachment.mime_type, stored.read()))
+        else:
+            text += f"\n[image: {attachment.filename}]"
+    return [{"type": "text", "text": text}, *parts] if parts else text
 
 
 def notes_attach(reply: Message, question: str) -> list[dict[str, str]]:

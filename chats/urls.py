@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/regenerate/", views.chat_regenerate, name="regenerate"),
     path("<int:pk>/settings/", views.chat_settings, name="settings"),
     path("<int:pk>/delete/", views.chat_delete, name="delete"),
+    path("<int:pk>/files/<uuid:file_pk>/", views.chat_file, name="file"),
     path("<int:pk>/archive/", views.chat_archive, name="archive"),
     path("<int:pk>/share/", views.chat_share, name="share"),
     path("<int:pk>/shares/<int:share_pk>/revoke/", views.share_revoke, name="share-revoke"),

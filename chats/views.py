@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -19,9 +18,11 @@ from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from ai.services import QuotaExceeded
 from chats import selectors, services
-from chats.forms import ChatSettingsForm, FolderForm, MessageForm
+from chats.forms import ACCEPTED, ChatSettingsForm, FolderForm, MessageForm
 from chats.models import Chat, Message
 from chats.replies import collect_reply
+from memos.files.downloads import INLINE_TYPES, stored_file_response
+from memos.files.transactions import atomic_with_files
 
 PAGE_SIZE = 30
 
@@ -54,16 +55,19 @@ def chat_new(request: HttpRequest) -> HttpResponse:
     """An empty conversation; the chat is saved with its first message, so no empty chats pile up."""
     if request.method != "POST":
         return _detail(request, None)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, None, form, status=400)
     try:
-        with transaction.atomic():  # a refused first message leaves no chat behind
+        with atomic_with_files():  # a refused first message leaves no chat (and no file) behind
             chat = services.chat_create(owner=signed_in(request), use_notes=bool(request.POST.get("use_notes")))
-            _question, reply = services.message_send(chat, form.cleaned_data["content"])
+            reply = _ask(request, chat, form)
     except QuotaExceeded as exc:
         form.add_error("content", str(exc))
         return _detail(request, None, form, status=429)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _detail(request, None, form, status=400)
     async_to_sync(collect_reply)(reply)
     return redirect(f"{chat.get_absolute_url()}#end")
 
@@ -74,12 +78,13 @@ def _detail(
     user = signed_in(request)
     context = {
         "chat": chat,
-        "chat_messages": services.chat_path(chat) if chat else [],
+        "chat_messages": services.chat_path(chat, with_files=True) if chat else [],
         "form": form or MessageForm(),
         "settings_form": ChatSettingsForm.for_chat(chat) if chat else None,
         "sidebar": selectors.sidebar(user),
         "provider_ready": selectors.chat_provider_ready(),
         "shares": list(chat.shares.filter(revoked_at=None)) if chat else [],
+        "accept_files": ACCEPTED,
     }
     return render(request, "chats/detail.html", context, status=status)
 
@@ -111,19 +116,38 @@ def chat_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def chat_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Without JavaScript: save the message, wait for the whole reply, show the chat again."""
     chat = _own_chat(request, pk)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, chat, form, status=400)
     try:
-        _question, reply = services.message_send(chat, form.cleaned_data["content"])
+        with atomic_with_files():  # a refused message keeps none of its files
+            reply = _ask(request, chat, form)
     except QuotaExceeded as exc:
         form.add_error("content", str(exc))
         return _detail(request, chat, form, status=429)
     except services.ReplyInProgress as exc:
         form.add_error("content", str(exc))
         return _detail(request, chat, form, status=409)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _detail(request, chat, form, status=400)
     async_to_sync(collect_reply)(reply)
     return redirect(f"{chat.get_absolute_url()}#end")
+
+
+def _ask(request: HttpRequest, chat: Chat, form: MessageForm) -> Message:
+    """Store the form's files, then send its message with them; the reply to fill in."""
+    files = [services.chat_file_add(chat, upload).pk for upload in request.FILES.getlist("files")]
+    _question, reply = services.message_send(chat, form.cleaned_data["content"], files=files)
+    return reply
+
+
+@login_required
+def chat_file(request: HttpRequest, pk: int, file_pk: str) -> HttpResponseBase:
+    """A file attached in one of the user's chats (images shown, PDFs and text opened, the rest downloaded)."""
+    attachment = get_object_or_404(_own_chat(request, pk).files, pk=file_pk)
+    inline = attachment.mime_type in INLINE_TYPES
+    return stored_file_response(attachment.file, attachment.mime_type, attachment.filename, inline=inline)
 
 
 @writer_required
@@ -243,7 +267,7 @@ def chat_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def message_fragment(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """One rendered message, for the page to swap in when a streamed reply is done."""
     chat = _own_chat(request, pk)
-    message = next((m for m in services.chat_path(chat) if m.pk == message_pk), None)
+    message = next((m for m in services.chat_path(chat, with_files=True) if m.pk == message_pk), None)
     if message is None:
         raise Http404(_("No such message in this conversation."))
     return render(request, "chats/detail.html#message", {"chat": chat, "message": message})

@@ -38,5 +38,11 @@ class MemosConfig(AppConfig):
             for hit in hybrid_search(user, text, limit=limit)
         ]  # fmt: skip
 
+    def stored_files_of(self, user: Any) -> list[str]:
+        """The storage names of the user's attachments (deleted with the user: see accounts.services.user_delete)."""
+        from memos.models import Resource
+
+        return list(Resource.objects.filter(owner=user).values_list("file", flat=True))
+
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

@@ -35,6 +35,7 @@ class AIConfigSerializer(serializers.ModelSerializer):
             "temperature",
             "max_tokens",
             "timeout_seconds",
+            "vision",
             "created_at",
             "updated_at",
         ]
@@ -46,7 +47,7 @@ class ProviderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AIConfig
-        fields = ["key", "model", "purpose"]
+        fields = ["key", "model", "purpose", "vision"]
         read_only_fields = fields
 
 

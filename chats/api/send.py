@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpRes
 
 from accounts.principals import signed_in
 from ai import services as ai_services
-from ai.client import Endpoint, ProviderError
+from ai.client import Endpoint, Messages, ProviderError
 from ai.models import AIConfig
 from chats import selectors, services
 from chats.api import serializers
@@ -79,7 +79,7 @@ async def send_streamed(request: HttpRequest, chat_pk: int) -> HttpResponseBase:
     return response
 
 
-Prepared = tuple[Message, Message, list[dict[str, str]], Endpoint | None]
+Prepared = tuple[Message, Message, Messages, Endpoint | None]
 
 
 def _prepare(viewset: MessageViewSet, request: HttpRequest, chat_pk: int) -> Prepared | HttpResponseBase:
@@ -95,7 +95,9 @@ def _prepare(viewset: MessageViewSet, request: HttpRequest, chat_pk: int) -> Pre
             raise Http404 from None
         data = serializers.MessageInput(data=viewset.request.data)
         data.is_valid(raise_exception=True)
-        question, reply = services.message_prepare(chat, data.validated_data["content"], path)
+        question, reply = services.message_prepare(
+            chat, data.validated_data["content"], path, files=data.validated_data.get("files")
+        )
         prompt = services.prompt_for(reply)
     except Exception as exc:
         return _error(viewset, exc)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ai.api.serializers import ConfigNameField
-from chats.models import Chat, Folder, Message
+from chats.models import Chat, ChatFile, Folder, Message
 
 
 class FolderSerializer(serializers.ModelSerializer):
@@ -56,7 +57,35 @@ class ChatSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"required": False, "allow_blank": True}}
 
 
+class ChatFileSerializer(serializers.ModelSerializer):
+    size = serializers.IntegerField(source="file_size", read_only=True)
+    message: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=gettext_lazy("The question it was sent with; null while unsent.")
+    )
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("Where its owner downloads it (signed in)."))
+    text_chars = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Characters of its text that go to the model (text and PDF files).")
+    )
+
+    class Meta:
+        model = ChatFile
+        fields = ["id", "message", "filename", "kind", "mime_type", "size", "text_chars", "truncated", "url",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, attachment: ChatFile) -> str:
+        return reverse("chats:file", args=[attachment.chat_id, attachment.pk])
+
+    def get_text_chars(self, attachment: ChatFile) -> int:
+        return len(attachment.text)
+
+
+class ChatFileUpload(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("An image, a text or Markdown file, or a PDF."))
+
+
 class MessageSerializer(serializers.ModelSerializer):
+    files = ChatFileSerializer(many=True, read_only=True)
     version = serializers.SerializerMethodField(
         help_text=gettext_lazy("Which version of this turn (1-based), in the shown path.")
     )
@@ -82,6 +111,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "prompt_tokens",
             "tokens_estimated",
             "sources",
+            "files",
             "created_at",
             "updated_at",
         ]
@@ -95,7 +125,13 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MessageInput(serializers.Serializer):
-    content = serializers.CharField(max_length=100_000, trim_whitespace=True)
+    content = serializers.CharField(max_length=100_000, trim_whitespace=True, allow_blank=True)
+    files = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=10,
+        help_text=gettext_lazy("Ids of this chat's unsent files (POST /chats/{id}/files/) to send with the message."),
+    )
 
 
 class ExchangeOutput(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -76,6 +77,32 @@ class ChatViewSet(ScopedRows, viewsets.ModelViewSet):
     def share_revoke(self, request: Request, pk: str | None = None, share_pk: str = "0") -> Response:
         """End a share link: it opens nothing from now on."""
         services.share_revoke(get_object_or_404(self.get_object().shares, pk=int(share_pk)))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], responses=serializers.ChatFileSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": serializers.ChatFileUpload},
+        responses={201: serializers.ChatFileSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def files(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the chat's files, sent and unsent. POST (multipart, `file`): attach a file to the next message (its
+        id goes in the message's `files`); images need a model that reads images, text/Markdown/PDF become context,
+        anything else is refused with the reason (400)."""
+        chat = self.get_object()
+        if request.method == "POST":
+            upload = serializers.ChatFileUpload(data=request.data)
+            upload.is_valid(raise_exception=True)
+            attachment = services.chat_file_add(chat, upload.validated_data["file"])
+            return Response(serializers.ChatFileSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ChatFileSerializer(chat.files.all(), many=True).data)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description=gettext_lazy("The file is removed."))})
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_pk>[0-9a-f-]{36})", url_name="file")
+    def file_delete(self, request: Request, pk: str | None = None, file_pk: str = "") -> Response:
+        """Take back a file not sent yet (409 once it was sent)."""
+        services.chat_file_delete(get_object_or_404(self.get_object().files, pk=file_pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
@@ -175,8 +202,8 @@ class MessageViewSet(ScopedRows, ReplyStreamingMixin, mixins.ListModelMixin, vie
         path = services.chat_path(chat)
         self.versions = {m.pk: {"version": m.version, "versions": m.siblings} for m in path}  # type: ignore[attr-defined]
         if self.request.query_params.get("all") in ("1", "true"):
-            return chat.messages.all()
-        return chat.messages.filter(pk__in=list(self.versions))
+            return chat.messages.prefetch_related("files")
+        return chat.messages.filter(pk__in=list(self.versions)).prefetch_related("files")
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "versions": getattr(self, "versions", {})}
@@ -216,7 +243,9 @@ class MessageViewSet(ScopedRows, ReplyStreamingMixin, mixins.ListModelMixin, vie
         chat = self.chat()
         data = serializers.MessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        question, reply = services.message_send(chat, data.validated_data["content"])
+        question, reply = services.message_send(
+            chat, data.validated_data["content"], files=data.validated_data.get("files")
+        )
         return self.reply_response(question, reply)
 
     @extend_schema(request=None, responses={201: serializers.ExchangeOutput})

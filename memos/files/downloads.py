@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 from memos.models import Resource
@@ -12,12 +13,12 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 
 def resource_response(resource: Resource) -> FileResponse:
     inline = resource.mime_type in INLINE_TYPES or resource.resource_type in {"audio", "video"}
-    response = FileResponse(
-        resource.file.open("rb"),
-        content_type=resource.mime_type,
-        as_attachment=not inline,
-        filename=resource.filename,
-    )
+    return stored_file_response(resource.file, resource.mime_type, resource.filename, inline=inline)
+
+
+def stored_file_response(file: FieldFile, mime_type: str, filename: str, *, inline: bool) -> FileResponse:
+    """A stored file (of any app: chats' files too) served so that it can't run as one of our pages."""
+    response = FileResponse(file.open("rb"), content_type=mime_type, as_attachment=not inline, filename=filename)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

@@ -243,8 +243,8 @@ def test_message_list_takes_the_same_queries_for_5_or_50_messages(alice_api, cha
         parent = None
         for n in range(count):
             parent = Message.objects.create(chat=chat, parent=parent, role="user", content=f"m{n}")
-        # user of the token, the chat, the conversation's tree, the page of messages
-        with django_assert_num_queries(4):
+        # user of the token, the chat, the conversation's tree, the page of messages, their files
+        with django_assert_num_queries(5):
             response = alice_api.get(f"/api/v1/chats/{chat.pk}/messages/")
         assert len(response.json()["results"]) == count
 

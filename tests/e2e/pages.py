@@ -65,7 +65,7 @@ NOT_PAGES = {
     "accounts:logout", "accounts:profile", "accounts:preferences", "accounts:theme", "accounts:language",
     "accounts:sign-out-everywhere", "accounts:api-key-create", "accounts:api-key-revoke",
     "chats:folder-new", "chats:archive", "chats:send", "chats:regenerate", "chats:message", "chats:message-edit",
-    "chats:message-show", "chats:settings", "chats:share", "chats:share-revoke",
+    "chats:message-show", "chats:settings", "chats:share", "chats:share-revoke", "chats:file",
     "memos:new", "memos:signed-file", "memos:export", "memos:import", "memos:device-forget", "memos:purge",
     "memos:action", "memos:revision-restore", "memos:file", "memos:feed", "memos:task", "memos:link",
     "memos:summary-settings", "memos:edit",

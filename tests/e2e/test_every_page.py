@@ -28,7 +28,7 @@ SCREENS = [  # (width, height, colour scheme): a phone in the dark, a desktop in
 ]
 # What stays as it is in every language: names of things, formats, keys and the test data's own names.
 PROPER_NAMES = re.compile(
-    r"(\b(Quillium|Discord|Markdown|OpenAI|Wordle|REST|API|JSON|RSS|Atom|LRC|WAV|MP3|URL|MiB|zip|nsfw|Enter|Shift|"
+    r"(\b(Quillium|Discord|Markdown|PDF|PNG|JPEG|GIF|WebP|OpenAI|Wordle|REST|API|JSON|RSS|Atom|LRC|WAV|MP3|URL|MiB|zip|nsfw|Enter|Shift|"
     r"UTC|RJ\d+|fake-small|player\d+|prefix|language|\w+_\w+)\b|[\w.+-]+@[\w.-]+|https?://\S+|/[\w/.-]+)"
 )
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")

@@ -86,7 +86,7 @@
   }
 
   // A new chat is saved with its first message: create it now, then point every URL of the page at it.
-  const URL_KEYS = ["api", "stop", "regenerate", "fragment", "chatApi", "page"];
+  const URL_KEYS = ["api", "stop", "regenerate", "fragment", "chatApi", "page", "files"];
   async function ensureChat() {
     if (root.dataset.chat) return true;
     const response = await fetch(root.dataset.create, {
@@ -130,10 +130,57 @@
     }
   }
 
+  // Files are uploaded as soon as they are picked (a chip each, removable); the message carries their ids.
+  const attach = form.querySelector("[data-attach]");
+  const pending = form.querySelector("[data-pending-files]");
+  const pendingIds = () => [...pending.querySelectorAll("[data-file-id]")].map((item) => item.dataset.fileId);
+
+  async function upload(file) {
+    const item = document.createElement("li");
+    item.textContent = interpolate(gettext("%s (uploading…)"), [file.name]);
+    pending.append(item);
+    const body = new FormData();
+    body.append("file", file);
+    const response = await fetch(root.dataset.files, { method: "POST", headers: { "X-CSRFToken": csrf }, body })
+      .catch(() => null);
+    const data = response ? await response.json().catch(() => ({})) : {};
+    if (!response?.ok) {
+      item.remove();
+      const reason = data.errors?.file || data.detail || gettext("Quillium can't be reached.");
+      showNotice(`${file.name}: ${Array.isArray(reason) ? reason.join(" ") : reason}`);
+      return;
+    }
+    item.dataset.fileId = data.id;
+    item.textContent = `${data.kind === "image" ? "🖼" : "📄"} ${data.filename}`;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", interpolate(gettext("Remove %s"), [data.filename]));
+    remove.addEventListener("click", async () => {
+      item.remove();
+      await fetch(`${root.dataset.files}${data.id}/`, { method: "DELETE", headers });
+    });
+    item.append(remove);
+  }
+
+  attach?.addEventListener("change", async () => {
+    const files = [...attach.files];
+    attach.value = "";  // sent by id, not with the form
+    if (!files.length) return;
+    showNotice("");
+    if (!(await ensureChat())) {
+      showNotice(gettext("The chat could not be created. Your message is still in the box."));
+      return;
+    }
+    for (const file of files) await upload(file);
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const content = textarea.value.trim();
-    if (!content) return;
+    const files = pendingIds();
+    if (!content && !files.length) return;
     const fresh = !root.dataset.chat;
     textarea.value = "";  // cleared as it is sent; put back if it is refused
     if (!(await ensureChat())) {
@@ -141,8 +188,11 @@
       showNotice(gettext("The chat could not be created. Your message is still in the box."));
       return;
     }
-    if (!(await stream(root.dataset.api, { content }, content))) {
+    const chips = [...pending.children];
+    pending.replaceChildren();
+    if (!(await stream(root.dataset.api, { content, files }, content || "📎"))) {
       textarea.value = content;
+      pending.append(...chips);
       if (fresh) {  // nothing was said in it: don't leave an empty chat behind
         await fetch(root.dataset.chatApi, { method: "DELETE", headers });
         location.replace(root.dataset.new);
