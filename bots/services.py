@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.services import GUEST_READ_ONLY
 from bots.models import AIDiaryJob, Bot, BotReply, DiaryPreference
-from memos.files import sniff
 from memos.models import Memo
 from memos.notes import tags
 from quillium_site import queue
+from quillium_site.files import sniff
 
 if TYPE_CHECKING:
     from accounts.models import User

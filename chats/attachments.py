@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from memos.files import sniff
+from quillium_site.files import sniff
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 PDF_TYPE = "application/pdf"

@@ -22,9 +22,9 @@ from ai.client import Messages, ProviderError, Usage, estimate_tokens
 from ai.models import AIConfig, TokenUsage
 from chats import attachments, selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, ChatFile, ChatShare, Folder, Message
-from memos.files import transactions as file_transactions
 from quillium_site import queue
 from quillium_site.errors import Conflict
+from quillium_site.files import transactions as file_transactions
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -21,8 +21,8 @@ from chats import selectors, services
 from chats.forms import ACCEPTED, ChatSettingsForm, FolderForm, MessageForm
 from chats.models import Chat, Message
 from chats.replies import collect_reply
-from memos.files.downloads import INLINE_TYPES, stored_file_response
-from memos.files.transactions import atomic_with_files
+from quillium_site.files.responses import INLINE_TYPES, stored_file_response
+from quillium_site.files.transactions import atomic_with_files
 
 PAGE_SIZE = 30
 

@@ -12,7 +12,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from library import metadata, scanner, services
-from library.models import Circle, ListenerSettings, Playback, Review, Root, Scan, Tag, Track, VoiceActor, Work
+from library.models import (
+    Circle,
+    Favourite,
+    ListenerSettings,
+    Playback,
+    Playlist,
+    PlaylistItem,
+    Review,
+    Root,
+    Scan,
+    Tag,
+    Track,
+    VoiceActor,
+    Work,
+)
 from quillium_site.admin_mixins import ReadOnlyAdmin, ServiceRulesAdmin
 
 
@@ -179,3 +193,37 @@ class ListenerSettingsAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["show_nsfw"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
+
+
+class PlaylistItemInline(ReadOnlyAdmin, admin.TabularInline):
+    model = PlaylistItem
+    fields = ["position", "track", "added_at"]
+    readonly_fields = ["position", "track", "added_at"]
+    extra = 0
+
+
+@admin.register(Playlist)
+class PlaylistAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Each person's playlists, read-only here: their owners arrange them on the library pages and the API."""
+
+    list_display = ["name", "owner", "tracks", "updated_at"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]
+    inlines = [PlaylistItemInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Playlist]:
+        return super().get_queryset(request).annotate(track_count=Count("items"))
+
+    @admin.display(description=gettext_lazy("tracks"), ordering="track_count")
+    def tracks(self, obj: Playlist) -> int:
+        return obj.track_count  # type: ignore[attr-defined]
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Which works each person keeps as favourites."""
+
+    list_display = ["work", "user", "created_at"]
+    search_fields = ["work__code", "work__title", "user__email"]
+    list_select_related = ["work", "user"]
+    date_hierarchy = "created_at"

@@ -28,3 +28,10 @@ class ScanForm(forms.Form):
 
 class ListenerSettingsForm(forms.Form):
     show_nsfw = forms.BooleanField(required=False, label=gettext_lazy("Show works marked nsfw in the library"))
+
+
+class PlaylistForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -346,3 +346,79 @@ class Scan(models.Model):
     @property
     def finished(self) -> bool:
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class Playlist(models.Model):
+    """A person's ordered list of tracks, from any works."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="library_playlists",
+        verbose_name=gettext_lazy("owner"),
+    )
+    name = models.CharField(max_length=200, verbose_name=gettext_lazy("name"))
+    description = models.TextField(blank=True, verbose_name=gettext_lazy("description"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("playlist")
+        verbose_name_plural = gettext_lazy("playlists")
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="library_playlist_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("library:playlist", args=[self.pk])
+
+
+class PlaylistItem(models.Model):
+    """One track at one place in a playlist (a track may be in it more than once)."""
+
+    playlist = models.ForeignKey(
+        Playlist, on_delete=models.CASCADE, related_name="items", verbose_name=gettext_lazy("playlist")
+    )
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("track"))
+    position = models.PositiveIntegerField(
+        help_text=gettext_lazy("1 is the first; kept without gaps by library.services."),
+        verbose_name=gettext_lazy("position"),
+    )
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("added at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("playlist item")
+        verbose_name_plural = gettext_lazy("playlist items")
+        ordering = ["playlist", "position", "id"]
+        indexes = [models.Index(fields=["playlist", "position"], name="library_playlistitem_order")]
+
+    def __str__(self) -> str:
+        return f"{self.playlist_id} #{self.position}: {self.track_id}"
+
+
+class Favourite(models.Model):
+    """A work a person keeps close (a heart on the work page, the Favourites page)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="library_favourites",
+        verbose_name=gettext_lazy("user"),
+    )
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="favourites", verbose_name=gettext_lazy("work")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("favourite")
+        verbose_name_plural = gettext_lazy("favourites")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "work"], name="library_favourite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.work_id}"

@@ -6,9 +6,23 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from library import streaming
-from library.models import Circle, ListenerSettings, Playback, Review, Scan, Tag, Track, VoiceActor, Work
+from library.models import (
+    Circle,
+    Favourite,
+    ListenerSettings,
+    Playback,
+    Playlist,
+    PlaylistItem,
+    Review,
+    Scan,
+    Tag,
+    Track,
+    VoiceActor,
+    Work,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -67,17 +81,40 @@ def work_page(work: Work, user: User) -> dict[str, Any]:
         "tree": sorted(tree.items()), "tracks": tracks, "household": rows,
         "my_review": mine["review"] if mine else None,
         "player": {"work": work.pk, "queue": queue, "readOnly": user.is_guest, "resume": resume},
+        "is_favourite": Favourite.objects.filter(user=user, work=work).exists(),
+        "playlists": list(Playlist.objects.filter(owner=user).values_list("pk", "name")),
     }  # fmt: skip
 
 
 def my_library(user: User) -> list[tuple[str, list[Work]]]:
-    """The person's works by progress (listening first), each group newest change first."""
+    """The person's favourites, then their works by progress (listening first), each group newest change first."""
     reviews = Review.objects.filter(user=user).exclude(progress="").select_related("work__circle")
     groups: dict[str, list[Work]] = {value: [] for value in Review.Progress.values}
     for review in reviews.order_by("-updated_at"):
         groups[review.progress].append(review.work)
     order = ["listening", "marked", "postponed", "listened", "dropped"]
-    return [(str(Review.Progress(value).label), groups[value]) for value in order if groups[value]]
+    favourites = [f.work for f in Favourite.objects.filter(user=user).select_related("work__circle")]
+    progress = [(str(Review.Progress(value).label), groups[value]) for value in order if groups[value]]
+    return ([(gettext("Favourites"), favourites)] if favourites else []) + progress
+
+
+def playlist_queue(items: list[PlaylistItem]) -> list[dict[str, Any]]:
+    """The player's queue for playlist items (tracks of several works: each says its work, for resuming)."""
+    return [
+        {"id": item.track.pk, "work": item.track.work_id, "title": item.track.title, "path": item.track.path,
+         "duration": item.track.duration_seconds, "src": streaming.signed_url(item.track),
+         "lyrics": bool(item.track.lyrics)}
+        for item in items
+        if item.track.work.available
+    ]  # fmt: skip
+
+
+def playlist_items(playlist: Playlist) -> list[PlaylistItem]:
+    return list(playlist.items.select_related("track__work"))
+
+
+def playlists_of(user: User) -> QuerySet[Playlist]:
+    return Playlist.objects.filter(owner=user).annotate(track_count=Count("items")).order_by("-updated_at", "-id")
 
 
 def named_with_counts(model: type[Circle | Tag | VoiceActor], user: User) -> QuerySet[Any]:

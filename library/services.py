@@ -8,14 +8,19 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from library import selectors
 from library.folders import FolderInfo
 from library.models import (
     Circle,
+    Favourite,
     ListenerSettings,
     Playback,
+    Playlist,
+    PlaylistItem,
     Review,
     Root,
     Scan,
@@ -244,3 +249,107 @@ def review_save(*, user: User, work: Work, **fields: Any) -> Review:
     review.full_clean(validate_unique=False)
     review.save()
     return review
+
+
+# -- playlists and favourites ---------------------------------------------------------------------------
+
+
+def _writer(user: User) -> None:
+    if user.is_guest:
+        raise ValidationError(_("Guest accounts are read-only."))
+
+
+def _playlist_name(owner: User, name: str, playlist: Playlist | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("A playlist needs a name.")})
+    if len(name) > 200:
+        raise ValidationError({"name": _("Playlist names are at most 200 characters.")})
+    taken = Playlist.objects.filter(owner=owner, name=name)
+    if playlist is not None:
+        taken = taken.exclude(pk=playlist.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("You already have a playlist with this name.")})
+    return name
+
+
+def playlist_create(*, owner: User, name: str, description: str = "") -> Playlist:
+    _writer(owner)
+    return Playlist.objects.create(owner=owner, name=_playlist_name(owner, name), description=description.strip())
+
+
+def playlist_update(playlist: Playlist, *, name: str | None = None, description: str | None = None) -> Playlist:
+    if name is not None:
+        playlist.name = _playlist_name(playlist.owner, name, playlist)
+    if description is not None:
+        playlist.description = description.strip()
+    playlist.save(update_fields=["name", "description", "updated_at"])
+    return playlist
+
+
+def playlist_delete(playlist: Playlist) -> None:
+    """Delete a playlist; its tracks and works stay in the library."""
+    playlist.delete()
+
+
+PLAYLIST_MAX_ITEMS = 2000
+
+
+@transaction.atomic
+def playlist_add(playlist: Playlist, tracks: list[Track]) -> list[PlaylistItem]:
+    """Put tracks at the end of a playlist, in the order given (only tracks of works its owner may see)."""
+    playlist = Playlist.objects.select_for_update().get(pk=playlist.pk)  # one adder at a time: positions stay unique
+    visible = set(
+        selectors.works_visible_to(playlist.owner)
+        .filter(pk__in={t.work_id for t in tracks})
+        .values_list("pk", flat=True)
+    )
+    if any(track.work_id not in visible for track in tracks):
+        raise ValidationError({"track": _("No such track.")})
+    count = playlist.items.count()
+    if count + len(tracks) > PLAYLIST_MAX_ITEMS:
+        raise ValidationError(
+            {"track": _("A playlist holds at most %(limit)s tracks.") % {"limit": format(PLAYLIST_MAX_ITEMS, ",")}}
+        )
+    items = PlaylistItem.objects.bulk_create(
+        [PlaylistItem(playlist=playlist, track=track, position=count + n) for n, track in enumerate(tracks, start=1)]
+    )
+    Playlist.objects.filter(pk=playlist.pk).update(updated_at=timezone.now())
+    return items
+
+
+@transaction.atomic
+def playlist_remove(item: PlaylistItem) -> None:
+    """Take one item out; the ones after it move up."""
+    Playlist.objects.select_for_update().filter(pk=item.playlist_id).update(updated_at=timezone.now())
+    item.delete()
+    PlaylistItem.objects.filter(playlist_id=item.playlist_id, position__gt=item.position).update(
+        position=F("position") - 1
+    )
+
+
+@transaction.atomic
+def playlist_move(item: PlaylistItem, position: int) -> PlaylistItem:
+    """Move an item to `position` (1 is the first; past the end means last); the others close up around it."""
+    Playlist.objects.select_for_update().filter(pk=item.playlist_id).update(updated_at=timezone.now())
+    item = PlaylistItem.objects.get(pk=item.pk)
+    last = PlaylistItem.objects.filter(playlist_id=item.playlist_id).count()
+    position = max(1, min(position, last))
+    siblings = PlaylistItem.objects.filter(playlist_id=item.playlist_id).exclude(pk=item.pk)
+    if position < item.position:
+        siblings.filter(position__gte=position, position__lt=item.position).update(position=F("position") + 1)
+    elif position > item.position:
+        siblings.filter(position__gt=item.position, position__lte=position).update(position=F("position") - 1)
+    item.position = position
+    item.save(update_fields=["position"])
+    return item
+
+
+def favourite_set(*, user: User, work: Work, on: bool) -> bool:
+    """Mark or unmark a work as a favourite; whether it is one now."""
+    _writer(user)
+    if on:
+        Favourite.objects.get_or_create(user=user, work=work)
+    else:
+        Favourite.objects.filter(user=user, work=work).delete()
+    return on

@@ -26,7 +26,6 @@ from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from memos.diaries import services as diary_services
 from memos.files import services as file_services
-from memos.files import transactions
 from memos.files.downloads import resource_response
 from memos.files.services import resource_from_token
 from memos.forms import DiaryForm, MemoForm, SearchForm
@@ -36,6 +35,7 @@ from memos.notes.cards import cards, with_card_state
 from memos.portability.archive import export_user, import_user
 from memos.search import keyword, semantic
 from memos.sync import changes
+from quillium_site.files import transactions
 from quillium_site.sections import app_sections
 
 PAGE_SIZE = 20

@@ -16,11 +16,11 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts import site_settings
-from memos.files import sniff, transactions
 from memos.models import (
     Memo,
     Resource,
 )
+from quillium_site.files import sniff, transactions
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from accounts import site_settings
 from memos.diaries import services as diary_services
 from memos.files import services as file_services
-from memos.files import transactions
 from memos.models import Diary, Memo
 from memos.notes import services
 from memos.portability.schema import FORMAT, VERSION, ManifestShape, first_error
 from quillium_site.api.parsers import json_depth_exceeds
+from quillium_site.files import transactions
 
 if TYPE_CHECKING:
     from accounts.models import User

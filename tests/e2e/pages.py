@@ -42,6 +42,9 @@ SIGNED_IN = {
     "bots:delete": "/bots/{bot}/delete/",
     "library:browse": "/library/",
     "library:mine": "/library/mine/",
+    "library:playlists": "/library/playlists/",
+    "library:playlist": "/library/playlists/{playlist}/",
+    "library:playlist-delete": "/library/playlists/{playlist}/delete/",
     "library:scans": "/library/scans/",
     "library:work": "/library/works/{work}/",
     "library:circles": "/library/circles/",
@@ -72,6 +75,7 @@ NOT_PAGES = {
     "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export",
     "bots:move", "bots:ask", "bots:reply-action", "bots:diary-write", "bots:create", "bots:diary-settings",
     "library:cover", "library:review", "library:track-stream", "library:track-signed", "library:settings",
+    "library:favourite", "library:playlist-add", "library:playlist-item",
 }  # fmt: skip
 
 
@@ -85,7 +89,8 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
     from gamestats.ingest import parse, store
     from gamestats.models import Game
     from library import scanner
-    from library.models import Circle, Tag, VoiceActor, Work
+    from library import services as library
+    from library.models import Circle, Tag, Track, VoiceActor, Work
     from memos.diaries.services import diary_write
     from memos.notes import services as memos
     from tests.gamestats.factories import players_with_games
@@ -115,6 +120,9 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
         encoding="utf-8",
     )
     scanner.scan()
+    playlist = library.playlist_create(owner=owner, name="睡前")
+    library.playlist_add(playlist, list(Track.objects.order_by("sort_order")))
+    library.favourite_set(user=owner, work=Work.objects.get(), on=True)
 
     # The games migration 0002 registers: a transactional test before this one flushed them away.
     built_in = importlib.import_module("gamestats.migrations.0002_games")
@@ -132,6 +140,7 @@ def household(owner: User, library_root: Path) -> dict[str, str]:
         "day": day.isoformat(),
         "bot": str(bot.pk),
         "work": str(Work.objects.get().pk),
+        "playlist": str(playlist.pk),
         "circle": str(Circle.objects.get().pk),
         "tag": str(Tag.objects.get().pk),
         "va": str(VoiceActor.objects.get().pk),

@@ -1,5 +1,5 @@
-// The work page's player: a queue of the work's tracks, resuming where this person left off (saved every few
-// seconds and on pause), and the current line of timed lyrics.
+// The player of a work's page (its tracks, resuming where this person left off) and of a playlist's (tracks of
+// several works: each saves its own work's place), saving every few seconds and on pause, with timed lyrics.
 (function () {
   "use strict";
   const dataNode = document.getElementById("player-data");
@@ -25,12 +25,13 @@
     const now = Date.now();
     if (!force && now - lastSaved < SAVE_EVERY_MS) return;
     lastSaved = now;
-    fetch("/api/v1/library/works/" + data.work + "/playback/", {
+    const track = data.queue[index];
+    fetch("/api/v1/library/works/" + (track.work || data.work) + "/playback/", {
       method: "PUT",
       headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
       credentials: "same-origin",
       keepalive: true,
-      body: JSON.stringify({ track: data.queue[index].id, position_seconds: audio.currentTime || 0 }),
+      body: JSON.stringify({ track: track.id, position_seconds: audio.currentTime || 0 }),
     }).catch(function () { /* the next save tries again */ });
   }
 
