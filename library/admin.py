@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from library import metadata, scanner, services
 from library.models import (
+    Bookmark,
     Circle,
     Favourite,
     ListenerSettings,
@@ -226,4 +227,23 @@ class FavouriteAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["work", "user", "created_at"]
     search_fields = ["work__code", "work__title", "user__email"]
     list_select_related = ["work", "user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PlaylistItem)
+class PlaylistItemAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The tracks of playlists, in order (also inline on their playlist)."""
+
+    list_display = ["playlist", "position", "track", "added_at"]
+    search_fields = ["playlist__name", "track__title", "playlist__owner__email"]
+    list_select_related = ["playlist", "track"]
+
+
+@admin.register(Bookmark)
+class BookmarkAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Places in tracks people keep, with their notes; they make and delete them from the player and the API."""
+
+    list_display = ["track", "position_seconds", "user", "note", "created_at"]
+    search_fields = ["track__title", "track__work__code", "user__email", "note"]
+    list_select_related = ["track", "user"]
     date_hierarchy = "created_at"

@@ -12,6 +12,8 @@ class LibraryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav_label = gettext_lazy("Library")
     nav_url_name = "library:browse"
+    # Part of every signed-in page's shell: the mini-player, which keeps playing while the person browses.
+    shell_template = "library/_mini_player.html"
 
     def settings_section(self, request: HttpRequest) -> dict[str, object]:
         """Whether nsfw works show in the library, on the account settings page."""

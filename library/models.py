@@ -422,3 +422,29 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.work_id}"
+
+
+class Bookmark(models.Model):
+    """A place in a track a person wants to come back to, with a note."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="library_bookmarks",
+        verbose_name=gettext_lazy("user"),
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=gettext_lazy("track")
+    )
+    position_seconds = models.FloatField(validators=[MinValueValidator(0)], verbose_name=gettext_lazy("position (s)"))
+    note = models.CharField(max_length=500, blank=True, verbose_name=gettext_lazy("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("bookmark")
+        verbose_name_plural = gettext_lazy("bookmarks")
+        ordering = ["track", "position_seconds", "id"]
+        indexes = [models.Index(fields=["user", "track"], name="library_bookmark_user_track")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.position_seconds:.0f}s of track {self.track_id}"

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from library import streaming
 from library.models import (
+    Bookmark,
     Circle,
     Favourite,
     ListenerSettings,
@@ -74,14 +76,14 @@ def work_page(work: Work, user: User) -> dict[str, Any]:
     rows = household(work)
     mine = next((row for row in rows if row["user"].pk == user.pk), None)
     playback: Playback | None = mine["listened_at"] if mine else None
-    queue = [{"id": t.pk, "title": t.title, "path": t.path, "duration": t.duration_seconds,
-              "src": streaming.signed_url(t), "lyrics": bool(t.lyrics)} for t in tracks]  # fmt: skip
+    queue = [queue_entry(t, work) for t in tracks]
     resume = {"track": playback.track_id, "position": playback.position_seconds} if playback else None
     return {
         "tree": sorted(tree.items()), "tracks": tracks, "household": rows,
         "my_review": mine["review"] if mine else None,
         "player": {"work": work.pk, "queue": queue, "readOnly": user.is_guest, "resume": resume},
         "is_favourite": Favourite.objects.filter(user=user, work=work).exists(),
+        "bookmarks": list(Bookmark.objects.filter(user=user, track__work=work).select_related("track")),
         "playlists": list(Playlist.objects.filter(owner=user).values_list("pk", "name")),
     }  # fmt: skip
 
@@ -100,17 +102,23 @@ def my_library(user: User) -> list[tuple[str, list[Work]]]:
 
 def playlist_queue(items: list[PlaylistItem]) -> list[dict[str, Any]]:
     """The player's queue for playlist items (tracks of several works: each says its work, for resuming)."""
-    return [
-        {"id": item.track.pk, "work": item.track.work_id, "title": item.track.title, "path": item.track.path,
-         "duration": item.track.duration_seconds, "src": streaming.signed_url(item.track),
-         "lyrics": bool(item.track.lyrics)}
-        for item in items
-        if item.track.work.available
-    ]  # fmt: skip
+    return [queue_entry(item.track, item.track.work) for item in items if item.track.work.available]
+
+
+def queue_entry(track: Track, work: Work) -> dict[str, Any]:
+    """One track as the player queues it: a signed link to play, and what the lock screen shows (title, work,
+    circle, cover)."""
+    return {
+        "id": track.pk, "work": work.pk, "title": track.title, "duration": track.duration_seconds,
+        "src": streaming.signed_url(track), "lyrics": bool(track.lyrics), "work_title": work.title,
+        "circle": work.circle.name if work.circle_id and work.circle else "",
+        "cover": reverse("library:cover", args=[work.pk]) if work.cover else "",
+        "work_url": reverse("library:work", args=[work.pk]),
+    }  # fmt: skip
 
 
 def playlist_items(playlist: Playlist) -> list[PlaylistItem]:
-    return list(playlist.items.select_related("track__work"))
+    return list(playlist.items.select_related("track__work__circle"))
 
 
 def playlists_of(user: User) -> QuerySet[Playlist]:

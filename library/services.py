@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from library import selectors
 from library.folders import FolderInfo
 from library.models import (
+    Bookmark,
     Circle,
     Favourite,
     ListenerSettings,
@@ -223,9 +224,13 @@ def playback_save(*, user: User, work: Work, track: Track | None, position_secon
         raise ValidationError(_("That track is not part of this work."))
     if not 0 <= position_seconds < 10**7:
         raise ValidationError(_("The position must be a number of seconds from the start."))
-    playback, _created = Playback.objects.update_or_create(
-        user=user, work=work, defaults={"track": track, "position_seconds": position_seconds}
-    )
+    try:
+        with transaction.atomic():
+            playback, _created = Playback.objects.update_or_create(
+                user=user, work=work, defaults={"track": track, "position_seconds": position_seconds}
+            )
+    except IntegrityError:  # a scan took the track (or the work) away since it was read
+        raise ValidationError(_("That track is no longer in the library.")) from None
     return playback
 
 
@@ -353,3 +358,23 @@ def favourite_set(*, user: User, work: Work, on: bool) -> bool:
     else:
         Favourite.objects.filter(user=user, work=work).delete()
     return on
+
+
+BOOKMARK_NOTE_CHARS = 500
+
+
+def bookmark_add(*, user: User, track: Track, position_seconds: float, note: str = "") -> Bookmark:
+    """Keep a place in a track (of a work the person may see), with a note."""
+    _writer(user)
+    if not selectors.works_visible_to(user).filter(pk=track.work_id).exists():
+        raise ValidationError({"track": _("No such track.")})
+    if not 0 <= position_seconds < 10**7:
+        raise ValidationError({"position_seconds": _("The position must be a number of seconds from the start.")})
+    note = note.strip()
+    if len(note) > BOOKMARK_NOTE_CHARS:
+        raise ValidationError({"note": _("Notes are at most %(limit)s characters.") % {"limit": BOOKMARK_NOTE_CHARS}})
+    return Bookmark.objects.create(user=user, track=track, position_seconds=position_seconds, note=note)
+
+
+def bookmark_delete(bookmark: Bookmark) -> None:
+    bookmark.delete()

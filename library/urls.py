@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library import playlist_views, views
+from library import listening_views, views
 
 app_name = "library"
 
@@ -12,12 +12,13 @@ urlpatterns = [
     path("works/<int:pk>/", views.work_detail, name="work"),
     path("works/<int:pk>/cover/", views.cover, name="cover"),
     path("works/<int:pk>/review/", views.review, name="review"),
-    path("works/<int:pk>/favourite/", playlist_views.favourite, name="favourite"),
-    path("playlists/", playlist_views.playlists, name="playlists"),
-    path("playlists/add/", playlist_views.playlist_add, name="playlist-add"),
-    path("playlists/<int:pk>/", playlist_views.playlist, name="playlist"),
-    path("playlists/<int:pk>/delete/", playlist_views.playlist_delete, name="playlist-delete"),
-    path("playlists/<int:pk>/items/<int:item_pk>/", playlist_views.playlist_item, name="playlist-item"),
+    path("works/<int:pk>/favourite/", listening_views.favourite, name="favourite"),
+    path("bookmarks/<int:pk>/delete/", listening_views.bookmark_delete, name="bookmark-delete"),
+    path("playlists/", listening_views.playlists, name="playlists"),
+    path("playlists/add/", listening_views.playlist_add, name="playlist-add"),
+    path("playlists/<int:pk>/", listening_views.playlist, name="playlist"),
+    path("playlists/<int:pk>/delete/", listening_views.playlist_delete, name="playlist-delete"),
+    path("playlists/<int:pk>/items/<int:item_pk>/", listening_views.playlist_item, name="playlist-item"),
     path("tracks/<int:pk>/stream/", views.track_stream, name="track-stream"),
     path("stream/<str:token>/", views.track_signed, name="track-signed"),
 ]

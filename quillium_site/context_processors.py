@@ -35,5 +35,17 @@ def catalog_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def shell_parts(request: HttpRequest) -> list[str]:
+    """Templates apps add to every signed-in page (`shell_template` on their AppConfig, e.g. the mini-player)."""
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return []
+    return [part for config in apps.get_app_configs() if (part := getattr(config, "shell_template", None))]
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": navigation(request), "catalog_version": catalog_version(), "languages": settings.LANGUAGES}
+    return {
+        "nav_items": navigation(request),
+        "catalog_version": catalog_version(),
+        "languages": settings.LANGUAGES,
+        "shell_parts": shell_parts(request),
+    }

@@ -75,7 +75,7 @@ NOT_PAGES = {
     "gamestats:player-moderate", "gamestats:guild-settings", "gamestats:leaderboard-export",
     "bots:move", "bots:ask", "bots:reply-action", "bots:diary-write", "bots:create", "bots:diary-settings",
     "library:cover", "library:review", "library:track-stream", "library:track-signed", "library:settings",
-    "library:favourite", "library:playlist-add", "library:playlist-item",
+    "library:favourite", "library:playlist-add", "library:playlist-item", "library:bookmark-delete",
 }  # fmt: skip
 
 

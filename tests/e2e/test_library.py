@@ -46,13 +46,18 @@ def test_play_follow_the_lyrics_and_resume(live_server, page: Page, root, alice,
     # The one-second intro ends and the queue moves on to the next track, whose lyrics follow the time.
     expect(page.get_by_test_id("now-playing")).to_have_text("02 rain", timeout=10000)
     expect(page.locator(".lyrics p.current")).to_have_text("heavy rain", timeout=10000)
-    page.evaluate("document.querySelector('#player audio').pause()")
+    page.evaluate("document.querySelector('#mini-player audio').pause()")
     rain = work.tracks.get(path="02 rain.wav")
     wait_for(lambda: Playback.objects.filter(user=alice, track=rain, position_seconds__gt=1.4).exists())
 
+    # Another device (nothing kept in this tab): the work's page offers the place, in the player at the bottom.
+    page.evaluate("sessionStorage.clear()")
     page.reload()
-    expect(page.get_by_test_id("now-playing")).to_contain_text("02 rain (from 0:0")
+    expect(page.get_by_test_id("mini-title")).to_have_text("02 rain")
+    expect(page.get_by_test_id("now-playing")).to_have_text("02 rain")
     expect(page.locator("li[aria-current] button")).to_have_text("▶ 02 rain")
+    page.wait_for_function("document.querySelector('#mini-player audio').currentTime > 1.4")
+    assert page.evaluate("document.querySelector('#mini-player audio').paused")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -113,14 +113,14 @@ def test_the_player_answers_keys(live_server, page: Page, alice, password, tmp_p
     scanner.scan()
     sign_in(page, live_server.url, alice.email, password)
     page.goto(f"{live_server.url}/library/works/{Work.objects.get().pk}/")
-    audio = page.locator("#player audio")
+    audio = page.locator("#mini-player audio")
 
     page.keyboard.press("k")
-    page.wait_for_function("!document.querySelector('#player audio').paused")
+    page.wait_for_function("!document.querySelector('#mini-player audio').paused")
     page.keyboard.press("l")
-    page.wait_for_function("document.querySelector('#player audio').currentTime >= 10")
+    page.wait_for_function("document.querySelector('#mini-player audio').currentTime >= 10")
     page.keyboard.press("k")
-    page.wait_for_function("document.querySelector('#player audio').paused")
+    page.wait_for_function("document.querySelector('#mini-player audio').paused")
     page.keyboard.press("j")
     assert audio.evaluate("a => a.currentTime") < 10
     page.keyboard.press("n")
@@ -131,6 +131,6 @@ def test_the_player_answers_keys(live_server, page: Page, alice, password, tmp_p
     page.get_by_label("Review").press("n")  # typing a review is typing, not a key for the player
     expect(page.get_by_test_id("now-playing")).to_have_text("01 intro")
     # Stop the audio and let its last save finish before the database is flushed for the next test.
-    page.evaluate("document.querySelector('#player audio').pause()")
+    page.evaluate("document.querySelector('#mini-player audio').pause()")
     page.wait_for_load_state("networkidle")
     page.goto("about:blank")

@@ -231,8 +231,10 @@ def test_the_python_check_finds_unmarked_text():
 
 JS_STRING = re.compile(r"""(?<![\w$])(gettext|ngettext|pgettext|interpolate)?\s*\(?\s*(["'`])((?:\\.|(?!\2).)*)\2""")
 LOWER_WORDS = re.compile(r"\s*[a-z]+(?:[-_][a-z]+)*(?:\s+[a-z]+(?:[-_][a-z]+)*)*\s*")
-JS_NAMES = {"Content-Type", "Enter", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"}
+JS_NAMES = {"Content-Type", "Content-Disposition", "Enter", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"}
 NOT_PROSE = re.compile(r"^[\w.#\[\]=\"' :>~*^$|?&/-]*$|^[a-z-]+/[a-z-]+$|^/")  # selectors, ids, types, paths
+# A CSS selector that starts with a tag or :scope ("main li[data-track]", ":scope > [data-persist]").
+SELECTOR = re.compile(r"\s*(?::scope|[a-z]+)(?:\s*[>~+]?\s*[a-z]*(?:[#.][\w-]+|\[[^\]]*\]|:[\w-]+(?:\([^)]*\))?)+)+\s*")
 
 
 def unmarked_script_text(source: str) -> list[str]:
@@ -242,6 +244,8 @@ def unmarked_script_text(source: str) -> list[str]:
     for call, _quote, literal in JS_STRING.findall(source):
         text = re.sub(r"\$\{[^}]*\}|\\.", " ", literal)  # interpolations and escapes say nothing themselves
         if call or not _words(text) or text.strip() in JS_NAMES or re.match(r"\s*[#.\[]", text):
+            continue
+        if SELECTOR.fullmatch(text):
             continue
         if re.match(r"\s*[A-Z][a-z]", text):
             found.append(literal)  # a capitalised word: a label or a sentence

@@ -15,23 +15,25 @@
     }
     return replies;
   }
+  const reload = () => (window.quilliumReload || (() => window.location.reload()))();
   async function poll() {
+    if (!thread.isConnected) return;  // another page was swapped in (see quillium/navigate.js)
     try {
       const replies = await allReplies();
       if (replies) {
         let busy = false;
         for (const reply of replies) {
           const article = thread.querySelector(`[data-reply="${reply.id}"]`);
-          if (!article) { window.location.reload(); return; }  // a bot has started answering
+          if (!article) { reload(); return; }  // a bot has started answering
           if (reply.status === "pending" || reply.status === "running") {
             busy = true;
             if (reply.content) article.querySelector("[data-content]").textContent = reply.content;
           } else if (!article.classList.contains(reply.status)) {
-            window.location.reload();
+            reload();
             return;
           }
         }
-        if (!busy) { window.location.reload(); return; }
+        if (!busy) { reload(); return; }
       }
     } catch (error) { /* the next poll tries again */ }
     window.setTimeout(poll, 1000);

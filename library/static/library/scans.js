@@ -4,6 +4,7 @@
   const POLL_MS = 1000;
 
   function follow(row) {
+    if (!row.isConnected) return;  // another page was swapped in (see quillium/navigate.js)
     fetch(row.dataset.follow, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (scan) {

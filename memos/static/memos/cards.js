@@ -61,7 +61,8 @@
     });
   }
 
-  document.addEventListener("click", (event) => {
+  // On <main>, not the document: this file runs again for each page swapped in (quillium/navigate.js).
+  document.querySelector("main")?.addEventListener("click", (event) => {
     const box = event.target.closest("button.task-box");
     if (box && box.form) { event.preventDefault(); tick(box); return; }
     const editLink = event.target.closest("[data-edit-in-place]");

@@ -24,4 +24,5 @@ function markScrollingTables() {
   }
 }
 document.addEventListener("DOMContentLoaded", markScrollingTables);
+document.addEventListener("quillium:page", markScrollingTables);  // a page swapped in by navigate.js
 window.addEventListener("resize", markScrollingTables);

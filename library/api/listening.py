@@ -1,4 +1,5 @@
-"""Playlists (a person's ordered tracks from any works) and favourite works, for apps and scripts."""
+"""What a person keeps while listening: playlists (ordered tracks from any works), favourite works and bookmarks
+(a place in a track, with a note), for apps and scripts."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from accounts.models import User
 from accounts.principals import signed_in
 from library import selectors, services
 from library.api.serializers import TrackSerializer, WorkSerializer
-from library.models import Favourite, Playlist, PlaylistItem, Track, Work
+from library.models import Bookmark, Favourite, Playlist, PlaylistItem, Track, Work
 from quillium_site.api.views import ScopedRows
 
 
@@ -156,3 +157,36 @@ class FavouriteViewSet(ScopedRows, mixins.ListModelMixin, viewsets.GenericViewSe
         favourite = get_object_or_404(Favourite.objects.filter(user=signed_in(request)), work_id=pk)
         services.favourite_set(user=favourite.user, work=favourite.work, on=False)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BookmarkSerializer(serializers.ModelSerializer):
+    track = serializers.PrimaryKeyRelatedField(queryset=Track.objects.all())
+    work = serializers.IntegerField(source="track.work_id", read_only=True)
+    track_title = serializers.CharField(source="track.title", read_only=True)
+
+    class Meta:
+        model = Bookmark
+        fields = ["id", "track", "work", "track_title", "position_seconds", "note", "created_at"]
+        read_only_fields = ["id", "work", "track_title", "created_at"]
+
+
+class BookmarkViewSet(
+    ScopedRows, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Your bookmarks, by track and place; `?work=` or `?track=` narrow the list. POST `track`,
+    `position_seconds` and a `note`."""
+
+    model = Bookmark
+    serializer_class = BookmarkSerializer
+    filterset_fields = ["track"]
+
+    def rows_for(self, user: User) -> QuerySet[Bookmark]:
+        bookmarks = Bookmark.objects.filter(user=user).select_related("track")
+        work = self.request.query_params.get("work", "")
+        return bookmarks.filter(track__work_id=int(work)) if work.isdigit() else bookmarks
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        serializer.instance = services.bookmark_add(user=signed_in(self.request), **serializer.validated_data)
+
+    def perform_destroy(self, instance: Bookmark) -> None:
+        services.bookmark_delete(instance)

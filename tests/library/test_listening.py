@@ -181,3 +181,68 @@ def test_the_playlist_page_takes_the_same_queries_for_2_or_40_tracks(
     services.playlist_add(playlist, tracks * 10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/library/playlists/{playlist.pk}/").status_code == 200
+
+
+BOOKMARKS = "/api/v1/library/bookmarks/"
+
+
+def test_bookmarks_through_the_api_are_each_persons_own(alice_api, bob_api, alice, tracks):
+    made = alice_api.post(
+        BOOKMARKS, {"track": tracks[1].pk, "position_seconds": 12.5, "note": "雨が強くなる"}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["work"], made.json()["track_title"]) == (tracks[1].work_id, tracks[1].title)
+    alice_api.post(BOOKMARKS, {"track": tracks[2].pk, "position_seconds": 1}, format="json")
+
+    mine = alice_api.get(BOOKMARKS, {"work": tracks[1].work_id}).json()["results"]
+    assert [(b["track"], b["position_seconds"], b["note"]) for b in mine] == [(tracks[1].pk, 12.5, "雨が強くなる")]
+    assert bob_api.get(BOOKMARKS).json()["results"] == []
+    assert bob_api.delete(f"{BOOKMARKS}{made.json()['id']}/").status_code == 404
+    assert alice_api.delete(f"{BOOKMARKS}{made.json()['id']}/").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"track": None}, "track"),
+        ({"track": 999999}, "track"),
+        ({"position_seconds": -1}, "position_seconds"),
+        ({"note": "x" * 501}, "note"),
+    ],
+)
+def test_a_bad_bookmark_is_a_clear_400(alice_api, tracks, changes, field):
+    body = {"track": tracks[0].pk, "position_seconds": 1, **changes}
+
+    response = alice_api.post(
+        BOOKMARKS, {key: value for key, value in body.items() if value is not None}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+
+
+def test_a_bookmark_on_a_hidden_work_is_refused(alice_api, tracks):
+    Work.objects.filter(pk=tracks[0].work_id).update(nsfw=True)
+
+    response = alice_api.post(BOOKMARKS, {"track": tracks[0].pk, "position_seconds": 1}, format="json")
+
+    assert response.status_code == 400 and "No such track" in response.json()["detail"]
+
+
+def test_the_work_page_lists_bookmarks_and_deletes_one(client, alice, bob, tracks):
+    bookmark = services.bookmark_add(user=alice, track=tracks[0], position_seconds=65.0, note="ここから")
+    client.force_login(bob)
+    assert client.post(f"/library/bookmarks/{bookmark.pk}/delete/").status_code == 404
+    client.force_login(alice)
+
+    page = client.get(f"/library/works/{tracks[0].work_id}/").content.decode()
+
+    assert "ここから" in page and 'data-at="65.0"' in page and "1:05" in page
+    client.post(f"/library/bookmarks/{bookmark.pk}/delete/")
+    assert not alice.library_bookmarks.exists()
+
+
+def test_the_mini_player_is_on_signed_in_pages_only(client, alice):
+    assert b'id="mini-player"' not in client.get("/accounts/login/").content
+    client.force_login(alice)
+    assert b'id="mini-player"' in client.get("/memos/").content

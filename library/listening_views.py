@@ -1,4 +1,4 @@
-"""Playlists and favourites pages. Thin: selectors read, services write."""
+"""Playlists, favourites and bookmarks on the pages. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from accounts.decorators import writer_required
 from accounts.principals import signed_in
 from library import selectors, services
 from library.forms import PlaylistForm
-from library.models import Playlist, Track
+from library.models import Bookmark, Playlist, Track
 
 
 def _own(request: HttpRequest, pk: int) -> Playlist:
@@ -131,3 +131,13 @@ def favourite(request: HttpRequest, pk: int) -> HttpResponse:
     on = services.favourite_set(user=signed_in(request), work=work, on=request.POST.get("on") == "1")
     messages.success(request, _("Added to your favourites.") if on else _("Taken out of your favourites."))
     return redirect("library:work", pk=work.pk)
+
+
+@writer_required
+@require_POST
+def bookmark_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget a bookmark (they are made from the player, which knows the place)."""
+    bookmark = get_object_or_404(Bookmark.objects.filter(user=signed_in(request)).select_related("track"), pk=pk)
+    services.bookmark_delete(bookmark)
+    messages.success(request, _("Bookmark deleted."))
+    return redirect(f"{reverse('library:work', args=[bookmark.track.work_id])}#bookmarks")
