@@ -14,6 +14,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
 
 from accounts.principals import signed_in
@@ -61,7 +62,7 @@ async def send_streamed(request: HttpRequest, chat_pk: int) -> HttpResponseBase:
         ahead = Ahead(endpoint, prompt, chat_model(reply, endpoint)) if endpoint is not None else None
         try:
             await in_thread(services.message_save)(question, reply)
-        except services.ReplyInProgress as exc:  # another send won the race since the reads
+        except (services.ReplyInProgress, ValidationError) as exc:  # another send won the race since the reads
             await _close(ahead)
             return await sync_to_async(_error)(viewset, exc)
         except BaseException:

@@ -111,6 +111,13 @@ def test_speed_sleep_timer_and_bookmarks(live_server, page: Page, alice, passwor
     expect(page.locator("#mini-player [role=status]")).to_have_text("The sleep timer stopped playback.")
     assert page.evaluate(f"{AUDIO}.playbackRate") == 2  # the speed stays
 
+    # The queue, in the same panel: a track of it plays at once.
+    queue = page.get_by_role("list", name="Queue").get_by_role("button")
+    expect(queue).to_have_text(["01 intro", "02 rain"])
+    queue.filter(has_text="02 rain").click()
+    expect(page.get_by_test_id("mini-title")).to_have_text("02 rain")
+    still_playing(page, 0)
+
     # A bookmark plays its track from its place.
     page.reload()
     page.get_by_test_id("bookmark").get_by_role("button").first.click()

@@ -231,7 +231,10 @@ def test_the_python_check_finds_unmarked_text():
 
 JS_STRING = re.compile(r"""(?<![\w$])(gettext|ngettext|pgettext|interpolate)?\s*\(?\s*(["'`])((?:\\.|(?!\2).)*)\2""")
 LOWER_WORDS = re.compile(r"\s*[a-z]+(?:[-_][a-z]+)*(?:\s+[a-z]+(?:[-_][a-z]+)*)*\s*")
-JS_NAMES = {"Content-Type", "Content-Disposition", "Enter", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"}
+JS_NAMES = {
+    "Content-Type", "Content-Disposition", "Enter", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home",
+    "End",
+}  # fmt: skip
 NOT_PROSE = re.compile(r"^[\w.#\[\]=\"' :>~*^$|?&/-]*$|^[a-z-]+/[a-z-]+$|^/")  # selectors, ids, types, paths
 # A CSS selector that starts with a tag or :scope ("main li[data-track]", ":scope > [data-persist]").
 SELECTOR = re.compile(r"\s*(?::scope|[a-z]+)(?:\s*[>~+]?\s*[a-z]*(?:[#.][\w-]+|\[[^\]]*\]|:[\w-]+(?:\([^)]*\))?)+)+\s*")

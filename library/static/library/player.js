@@ -108,6 +108,18 @@
     if (track.cover) cover.src = track.cover;
   }
 
+  function showQueue() {
+    field("queue").replaceChildren(...queue.map((track, i) => {
+      const item = document.createElement("li");
+      const jump = document.createElement("button");
+      Object.assign(jump, { type: "button", className: "link", textContent: track.title });
+      jump.dataset.queueIndex = i;
+      if (i === index) jump.setAttribute("aria-current", "true");
+      item.append(jump);
+      return item;
+    }));
+  }
+
   function showPlaying() {
     const toggle = bar.querySelector("[data-action=toggle]");
     const label = audio.paused ? gettext("Play") : gettext("Pause");
@@ -148,6 +160,7 @@
     loadLyrics(track);
     mediaSession(track);
     showBar();
+    showQueue();
     showOnPage();
     showTime();
     if (play) audio.play().catch(() => { showPlaying(); /* the browser wants a click first */ });
@@ -170,6 +183,7 @@
     cues = [];
     setSleep("");
     showBar();
+    showQueue();
     showOnPage();
     remember();
   }
@@ -231,6 +245,8 @@
   const step = (seconds) => { audio.currentTime = Math.max(0, Math.min(audio.duration || Infinity, audio.currentTime + seconds)); };
 
   bar.addEventListener("click", (event) => {
+    const jump = event.target.closest("[data-queue-index]");
+    if (jump) { select(Number(jump.dataset.queueIndex), 0, true); return; }
     const action = event.target.closest("[data-action]")?.dataset.action;
     if (action === "toggle") toggle();
     else if (action === "next") select(index + 1, 0, true);
