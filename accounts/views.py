@@ -45,7 +45,7 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):  # type: ignore[arg-type]  # reads only META and the view
+        if not throttle.allow_request(request, self):  # reads only META and the view
             wait = int(throttle.wait() or 60)
             form = self.get_form()
             form.is_bound = False

@@ -12,6 +12,7 @@ class Heartbeat(models.Model):
 
     class Role(models.TextChoices):
         SCHEDULER = "scheduler", gettext_lazy("Scheduler")
+        WORKER = "worker", gettext_lazy("Task worker")
 
     role = models.CharField(max_length=16, choices=Role.choices)
     name = models.CharField(max_length=255, help_text=gettext_lazy("host:pid of the process"))

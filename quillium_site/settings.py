@@ -190,7 +190,9 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or the embedded PostgreSQL (with pgvector) kept under DATA_DIR.
 if env.str("DATABASE_URL", default=""):
-    _database = env.db_url("DATABASE_URL")
+    from quillium_site.database_url import database_from_url
+
+    _database = database_from_url(env.str("DATABASE_URL"))
 else:
     from quillium_site.embedded_db import database_settings
 
@@ -313,6 +315,8 @@ LIBRARY_METADATA_URL = env.str("LIBRARY_METADATA_URL", default="").rstrip("/")
 LIBRARY_METADATA_TIMEOUT = env.float("LIBRARY_METADATA_TIMEOUT", default=10.0)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task whose worker stopped beating for this long (killed, its host gone) is run again by another worker.
+TASK_LEASE_SECONDS = _int("TASK_LEASE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",

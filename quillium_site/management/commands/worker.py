@@ -8,11 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from quillium_site.worker_lease import BEAT_SECONDS, Lease
 
 logger = logging.getLogger("quillium.worker")
 
@@ -28,9 +31,20 @@ class ResilientWorker(db_worker.Worker):
     """db_worker's loop, restarted with backoff whenever the database goes away instead of exiting.
 
     A task this worker had claimed when the connection broke is put back in the queue once the database
-    answers again (it never finished, and no other worker will pick up a task marked running)."""
+    answers again; a task of a worker that died is put back by any live worker's lease (quillium_site.worker_lease).
+    """
 
     def run(self) -> None:
+        seconds = float(settings.TASK_LEASE_SECONDS)
+        lease = Lease(self.worker_id, attempts=TASK_ATTEMPTS, lease=seconds, every=min(BEAT_SECONDS, seconds / 6))
+        lease.beat_once()  # alive before the first claim, so no other worker takes this one's tasks for orphans
+        lease.start()
+        try:
+            self._run()
+        finally:
+            lease.stop()
+
+    def _run(self) -> None:
         wait = FIRST_WAIT
         interrupted = False
         while True:

@@ -1,0 +1,133 @@
+"""Two web processes sharing Redis as their cache, as the README's "several processes" advice has it: Redis works end
+to end, and fifty wrong passwords sent at once across both can't slip past the login throttle (its count is one
+increment Redis performs itself, not a read and a write that fifty requests can all make before any writes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(url: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, {}
+
+
+def wait_until_up(url: str, log: Path) -> None:
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{url} never answered:\n{log.read_text()}")
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A Redis of this test's own, on a free port, keeping nothing on disk."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def two_web_processes(redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
+    here = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{here['USER']}@{quote(here['HOST'], safe='')}:{here['PORT']}/{here['NAME']}",
+        "CACHE_URL": redis_url,
+        "SECRET_KEY": "two-processes-" + "x" * 50,
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "DB_POOL_MIN_SIZE": "1",
+    }
+    processes, bases = [], []
+    log = tmp_path / "web.log"
+    try:
+        for _ in range(2):
+            port = free_port()
+            command = [sys.executable, "-m", "uvicorn", "quillium_site.asgi:application", "--port", str(port),
+                       "--log-level", "warning"]  # fmt: skip
+            processes.append(
+                subprocess.Popen(
+                    command, env=env, cwd=settings.BASE_DIR, stdout=log.open("a"), stderr=subprocess.STDOUT
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            wait_until_up(f"{base}/healthz", log)
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+
+
+def test_redis_as_the_cache_works_end_to_end(two_web_processes, alice, password):
+    first, second = two_web_processes
+
+    status, tokens = post(f"{first}/api/v1/auth/token/", {"email": alice.email, "password": password})
+    assert status == 200, tokens
+    # The refresh token made on one process is good on the other (and rotated once, for both).
+    refreshed, _ = post(f"{second}/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]})
+    again, _ = post(f"{first}/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]})
+    assert (refreshed, again) == (200, 401)
+
+
+def test_fifty_attempts_at_once_over_two_processes_pass_at_most_the_rate(two_web_processes, alice):
+    allowed = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
+    wrong = {"email": alice.email, "password": "wrong"}
+
+    def attempt(n: int) -> int:
+        return post(f"{two_web_processes[n % 2]}/api/v1/auth/token/", wrong)[0]
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = Counter(pool.map(attempt, range(50)))
+
+    assert statuses[401] <= allowed, statuses
+    assert statuses[401] + statuses[429] == 50, statuses
