@@ -9,6 +9,7 @@ gettext names as keywords. The msgids are therefore the ones Django looks up at 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,8 +142,10 @@ def compile_all() -> list[Path]:
         with po.open("rb") as file:
             catalog = read_po(file)
         mo = po.with_suffix(".mo")
-        with mo.open("wb") as file:
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}")  # then renamed: a process reading it never sees half
+        with partial.open("wb") as file:
             write_mo(file, catalog, use_fuzzy=False)
+        os.replace(partial, mo)
         written.append(mo)
     return written
 
