@@ -2,6 +2,8 @@
 # Both create .venv with a Python >= 3.12 found by scripts/find-python (override with PYTHON=...).
 VENV := .venv
 PY := $(VENV)/bin/python
+# pytest-xdist processes for the suite: two keep a 2-core CI machine busy (browser and API tests wait a lot).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint format stop clean
 
@@ -17,7 +19,7 @@ test: $(VENV)/.installed-dev lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py translations --compile
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
