@@ -50,7 +50,9 @@ def test_stop_works_before_the_first_word(asgi_server, page: Page, alice, passwo
     page.get_by_role("button", name="Send").click()
     page.get_by_role("button", name="Stop").click()
 
-    expect(page.locator('.bubble.assistant[data-status="stopped"]')).to_be_visible(timeout=3000)
+    # Well inside the provider's 60 s timeout (the runner notices a stop within half a second; the rest is the page
+    # on a machine the parallel suite keeps busy).
+    expect(page.locator('.bubble.assistant[data-status="stopped"]')).to_be_visible(timeout=10000)
     expect(page.get_by_role("button", name="Stop")).to_be_hidden()
     assert fake_llm.hangups  # the provider request was closed, not left to time out
     assert Message.objects.get(chat=chat, role="assistant").status == "stopped"
