@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from library import scanner
 from library.models import Bookmark, Work
+from memos.models import Memo
 from memos.notes.services import memo_create
 from tests.e2e.helpers import sign_in
 from tests.e2e.test_every_page import PAGE_FACTS, english_left
@@ -80,6 +81,16 @@ def test_playing_on_while_browsing_three_pages(live_server, page: Page, alice, p
     page.go_back()  # back to the chat list, still in the same document, still playing
     page.wait_for_url(f"{live_server.url}/chats/")
     expect(page.locator("main h1").first).to_have_text("Chats")
+    at = still_playing(page, at)
+    assert page.evaluate("window.sameDocument") is True
+
+    # A form posts in place too: a memo written while listening is saved, and the music goes on.
+    main_menu.get_by_role("link", name="Memos", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/memos/")
+    page.locator("form.compose textarea").fill("雨音を聴きながら")
+    page.locator("form.compose").get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("雨音を聴きながら")
+    assert Memo.objects.filter(owner=alice, content="雨音を聴きながら").count() == 1
     still_playing(page, at)
     assert page.evaluate("window.sameDocument") is True
     stop_and_settle(page)

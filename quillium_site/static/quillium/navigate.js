@@ -66,12 +66,13 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  async function visit(url, { method = "GET", body = null, push = true } = {}) {
+  // `fallback`: what the browser would have done itself, for when the fetch fails (the browser says why).
+  async function visit(url, { method = "GET", body = null, push = true, fallback = () => location.assign(url) } = {}) {
     let response;
     try {
       response = await fetch(url, { method, body, credentials: "same-origin" });
     } catch (error) {
-      if (method === "GET") location.assign(url);
+      fallback();
       return;
     }
     if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) {
@@ -87,6 +88,15 @@
     else history.replaceState({ quillium: true }, "", landed);
     shown = withoutHash(location.href);
     arrive(landed);
+  }
+
+  function submitNatively(form, submitter) {
+    if (submitter?.name) {  // form.submit() sends no button: carry the one that was pressed
+      const pressed = Object.assign(document.createElement("input"), { type: "hidden", name: submitter.name });
+      pressed.value = submitter.value;
+      form.append(pressed);
+    }
+    form.submit();
   }
 
   // After the page's own handlers (they may take the event: chat streaming, ticking a task).
@@ -112,7 +122,7 @@
       url.search = new URLSearchParams(data).toString();
       visit(url);
     } else {
-      visit(url, { method: "POST", body: data });
+      visit(url, { method: "POST", body: data, fallback: () => submitNatively(form, event.submitter) });
     }
   });
 
