@@ -76,6 +76,12 @@ class AdvisoryLock:
     def release(self) -> None:
         if self.connection is not None:
             try:
+                # Said, not left to the connection's end: the server drops a closed session's locks only once its
+                # backend has exited, which a standby asking at once could beat.
+                self.connection.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                pass  # the connection is gone, and the lock with it
+            try:
                 self.connection.close()
             except psycopg.Error:
                 pass
