@@ -193,3 +193,68 @@ def test_a_scheduler_that_can_run_no_job_gives_up_for_its_supervisor(db):
         hang_up.set()
         runner.stop()
         thread.join(timeout=10)
+
+
+class FlakyJob:
+    """A job that fails its first `failures` runs, as when the database was down at its time."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.runs = failures, 0
+
+    def __call__(self) -> None:
+        self.runs += 1
+        if self.runs <= self.failures:
+            raise RuntimeError("connection refused")
+
+
+def run_in_thread(runner: SchedulerRunner) -> threading.Thread:
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    return thread
+
+
+def hourly_from_now() -> IntervalTrigger:
+    return IntervalTrigger(hours=1, start_date=timezone.now() - timedelta(hours=1) + timedelta(seconds=0.3))
+
+
+@pytest.mark.parametrize("failures", [1, 3])
+def test_a_failed_job_is_tried_again_soon_not_at_its_next_time(db, failures):
+    """Regression: a job that failed while the database restarted kept health red until its next cron time (up
+    to a day), and its work waited as long."""
+    jobs = LazyBlockingScheduler()
+    job = FlakyJob(failures)
+    jobs.add_job(job, hourly_from_now(), name="hourly")
+    runner = SchedulerRunner(jobs, beat_seconds=0.2, retry_seconds=0.2)
+    thread = run_in_thread(runner)
+    try:
+        wait_for(lambda: job.runs == failures + 1, what="the retries")
+        wait_for(lambda: check_scheduler()["ok"], what="a healthy scheduler")
+        hourly = Heartbeat.objects.get(role=Heartbeat.Role.SCHEDULER).details["jobs"]["hourly"]
+        assert hourly["error"] is None and hourly["last_ok"]
+        assert "retry" not in hourly
+        time.sleep(1)
+        assert job.runs == failures + 1  # no retry after it worked
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+
+
+def test_a_failed_job_shows_its_retry_and_runs_when_the_scheduler_has_the_database_again(db):
+    jobs = LazyBlockingScheduler()
+    job = FlakyJob(1)
+    jobs.add_job(job, hourly_from_now(), name="hourly")
+    runner = SchedulerRunner(jobs, beat_seconds=0.2, standby_seconds=0.2, retry_seconds=3600)
+    thread = run_in_thread(runner)
+    try:
+        wait_for(lambda: "retry" in runner.details()["jobs"].get("hourly", {}), what="a retry scheduled")
+        wait_for(lambda: "hourly failed at" in check_scheduler().get("error", ""), what="health naming the failure")
+        assert Heartbeat.objects.get(role=Heartbeat.Role.SCHEDULER).details["jobs"]["hourly"]["retry"]
+
+        pid = runner.lock.connection.info.backend_pid  # the database restarts: the hour-long wait is not kept
+        with connect_outside_pool() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        wait_for(lambda: job.runs == 2, what="the job run again once the scheduler is back")
+        wait_for(lambda: check_scheduler()["ok"], what="a healthy scheduler")
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
