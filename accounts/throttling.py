@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import APIException
 from rest_framework.throttling import SimpleRateThrottle
 
+from quillium_site.cache import CacheUnavailable
 from quillium_site.client_address import client_address
+
+UNAVAILABLE_RETRY_SECONDS = 5
+
+
+class CountingUnavailable(APIException):
+    """The cache that counts attempts is away (Redis restarting): sign-in fails closed, with a 503 and a retry
+    hint, rather than letting unlimited guesses through while no one counts."""
+
+    status_code = 503
+    default_detail = gettext_lazy("Signing in is paused for a moment; try again in a few seconds.")
+    default_code = "counting_unavailable"
+    wait = UNAVAILABLE_RETRY_SECONDS  # DRF sends it as Retry-After
 
 
 class AtomicRateThrottle(SimpleRateThrottle):
@@ -29,18 +44,24 @@ class AtomicRateThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
-        self.cache.add(key, 0, timeout=2 * self.duration + 1)  # the first request of the window creates it
         try:
-            count = self.cache.incr(key)
-        except ValueError:  # evicted between the two calls: this request opens the window again
-            self.cache.add(key, 0, timeout=2 * self.duration + 1)
-            count = self.cache.incr(key)
+            count = self._count(key)
+        except CacheUnavailable:
+            raise CountingUnavailable from None
         previous = self.cache.get(f"{self.key}:{window - 1}", 0)
         covered = 1 - (self.now % self.duration) / self.duration
         return previous * covered + count <= self.num_requests
 
     def wait(self) -> float:
         return max(0.0, self.window_ends - self.now)
+
+    def _count(self, key: str) -> int:
+        self.cache.add(key, 0, timeout=2 * self.duration + 1)  # the first request of the window creates it
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # evicted between the two calls (or never made: Redis was away): open it again
+            self.cache.add(key, 0, timeout=2 * self.duration + 1)
+            return self.cache.incr(key)
 
 
 class LoginRateThrottle(AtomicRateThrottle):

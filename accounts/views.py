@@ -32,7 +32,7 @@ from accounts.forms import (
 )
 from accounts.models import ApiKey
 from accounts.principals import signed_in
-from accounts.throttling import LoginRateThrottle
+from accounts.throttling import CountingUnavailable, LoginRateThrottle
 from quillium_site.sections import app_sections
 
 
@@ -45,18 +45,26 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):  # reads only META and the view
+        try:
+            allowed = throttle.allow_request(request, self)  # reads only META and the view
+        except CountingUnavailable as paused:
+            response = self._refuse(str(paused.detail), status=503)
+            response["Retry-After"] = str(paused.wait)
+            return response
+        if not allowed:
             wait = int(throttle.wait() or 60)
-            form = self.get_form()
-            form.is_bound = False
             throttled = ngettext(
                 "Too many attempts; try again in %(wait)s second.",
                 "Too many attempts; try again in %(wait)s seconds.",
                 wait,
             ) % {"wait": wait}
-            context = self.get_context_data(form=form, throttled=throttled)
-            return self.render_to_response(context, status=429)
+            return self._refuse(throttled, status=429)
         return super().post(request, *args, **kwargs)
+
+    def _refuse(self, message: str, *, status: int) -> HttpResponse:
+        form = self.get_form()
+        form.is_bound = False
+        return self.render_to_response(self.get_context_data(form=form, throttled=message), status=status)
 
     def form_valid(self, form: Any) -> HttpResponse:
         returning = form.get_user().last_login is not None  # read before login() stamps it

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,13 +23,10 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from tests.fakes import redis_server
+from tests.fakes.redis_server import free_port
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def post(url: str, body: dict) -> tuple[int, dict]:
@@ -60,28 +56,19 @@ def wait_until_up(url: str, log: Path) -> None:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A Redis of this test's own on a free port, keeping nothing on disk; without the binary, the machine's own
     Redis (127.0.0.1:6379) on a database number of this test's own."""
-    if shutil.which("redis-server") is None:
+    if not redis_server.available():
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", 6379)) == 0, "no redis-server to start and no Redis on 6379"
         url = "redis://127.0.0.1:6379/13"
         redis.Redis.from_url(url).flushdb()  # no counts left from an earlier run
         yield url
         return
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
+    server = redis_server.RedisServer(tmp_path)
+    server.start()
     try:
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
 @pytest.fixture
