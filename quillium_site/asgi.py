@@ -14,3 +14,7 @@ application = get_asgi_application()
 # the garbage collector's passes: a full pass over them took ~50 ms, a stall for every request in flight.
 get_resolver().url_patterns  # noqa: B018 - loads the URLconf
 gc.freeze()
+
+from quillium_site.heartbeats import start_web_heartbeat  # noqa: E402 - needs the apps loaded above
+
+start_web_heartbeat()

@@ -91,8 +91,36 @@ def all_checks() -> dict[str, Check]:
     return checks
 
 
-def run_checks() -> dict[str, Any]:
+ALIVE_WITHIN = 30  # seconds: web servers and workers beat every 10, the active scheduler every 5
+
+
+def processes() -> dict[str, Any]:
+    """Which processes are alive, by their heartbeats: web servers, task workers and the active scheduler (standby
+    schedulers don't beat). Not ok while no worker is, as tasks then wait; `manage.py health --all` and staff's
+    `/healthz?full=1` show it."""
+    from quillium_site import heartbeats
+
+    try:
+        rows = heartbeats.alive(ALIVE_WITHIN)
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "critical": False, "error": f"{type(exc).__name__}: {exc}"}
+    alive: dict[str, list[dict[str, Any]]] = {"web": [], "worker": [], "scheduler": []}
+    for row in rows:
+        alive.setdefault(row["role"], []).append(
+            {"name": row["name"], "since": row["started_at"].isoformat(), "beat_age": round(row["age"], 1)}
+        )
+    result: dict[str, Any] = {"ok": bool(alive["worker"]), "critical": False, **alive}
+    if not alive["worker"]:
+        result["error"] = f"no task worker has beaten in {ALIVE_WITHIN} s: tasks wait; start `manage.py worker`"
+    return result
+
+
+def run_checks(*, full: bool = False) -> dict[str, Any]:
     """Run every check; `ok` is true when every critical one is (a check says `"critical": false` when the
-    site still works without it, like the AI provider: the chat page then explains what is wrong)."""
-    results = {name: check() for name, check in all_checks().items()}
+    site still works without it, like the AI provider: the chat page then explains what is wrong). `full` adds
+    the list of live processes."""
+    checks = all_checks()
+    if full:
+        checks["processes"] = processes
+    results = {name: check() for name, check in checks.items()}
     return {"ok": all(result["ok"] for result in results.values() if result.get("critical", True)), **results}

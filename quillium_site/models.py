@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy
 
 
 class Heartbeat(models.Model):
-    """A background process's sign of life, written by the process itself every few seconds (the scheduler
-    after each round of its jobs) and read by the health checks: a process that stopped or hangs stops beating."""
+    """A process's sign of life, written by the process itself every few seconds (the scheduler from one of its
+    jobs, workers and web servers from a thread of their own) and read by the health checks: a process that
+    stopped or hangs stops beating."""
 
     class Role(models.TextChoices):
         SCHEDULER = "scheduler", gettext_lazy("Scheduler")
         WORKER = "worker", gettext_lazy("Task worker")
+        WEB = "web", gettext_lazy("Web server")
 
     role = models.CharField(max_length=16, choices=Role.choices)
     name = models.CharField(max_length=255, help_text=gettext_lazy("host:pid of the process"))

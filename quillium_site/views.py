@@ -36,8 +36,8 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and pgvector status; 503 when anything is down."""
-    report = run_checks()
+    """Database and pgvector status; 503 when anything is down. Staff may ask for `?full=1`: the live processes."""
+    report = run_checks(full=request.GET.get("full") == "1" and request.user.is_staff)
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 

@@ -6,18 +6,13 @@ been tried TASK_ATTEMPTS times, saying why (the admin's task results show it).""
 from __future__ import annotations
 
 import logging
-import threading
-from datetime import datetime
-from typing import Any
 
 import psycopg
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
 from quillium_site import heartbeats
 from quillium_site.models import Heartbeat
-from quillium_site.scheduler_lock import connect_outside_pool
 
 logger = logging.getLogger("quillium.worker")
 
@@ -61,38 +56,12 @@ def reclaim(connection: psycopg.Connection, *, attempts: int, lease: float = LEA
     return rows
 
 
-class Lease(threading.Thread):
-    """Beats for a worker and reclaims orphaned tasks, from a thread of its own, on a connection of its own: a
-    long task keeps its worker alive, and a database outage only delays the next beat."""
+class Lease(heartbeats.Beating):
+    """Beats for a worker and reclaims orphaned tasks on each beat (see heartbeats.Beating)."""
 
     def __init__(self, worker_id: str, *, attempts: int, every: float = BEAT_SECONDS, lease: float = LEASE_SECONDS):
-        super().__init__(name=f"lease-{worker_id}", daemon=True)
-        self.worker_id, self.attempts, self.every, self.lease = worker_id, attempts, every, lease
-        self.started_at: datetime = timezone.now()
-        self.stopping = threading.Event()
-        self.connection: psycopg.Connection | None = None
+        super().__init__(WORKER_ROLE, worker_id, every=every)
+        self.worker_id, self.attempts, self.lease = worker_id, attempts, lease
 
-    def beat_once(self) -> None:
-        """One beat and one sweep; on a database error the connection is dropped and the next round reconnects."""
-        try:
-            if self.connection is None or self.connection.closed:
-                self.connection = connect_outside_pool(connect_timeout=5)
-            details: dict[str, Any] = {"process": heartbeats.process_name()}
-            heartbeats.beat(
-                self.connection, role=WORKER_ROLE, name=self.worker_id, started_at=self.started_at, details=details
-            )
-            reclaim(self.connection, attempts=self.attempts, lease=self.lease)
-        except psycopg.Error as error:
-            logger.warning("The worker's heartbeat failed (%s); it tries again.", error)
-            if self.connection is not None:
-                self.connection.close()
-            self.connection = None
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.every):
-            self.beat_once()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.connection is not None:
-            self.connection.close()
+    def after_beat(self, connection: psycopg.Connection) -> None:
+        reclaim(connection, attempts=self.attempts, lease=self.lease)

@@ -5,10 +5,7 @@ increment Redis performs itself, not a read and a write that fifty requests can 
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,14 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from tests.fakes import redis_server
+from tests.fakes.processes import site_env, start_web
 from tests.fakes.redis_server import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,28 +69,13 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def two_web_processes(redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
-    here = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{here['USER']}@{quote(here['HOST'], safe='')}:{here['PORT']}/{here['NAME']}",
-        "CACHE_URL": redis_url,
-        "SECRET_KEY": "two-processes-" + "x" * 50,
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "DB_POOL_MIN_SIZE": "1",
-    }
+    env = site_env(CACHE_URL=redis_url, SECRET_KEY="two-processes-" + "x" * 50, DEBUG="false", DB_POOL_MIN_SIZE="1")
     processes, bases = [], []
     log = tmp_path / "web.log"
     try:
         for _ in range(2):
             port = free_port()
-            command = [sys.executable, "-m", "uvicorn", "quillium_site.asgi:application", "--port", str(port),
-                       "--log-level", "warning"]  # fmt: skip
-            processes.append(
-                subprocess.Popen(
-                    command, env=env, cwd=settings.BASE_DIR, stdout=log.open("a"), stderr=subprocess.STDOUT
-                )
-            )
+            processes.append(start_web(port, env, log))
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
             wait_until_up(f"{base}/healthz", log)

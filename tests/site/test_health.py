@@ -1,8 +1,20 @@
+import os
+import signal
+import time
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
 from accounts.pg_extensions import MissingExtension, ensure_available
+from quillium_site import heartbeats
+from quillium_site.health import ALIVE_WITHIN, processes
+from quillium_site.models import Heartbeat
+from tests.fakes.processes import site_env, start_web, start_worker
+from tests.fakes.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +96,40 @@ def test_the_admin_lists_heartbeats(admin_client):
     page = admin_client.get("/admin/quillium_site/heartbeat/")
 
     assert page.status_code == 200 and "box:4242" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_all_lists_the_live_processes_by_their_heartbeats(tmp_path, capsys, admin_client):
+    """A real web server and a real worker beat; one killed drops out of the list once its beats are old."""
+    log = tmp_path / "processes.log"
+    env = site_env()
+    web = start_web(free_port(), env, log)
+    worker = start_worker(env, log)
+    try:
+        deadline = time.monotonic() + 60
+        while {row["role"] for row in heartbeats.alive(ALIVE_WITHIN)} != {"web", "worker"}:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+        with pytest.raises(CommandError):  # no scheduler runs here
+            call_command("health", "--all")
+        out = capsys.readouterr().out
+        assert "processes: ok" in out
+        assert "web: 1 alive" in out and "worker: 1 alive" in out and "scheduler: 0 alive" in out
+        web_name = Heartbeat.objects.get(role="web").name
+        assert f"{web_name}  up since" in out and str(web.pid) in web_name
+
+        full = admin_client.get("/healthz?full=1").json()
+        assert [p["name"] for p in full["processes"]["web"]] == [web_name]
+        assert "processes" not in Client().get("/healthz?full=1").json()  # staff only
+
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        Heartbeat.objects.filter(role="worker").update(seen_at=timezone.now() - timedelta(seconds=ALIVE_WITHIN + 1))
+    finally:
+        for process in (web, worker):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(10)
+    result = processes()
+    assert result["ok"] is False and result["worker"] == [] and "no task worker" in result["error"]

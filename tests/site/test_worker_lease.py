@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,6 +17,7 @@ from quillium_site import heartbeats
 from quillium_site.management.commands.worker import TASK_ATTEMPTS
 from quillium_site.scheduler_lock import connect_outside_pool
 from quillium_site.worker_lease import WORKER_ROLE, reclaim
+from tests.fakes.processes import site_env, start_worker
 from tests.site.worker_tasks import slow_then_done
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,11 +50,6 @@ def test_only_tasks_of_workers_that_stopped_beating_are_reclaimed():
     assert statuses[spent.pk].exception_class_path == "quillium_site.worker_lease.WorkerGone"
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    manage = [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", "--interval", "0.2", "--no-startup-delay"]
-    return subprocess.Popen(manage, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
 def wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -68,23 +58,17 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 def test_a_task_whose_worker_is_killed_runs_again_on_another(tmp_path):
-    here = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{here['USER']}@{quote(here['HOST'], safe='')}:{here['PORT']}/{here['NAME']}",
-        "TASK_LEASE_SECONDS": "2",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = site_env(TASK_LEASE_SECONDS="2")
     result = slow_then_done.enqueue(str(tmp_path))
     log = tmp_path / "workers.log"
 
-    first = _worker(env, log)
+    first = start_worker(env, log)
     try:
         wait_for(lambda: (tmp_path / "started").exists(), 60, f"the first run:\n{log.read_text()}")
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # mid-task: no chance to say anything
         first.wait(10)
-    second = _worker(env, log)
+    second = start_worker(env, log)
     try:
         wait_for(lambda: (tmp_path / "done").exists(), 60, f"the second run:\n{log.read_text()}")
         row = DBTaskResult.objects.get(pk=result.id)

@@ -18,9 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="full",
+            help="Also list the live processes (web servers, task workers, the active scheduler) by their heartbeats.",
+        )
 
-    def handle(self, *args: Any, json: bool = False, **options: Any) -> None:
-        report = run_checks()
+    def handle(self, *args: Any, json: bool = False, full: bool = False, **options: Any) -> None:
+        report = run_checks(full=full)
         if json:
             self.stdout.write(_dumps(report))
         else:
@@ -30,8 +36,19 @@ class Command(BaseCommand):
                 shown = result.get("version") or result.get("active") or ""
                 line = f"{name}: " + (f"ok {shown}".rstrip() if result["ok"] else result["error"])
                 self.stdout.write(self.style.SUCCESS(line) if result["ok"] else self.style.ERROR(line))
+            if full:
+                self._list_processes(report["processes"])
         if not all(result["ok"] for name, result in report.items() if name != "ok"):
             raise CommandError("Some checks failed.")
+
+    def _list_processes(self, result: dict[str, Any]) -> None:
+        for role in ("web", "worker", "scheduler"):
+            alive = result.get(role, [])
+            self.stdout.write(f"  {role}: {len(alive)} alive")
+            for process in alive:
+                self.stdout.write(
+                    f"    {process['name']}  up since {process['since']}, beat {process['beat_age']} s ago"
+                )
 
 
 def _dumps(report: dict) -> str:
