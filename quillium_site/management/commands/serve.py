@@ -62,8 +62,9 @@ class Helpers:
 
     FIRST_WAIT, LONGEST_WAIT, STEADY_AFTER = 1.0, 30.0, 60.0
 
-    def __init__(self, commands: dict[str, list[str]]) -> None:
+    def __init__(self, commands: dict[str, list[str]], *, output: Any = None) -> None:
         self.commands = commands
+        self.output = output  # a file for their output; None: this process's
         self.processes: dict[str, subprocess.Popen] = {}
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -78,7 +79,9 @@ class Helpers:
         with self.lock:
             if self.stopping.is_set():
                 return
-            process = self.processes[name] = subprocess.Popen(self.commands[name])
+            process = self.processes[name] = subprocess.Popen(
+                self.commands[name], stdout=self.output, stderr=subprocess.STDOUT if self.output else None
+            )
         self.say(f"{name} (pid {process.pid}) started.")
 
     def _watch(self) -> None:
