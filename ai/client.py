@@ -11,6 +11,7 @@ import asyncio
 import logging
 import math
 import re
+import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import openai
 
 from ai import sse
 from quillium_site.errors import ServiceError
+from quillium_site.metrics import PROVIDER_CALLS, record_provider_call
 
 logger = logging.getLogger("quillium.ai")
 
@@ -201,8 +203,19 @@ def _client(endpoint: Endpoint) -> openai.AsyncOpenAI:
     )
 
 
-async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) -> T:
-    """Run `request`, retrying only when the provider could not be reached at all."""
+async def _retrying[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]], operation: str) -> T:
+    """Run `request`, retrying only when the provider could not be reached at all; counted in /metrics."""
+    started = time.perf_counter()
+    try:
+        result = await _attempts(endpoint, request)
+    except ProviderError as error:
+        record_provider_call(operation, started, error.kind)
+        raise
+    record_provider_call(operation, started, "ok")
+    return result
+
+
+async def _attempts[T](endpoint: Endpoint, request: Callable[[], Awaitable[T]]) -> T:
     for attempt in range(CONNECT_RETRIES + 1):
         try:
             return await request()
@@ -225,7 +238,7 @@ async def list_models(endpoint: Endpoint) -> list[str]:
     """Model ids the provider offers, sorted."""
 
     client = _client(endpoint)
-    page = await _retrying(endpoint, client.models.list)
+    page = await _retrying(endpoint, client.models.list, "models")
     return sorted(model.id for model in page.data)
 
 
@@ -244,7 +257,9 @@ async def complete(endpoint: Endpoint, messages: Messages, *, model: str | None 
     """A whole reply at once."""
 
     client = _client(endpoint)
-    response = await _retrying(endpoint, lambda: client.chat.completions.create(**_params(endpoint, messages, model)))
+    response = await _retrying(
+        endpoint, lambda: client.chat.completions.create(**_params(endpoint, messages, model)), "chat"
+    )
     content = (response.choices[0].message.content or "") if response.choices else ""
     if response.usage:
         usage = Usage(response.usage.prompt_tokens or 0, response.usage.completion_tokens or 0)
@@ -265,7 +280,7 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
     response = None
     try:
         response = await _retrying(
-            endpoint, lambda: sse.open_stream(endpoint.base_url, endpoint.api_key, endpoint.timeout, body)
+            endpoint, lambda: sse.open_stream(endpoint.base_url, endpoint.api_key, endpoint.timeout, body), "stream"
         )
         async for chunk in sse.events(response):
             if chunk.get("usage"):
@@ -280,8 +295,12 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
     except (httpx2.HTTPError, sse.StreamError) as exc:
         broken = isinstance(exc, httpx2.TransportError) and not isinstance(exc, httpx2.TimeoutException)
         if broken and response is not None:  # the connection dropped mid-reply
+            PROVIDER_CALLS.labels("stream_body", ProviderError.INTERRUPTED).inc()
             raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.") from None
-        raise _translate(exc, endpoint) from None
+        error = _translate(exc, endpoint)
+        if response is not None:
+            PROVIDER_CALLS.labels("stream_body", error.kind).inc()
+        raise error from None
     except ProviderError:
         raise
     except Exception as exc:  # noqa: BLE001 - see _unexpected
@@ -290,6 +309,7 @@ async def stream(endpoint: Endpoint, messages: Messages, *, model: str | None = 
         if response is not None:
             await response.aclose()
     if not finished:
+        PROVIDER_CALLS.labels("stream_body", ProviderError.INTERRUPTED).inc()
         raise ProviderError(ProviderError.INTERRUPTED, "The AI provider broke off the reply.")
     yield usage or estimate_usage(messages, "".join(pieces))
 
@@ -298,5 +318,7 @@ async def embed(endpoint: Endpoint, texts: list[str], *, model: str | None = Non
     """One vector per text, in order."""
 
     client = _client(endpoint)
-    response = await _retrying(endpoint, lambda: client.embeddings.create(model=model or endpoint.model, input=texts))
+    response = await _retrying(
+        endpoint, lambda: client.embeddings.create(model=model or endpoint.model, input=texts), "embed"
+    )
     return [item.embedding for item in sorted(response.data, key=lambda item: item.index)]

@@ -44,5 +44,14 @@ class MemosConfig(AppConfig):
 
         return list(Resource.objects.filter(owner=user).values_list("file", flat=True))
 
+    def metrics(self) -> list[Any]:
+        """For /metrics: memos whose current text has no embedding yet (the worker's and the sweep's backlog)."""
+        from memos.models import Memo
+        from memos.search.semantic import stale
+        from quillium_site.metrics import gauge
+
+        backlog = stale(Memo.objects.filter(is_deleted=False)).count()
+        return [gauge("quillium_embedding_backlog", "Memos whose current text has no embedding yet", backlog)]
+
     def ready(self) -> None:
         from memos import site_settings  # noqa: F401  (declares the memo site settings)

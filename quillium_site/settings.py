@@ -91,6 +91,15 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 if _bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /metrics (Prometheus): for these addresses (CIDRs), or for a bearer of METRICS_TOKEN.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOW = [
+        ipaddress.ip_network(cidr, strict=False)
+        for cidr in env.list("METRICS_ALLOW", default=["127.0.0.1/32", "::1/128"])
+    ]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"METRICS_ALLOW must be addresses or CIDRs: {_error}") from None
 # Proxies (CIDRs) whose X-Forwarded-For is believed; from anyone else the header is ignored.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 try:
@@ -147,6 +156,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "quillium_site.metrics.QuilliumMetrics",
     "django.middleware.security.SecurityMiddleware",
     "quillium_site.middleware.RequestGuardMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

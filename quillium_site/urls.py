@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView
 
 from quillium_site import views
+from quillium_site.metrics import metrics_view
 
 # The admin's titles are the product's, in the reader's language (Django's say "Django site admin").
 admin.site.site_header = admin.site.site_title = gettext_lazy("Quillium administration")
@@ -17,6 +18,7 @@ handler500 = "quillium_site.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("jsi18n/<str:language>/", views.javascript_catalog, name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("chats/", include("chats.urls")),

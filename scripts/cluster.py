@@ -141,6 +141,7 @@ class Cluster:
             "LIBRARY_ROOTS": ",".join(f"{name}={path}" for name, path in self.library.items()),
             "DB_POOL_MAX_SIZE": os.environ.get("DB_POOL_MAX_SIZE", "10"),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            "PROMETHEUS_MULTIPROC_DIR": str(self.dir / "metrics"),  # /metrics adds up every process's figures
         }
 
     def say(self, line: str) -> None:
@@ -151,6 +152,8 @@ class Cluster:
         require("redis-server", "redis-server")
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "data").mkdir(exist_ok=True)
+        shutil.rmtree(self.dir / "metrics", ignore_errors=True)  # figures of an earlier run's processes
+        (self.dir / "metrics").mkdir()
         self._start_postgres()
         self._start_redis()
         env = self.env()
