@@ -174,17 +174,58 @@ def line(label: str, results: Results) -> str:
     return f"{label:<10} {rate:7.1f} req/s   p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   errors {errors}"
 
 
+def cpu_seconds(cluster: Cluster) -> dict[str, float]:
+    """CPU time (user + system) used so far by each part: web servers, workers, schedulers, PostgreSQL (its
+    backends, and those that already exited), Redis, nginx and this load generator."""
+    import psutil
+
+    parts: dict[str, list[psutil.Process]] = defaultdict(list)
+    for name, process in cluster.helpers.processes.items():
+        parts[name.split("-")[0]].append(psutil.Process(process.pid))
+    postmaster = psutil.Process(int((cluster.dir / "postgres" / "postmaster.pid").read_text().split()[0]))
+    parts["postgres"] = [postmaster, *postmaster.children()]
+    parts["redis"] = [psutil.Process(cluster.redis.pid)]
+    for nginx in [cluster.nginx, *cluster.balancers]:
+        master = psutil.Process(nginx.pid)
+        parts["nginx"] += [master, *master.children()]
+    parts["load"] = [psutil.Process()]
+    used: dict[str, float] = defaultdict(float)
+    for part, processes in parts.items():
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            used[part] += times.user + times.system
+            if process is postmaster:
+                used[part] += times.children_user + times.children_system
+    return used
+
+
+def drained(seconds: float = 300) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    deadline = time.monotonic() + seconds
+    while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists() and time.monotonic() < deadline:
+        time.sleep(1)
+
+
 def scale(cluster: Cluster, token: str, session: str, options: argparse.Namespace) -> None:
     levels = [int(n) for n in options.levels.split(",")]
+    drained()  # the memos just written are embedded before anything is measured
     balancers = {n: cluster.add_balancer(cluster.web_ports[:n]) for n in levels}
     for url in balancers.values():
         load(url, token, session, 4, 3, seed=0)  # warm: every web server's model and connections
     results = {n: Results() for n in levels}
     loads: dict[int, list[float]] = defaultdict(list)
+    cpu: dict[int, Counter] = defaultdict(Counter)
     for round_number in range(options.rounds):
         for n in levels if round_number % 2 == 0 else levels[::-1]:
+            before = cpu_seconds(cluster)
             results[n].merge(load(balancers[n], token, session, options.clients, options.seconds, round_number + 1))
             loads[n].append(os.getloadavg()[0])
+            after = cpu_seconds(cluster)
+            cpu[n].update({part: after[part] - before.get(part, 0.0) for part in after})
     print(f"\n{options.clients} clients, {options.rounds} × {options.seconds:g} s per level, {os.cpu_count()} cores")
     for n in levels:
         average_load = sum(loads[n]) / len(loads[n])
@@ -194,6 +235,11 @@ def scale(cluster: Cluster, token: str, session: str, options: argparse.Namespac
         cells = "  ".join(f"{percentile(results[n].latencies[k], 0.95) if results[n].latencies[k] else 0:8.0f}"
                           for k, _ in KINDS)  # fmt: skip
         print(f"{n} web{'':13}{cells}")
+    parts = ["web", "postgres", "worker", "load", "nginx", "redis", "scheduler"]
+    print("\nCPU used, % of the machine: " + "  ".join(f"{part:>9}" for part in parts))
+    for n in levels:
+        capacity = results[n].elapsed * (os.cpu_count() or 1)
+        print(f"{n} web{'':23}" + "  ".join(f"{100 * cpu[n][part] / capacity:9.0f}" for part in parts))
     for n in levels:
         if results[n].errors:
             print(f"{n} web errors: {dict(results[n].errors)}")
@@ -214,6 +260,27 @@ def active_scheduler(cluster: Cluster) -> tuple[str, str] | None:
     return None
 
 
+def busy_worker(cluster: Cluster, seconds: float = 10) -> str:
+    """The helper name of a worker running a task now (its heartbeat names its process), else worker-1."""
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT h.details->>'process' FROM django_tasks_database_dbtaskresult t JOIN quillium_site_heartbeat h "
+                "ON h.role = 'worker' AND h.name = t.worker_ids->>-1 WHERE t.status = 'RUNNING' LIMIT 1"
+            )
+            row = cursor.fetchone()
+        if row:
+            pid = int(row[0].rsplit(":", 1)[1])
+            for name in cluster.helpers.processes:
+                if name.startswith("worker") and cluster.pid(name) == pid:
+                    return name
+        time.sleep(0.01)
+    return "worker-1"
+
+
 def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespace) -> None:
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
@@ -231,8 +298,9 @@ def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespac
         events.append((time.monotonic(), "kill -9 web-1"))
         os.kill(cluster.pid("web-1"), signal.SIGKILL)
         time.sleep(7)
-        events.append((time.monotonic(), "kill -9 worker-1"))
-        os.kill(cluster.pid("worker-1"), signal.SIGKILL)
+        worker = busy_worker(cluster)
+        events.append((time.monotonic(), f"kill -9 {worker}, in the middle of a task"))
+        os.kill(cluster.pid(worker), signal.SIGKILL)
         time.sleep(7)
         active = active_scheduler(cluster)
         if active:
