@@ -260,25 +260,33 @@ def active_scheduler(cluster: Cluster) -> tuple[str, str] | None:
     return None
 
 
-def busy_worker(cluster: Cluster, seconds: float = 10) -> str:
-    """The helper name of a worker running a task now (its heartbeat names its process), else worker-1."""
+def kill_busy_worker(cluster: Cluster, seconds: float = 10) -> tuple[str, list[str]]:
+    """Kill -9 a worker while it runs a task (its heartbeat names its process); returns its helper name and the
+    ids of the tasks it left RUNNING."""
     from django.db import connection
 
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    victim, worker_id = "worker-1", None
+    while time.monotonic() < deadline and worker_id is None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT h.details->>'process' FROM django_tasks_database_dbtaskresult t JOIN quillium_site_heartbeat h "
-                "ON h.role = 'worker' AND h.name = t.worker_ids->>-1 WHERE t.status = 'RUNNING' LIMIT 1"
+                "SELECT h.name, h.details->>'process' FROM django_tasks_database_dbtaskresult t "
+                "JOIN quillium_site_heartbeat h ON h.role = 'worker' AND h.name = t.worker_ids->>-1 "
+                "WHERE t.status = 'RUNNING' LIMIT 1"
             )
             row = cursor.fetchone()
         if row:
-            pid = int(row[0].rsplit(":", 1)[1])
+            pid = int(row[1].rsplit(":", 1)[1])
             for name in cluster.helpers.processes:
                 if name.startswith("worker") and cluster.pid(name) == pid:
-                    return name
-        time.sleep(0.01)
-    return "worker-1"
+                    victim, worker_id = name, row[0]
+    os.kill(cluster.pid(victim), signal.SIGKILL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' AND worker_ids->>-1 = %s",
+            [worker_id],
+        )
+        return victim, [str(row[0]) for row in cursor.fetchall()]
 
 
 def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespace) -> None:
@@ -290,6 +298,7 @@ def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespac
     base = cluster.url
     events: list[tuple[float, str]] = []
     takeover: dict[str, float] = {}
+    orphans: list[str] = []
     was_active = active_scheduler(cluster)
     first_task = DBTaskResult.objects.order_by("-enqueued_at").values_list("enqueued_at", flat=True).first()
 
@@ -298,9 +307,8 @@ def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespac
         events.append((time.monotonic(), "kill -9 web-1"))
         os.kill(cluster.pid("web-1"), signal.SIGKILL)
         time.sleep(7)
-        worker = busy_worker(cluster)
-        events.append((time.monotonic(), f"kill -9 {worker}, in the middle of a task"))
-        os.kill(cluster.pid(worker), signal.SIGKILL)
+        worker, orphans[:] = kill_busy_worker(cluster)
+        events.append((time.monotonic(), f"kill -9 {worker} ({len(orphans)} task(s) left running)"))
         time.sleep(7)
         active = active_scheduler(cluster)
         if active:
@@ -352,6 +360,8 @@ def drill(cluster: Cluster, token: str, session: str, options: argparse.Namespac
         again, failed, total = cursor.fetchone()
     print(f"  tasks: {total} enqueued, {again} run again after their worker died, {failed} failed, "
           f"{pending.count()} still waiting after the queue drained")  # fmt: skip
+    outcomes = Counter(DBTaskResult.objects.filter(pk__in=orphans).values_list("status", flat=True))
+    print(f"  the killed worker's tasks now: {dict(outcomes) or 'none (it was between tasks)'}")
     if takeover:
         print(f"  the standby scheduler ({takeover['by']}) took over {takeover['seconds']:.1f} s after the kill")
     else:
@@ -389,6 +399,7 @@ def main() -> None:
     try:
         wait_for(f"{upstream_url}/models")
         cluster.start()
+        os.environ.update(cluster.env())  # this process reads and writes the cluster's database too
         token, session = prepare(upstream_url, options.memos)
         if not options.no_levels:
             scale(cluster, token, session, options)

@@ -169,8 +169,7 @@ class Cluster:
             commands[f"worker-{n}"] = [*manage, "worker", "--no-reload"]
         for n in range(1, self.schedulers + 1):
             commands[f"scheduler-{n}"] = [*manage, "scheduler"]
-        os.environ.update(env)  # Helpers' processes inherit it
-        self.helpers = Helpers(commands, output=self.log)
+        self.helpers = Helpers(commands, output=self.log, env=env)
         self.helpers.start(say=self.say)
         for port in self.web_ports:
             wait_for_port(port, 60, "a web server")

@@ -62,9 +62,12 @@ class Helpers:
 
     FIRST_WAIT, LONGEST_WAIT, STEADY_AFTER = 1.0, 30.0, 60.0
 
-    def __init__(self, commands: dict[str, list[str]], *, output: Any = None) -> None:
+    def __init__(
+        self, commands: dict[str, list[str]], *, output: Any = None, env: dict[str, str] | None = None
+    ) -> None:
         self.commands = commands
         self.output = output  # a file for their output; None: this process's
+        self.env = env  # None: this process's
         self.processes: dict[str, subprocess.Popen] = {}
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -80,7 +83,7 @@ class Helpers:
             if self.stopping.is_set():
                 return
             process = self.processes[name] = subprocess.Popen(
-                self.commands[name], stdout=self.output, stderr=subprocess.STDOUT if self.output else None
+                self.commands[name], stdout=self.output, stderr=subprocess.STDOUT if self.output else None, env=self.env
             )
         self.say(f"{name} (pid {process.pid}) started.")
 
