@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -33,6 +32,7 @@ from accounts.forms import (
 from accounts.models import ApiKey
 from accounts.principals import signed_in
 from accounts.throttling import CountingUnavailable, LoginRateThrottle
+from quillium_site.navigation import posted_next
 from quillium_site.sections import app_sections
 
 
@@ -161,10 +161,7 @@ def theme_update(request: HttpRequest) -> HttpResponse:
     form = ThemeForm(request.POST)
     if form.is_valid():
         services.user_settings_update(services.user_settings_for(signed_in(request)), theme=form.cleaned_data["theme"])
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("home")
-    return redirect(target)
+    return redirect(posted_next(request, reverse("home")))
 
 
 @require_POST
@@ -172,10 +169,7 @@ def language_update(request: HttpRequest) -> HttpResponse:
     """The language switcher on every page: anyone may use it (a cookie); a signed-in person's setting changes too,
     so their choice follows them to other devices. Guests' choice stays in their browser."""
     form = LanguageForm(request.POST)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("home")
-    response = redirect(target)
+    response = redirect(posted_next(request, reverse("home")))
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated and not signed_in(request).is_guest:

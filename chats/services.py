@@ -24,6 +24,7 @@ from chats import attachments, selectors, threads
 from chats.models import DEFAULT_TITLE, Chat, ChatFile, ChatShare, Folder, Message
 from quillium_site import queue
 from quillium_site.errors import Conflict
+from quillium_site.files import limits
 from quillium_site.files import transactions as file_transactions
 
 if TYPE_CHECKING:
@@ -152,16 +153,7 @@ def chat_file_add(chat: Chat, upload: UploadedFile) -> ChatFile:
     """Store a file for the chat's next question; refused (ValidationError) when too large, of a kind chats
     can't use, or an image for a model that doesn't read images. Its type comes from its bytes."""
     size = upload.size or 0
-    limit = site_settings.get("upload_max_bytes")
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": _("Files may be at most %(limit)s bytes; this one has %(size)s.")
-                % {"limit": format(limit, ","), "size": format(size, ",")}
-            }
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
+    limits.check_size(size, site_settings.get("upload_max_bytes"))
     filename = get_valid_filename(upload.name or "")[:255] or "file"
     try:
         read = attachments.read(upload, filename, max_chars=site_settings.get("chat_file_max_chars"))

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from chats.models import Chat, Message
 from chats.replies import collect_reply
 from quillium_site.files.responses import INLINE_TYPES, stored_file_response
 from quillium_site.files.transactions import atomic_with_files
+from quillium_site.navigation import posted_next
 
 PAGE_SIZE = 30
 
@@ -100,10 +101,7 @@ def folder_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, "; ".join(exc.messages))
     else:
         messages.error(request, _("A folder needs a name."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("chats:list")
-    return redirect(back)
+    return redirect(posted_next(request, reverse("chats:list")))
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,15 +16,11 @@ from accounts.principals import signed_in
 from library import selectors, services
 from library.forms import PlaylistForm
 from library.models import Bookmark, Playlist, Track
+from quillium_site.navigation import posted_next
 
 
 def _own(request: HttpRequest, pk: int) -> Playlist:
     return get_object_or_404(Playlist.objects.filter(owner=signed_in(request)), pk=pk)
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
 
 
 @login_required
@@ -89,7 +84,7 @@ def playlist_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def playlist_add(request: HttpRequest) -> HttpResponse:
     """Add the checked tracks to a playlist, or to a new one named in the same form."""
     user = signed_in(request)
-    back = _back(request, reverse("library:playlists"))
+    back = posted_next(request, reverse("library:playlists"))
     ids = [value for value in request.POST.getlist("tracks") if value.isdigit()]
     tracks_by_id = {t.pk: t for t in Track.objects.filter(pk__in=ids)}
     tracks = [tracks_by_id[int(value)] for value in ids if int(value) in tracks_by_id]

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,6 +36,7 @@ from memos.portability.archive import export_user, import_user
 from memos.search import keyword, semantic
 from memos.sync import changes
 from quillium_site.files import transactions
+from quillium_site.navigation import posted_next
 from quillium_site.sections import app_sections
 
 PAGE_SIZE = 20
@@ -53,9 +54,8 @@ def _writes(request: HttpRequest) -> bool:
 def _back(request: HttpRequest, default: str, *, unless: str = "") -> HttpResponse:
     """Back to the page the form came from (its `next`, on this site), else `default`; `unless`: a page that is
     no place to go back to (a trashed memo's own page)."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return redirect(target if safe and target and target.split("?")[0] != unless else default)
+    target = posted_next(request, default)
+    return redirect(default if unless and target.split("?")[0] == unless else target)
 
 
 def _page(request: HttpRequest, memos: QuerySet[Memo]) -> Page:

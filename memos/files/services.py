@@ -20,7 +20,7 @@ from memos.models import (
     Memo,
     Resource,
 )
-from quillium_site.files import sniff, transactions
+from quillium_site.files import limits, sniff, transactions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,16 +61,7 @@ def resource_import(*, owner: User, memo: Memo, filename: str, content: File, me
 
 
 def _check_size(size: int) -> None:
-    limit = site_settings.get("upload_max_bytes")
-    if size > limit:
-        raise UploadRefused(
-            {
-                "file": _("Files may be at most %(limit)s bytes; this one has %(size)s.")
-                % {"limit": format(limit, ","), "size": format(size, ",")}
-            }
-        )
-    if size == 0:
-        raise UploadRefused({"file": _("The file is empty.")})
+    limits.check_size(size, site_settings.get("upload_max_bytes"), refuse=UploadRefused)
 
 
 def _resource_store(
