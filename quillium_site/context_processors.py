@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from quillium_site.offline import person_key
+
 
 def navigation(request: HttpRequest) -> list[dict[str, str]]:
     """Apps opt into the top navigation with `nav_label` and `nav_url_name` on their AppConfig (and
@@ -48,4 +50,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "catalog_version": catalog_version(),
         "languages": settings.LANGUAGES,
         "shell_parts": shell_parts(request),
+        "person_key": person_key(getattr(request, "user", None)),
     }

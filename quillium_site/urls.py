@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView
 
-from quillium_site import views
+from quillium_site import offline, views
 from quillium_site.metrics import metrics_view
 
 # The admin's titles are the product's, in the reader's language (Django's say "Django site admin").
@@ -19,6 +19,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", offline.offline_page, name="offline"),
     path("jsi18n/<str:language>/", views.javascript_catalog, name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("chats/", include("chats.urls")),

@@ -18,6 +18,7 @@ SIGNED_OUT = {
     "accounts:register": "/accounts/register/",
     "memos:public": "/memos/public/{public_memo}/",
     "chats:shared": "/chats/shared/{chat_share}/",
+    "offline": "/offline/",
 }
 
 SIGNED_IN = {
@@ -64,7 +65,7 @@ SIGNED_IN = {
 # Routes that serve no page of their own (form targets, files, streams, fragments, data), and two that are not
 # Quillium's pages: Django's admin (its own translations and layout) and the API's generated reference.
 NOT_PAGES = {
-    "healthz", "metrics", "javascript-catalog", "api-schema", "api-docs",
+    "healthz", "metrics", "manifest", "service-worker", "javascript-catalog", "api-schema", "api-docs",
     "accounts:logout", "accounts:profile", "accounts:preferences", "accounts:theme", "accounts:language",
     "accounts:sign-out-everywhere", "accounts:api-key-create", "accounts:api-key-revoke",
     "chats:folder-new", "chats:archive", "chats:send", "chats:regenerate", "chats:message", "chats:message-edit",

@@ -1,0 +1,113 @@
+/* Quillium's service worker: the app shell and a person's most used pages, for offline use.
+   self.QUILLIUM (written in front of this file by quillium_site/offline.py) holds the version, the shell's URLs,
+   the offline page, the page patterns kept offline and the paths never touched. */
+"use strict";
+
+const CONFIG = self.QUILLIUM;
+const SHELL = `quillium-shell-${CONFIG.version}`;
+const STATE = "quillium-state";
+const PAGES_PREFIX = "quillium-pages-";
+const keptPages = CONFIG.pages.map((pattern) => new RegExp(pattern));
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll([...CONFIG.shell, CONFIG.offline])).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("quillium-shell-") && name !== SHELL).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Whose pages are kept: the page says who is signed in; the worker may be stopped and started between requests,
+// so it is kept in a cache of its own, not only in memory.
+let person = null;
+
+async function currentPerson() {
+  if (person !== null) return person;
+  const saved = await (await caches.open(STATE)).match("/person");
+  person = saved ? await saved.text() : "";
+  return person;
+}
+
+async function setPerson(key) {
+  person = key;
+  await (await caches.open(STATE)).put("/person", new Response(key));
+  if (!key) return;
+  // Another person's pages never stay on the device once someone else signs in.
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(PAGES_PREFIX) && name !== PAGES_PREFIX + key).map((name) => caches.delete(name)));
+}
+
+async function forgetEveryone() {
+  person = "";
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(PAGES_PREFIX) || name === STATE).map((name) => caches.delete(name)));
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "person") event.waitUntil(setPerson(String(data.key || "")));
+  if (data.type === "signed-out") event.waitUntil(forgetEveryone());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return; // never another origin's responses
+  if (CONFIG.never.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (request.headers.has("range")) return; // audio: streamed by the site
+  if (CONFIG.versioned.some((prefix) => url.pathname.startsWith(prefix))) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request, url));
+  }
+});
+
+async function cacheFirst(request) {
+  const cache = await caches.open(SHELL);
+  const kept = await cache.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic") await cache.put(request, response.clone());
+  return response;
+}
+
+const PERSON_META = /<meta name="quillium-person" content="([0-9a-f]+)">/;
+
+async function networkFirst(request, url) {
+  const keptKind = keptPages.some((pattern) => pattern.test(url.pathname));
+  try {
+    const response = await fetch(request);
+    if (keptKind && response.ok && !response.redirected && response.type === "basic") {
+      // Kept under the person the page itself names, so a page is never filed under someone else.
+      const found = PERSON_META.exec(await response.clone().text());
+      if (found) {
+        if (found[1] !== (await currentPerson())) await setPerson(found[1]);
+        await (await caches.open(PAGES_PREFIX + found[1])).put(request, response.clone());
+      }
+    }
+    return response;
+  } catch (error) {
+    const key = await currentPerson();
+    if (keptKind && key) {
+      const kept = await (await caches.open(PAGES_PREFIX + key)).match(request);
+      if (kept) return markedOffline(kept);
+    }
+    const offline = await (await caches.open(SHELL)).match(CONFIG.offline);
+    if (offline) return offline;
+    throw error;
+  }
+}
+
+// A kept page says it is one (offline.js shows the banner), without changing what was stored.
+async function markedOffline(response) {
+  const html = (await response.text()).replace("<html ", "<html data-served-offline ");
+  return new Response(html, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}

@@ -1,0 +1,83 @@
+"""Installable and offline, in Chromium with the network switched off: the timeline a person opened before opens
+again from the service worker's cache with the offline banner, a page not kept says so, and signing out leaves no
+memo text on the device; a second person on the same browser never gets the first's pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from memos.notes import services as memo_services
+from tests.e2e.helpers import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CACHED_TEXTS = """async () => {
+  const texts = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      texts.push(name + " " + request.url + " " + await (await cache.match(request)).text());
+    }
+  }
+  return texts;
+}"""
+
+
+def controlled(page: Page) -> None:
+    """Wait until the service worker controls the page, then load it once through the worker (which keeps it)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.reload()
+
+
+def test_installable_and_the_timeline_opens_offline(live_server, page: Page, context: BrowserContext, alice, password):
+    memo_services.memo_create(owner=alice, content="Kept for the train ride")
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+
+    manifest = page.evaluate("() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/memos/"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+    for icon in manifest["icons"]:
+        assert page.request.get(live_server.url + icon["src"]).headers["content-type"] == "image/png"
+    controlled(page)
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    expect(page.locator("[data-offline-banner]")).to_be_hidden()
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_text("Kept for the train ride")).to_be_visible()
+    expect(page.locator("[data-offline-banner]")).to_be_visible()
+
+    page.goto(f"{live_server.url}/chats/")  # never opened, and not a page kept offline
+    expect(page.get_by_role("heading", name="This page isn't kept offline")).to_be_visible()
+
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/memos/")
+    expect(page.locator("[data-offline-banner]")).to_be_hidden()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    texts = page.evaluate(CACHED_TEXTS)
+    assert not [text for text in texts if "Kept for the train ride" in text]
+    assert not [text for text in texts if "quillium-pages-" in text]
+    assert page.evaluate("() => indexedDB.databases()") == []
+
+
+def test_a_second_person_never_gets_the_first_ones_pages(live_server, page: Page, context: BrowserContext, alice,
+                                                          bob, password):  # fmt: skip
+    memo_services.memo_create(owner=alice, content="A private thought of zebras")
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    controlled(page)
+    assert any("A private thought of zebras" in text for text in page.evaluate(CACHED_TEXTS))
+
+    context.clear_cookies()  # her session ends without a sign-out (it expired)
+    sign_in(page, live_server.url, bob.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    gone = "return !texts.some((t) => t.includes('zebras')) && texts.some((t) => t.startsWith('quillium-pages-'));"
+    page.wait_for_function(CACHED_TEXTS.replace("return texts;", gone))
+    assert len({text.split(" ")[0] for text in page.evaluate(CACHED_TEXTS) if text.startswith("quillium-pages-")}) == 1
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_text("A private thought of zebras")).to_have_count(0)
