@@ -81,3 +81,52 @@ def test_a_second_person_never_gets_the_first_ones_pages(live_server, page: Page
     context.set_offline(True)
     page.reload()
     expect(page.get_by_text("A private thought of zebras")).to_have_count(0)
+
+
+def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_loses_nothing(
+    live_server, page: Page, context: BrowserContext, alice, password
+):
+    from memos.models import Memo, MemoRevision
+
+    errands = memo_services.memo_create(owner=alice, content="Errands\n\n- [ ] bread\n- [ ] stamps")
+    shared = memo_services.memo_create(owner=alice, content="Shared list\n\n- [ ] milk")
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    controlled(page)
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+
+    context.set_offline(True)
+    compose = page.locator("form.compose")
+    for text in ("Written on the train", "And another one"):
+        compose.locator("textarea[name=content]").fill(text)
+        compose.locator("button[type=submit]").first.click()
+        expect(page.locator("[data-pending]").filter(has_text=text)).to_be_visible()
+    page.locator(f'[data-memo="{errands.pk}"] button.task-box').first.click()
+    page.locator(f'[data-memo="{shared.pk}"] button.task-box').first.click()
+
+    page.reload()  # still offline: the page and the queue come back from the device
+    expect(page.locator("[data-offline-banner]")).to_be_visible()
+    expect(page.locator("[data-pending]")).to_have_count(2)
+    expect(page.locator(f'[data-memo="{errands.pk}"] button.task-box').first).to_have_attribute("aria-label", "Done")
+    assert Memo.objects.filter(owner=alice).count() == 2  # nothing reached the server yet
+
+    memo_services.memo_update(shared, user=alice, base_revision=1, content="Shared list\n\n- [ ] milk\n- [ ] eggs")
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    conflict = page.locator(f'[data-conflict="{shared.pk}"]')
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("- [x] milk")  # mine
+    expect(conflict).to_contain_text("- [ ] eggs")  # theirs
+    assert Memo.objects.get(content="Written on the train") and Memo.objects.get(content="And another one")
+    errands.refresh_from_db()
+    assert errands.content == "Errands\n\n- [x] bread\n- [ ] stamps" and errands.revision_count == 2
+    assert MemoRevision.objects.filter(memo=errands).count() == 2
+
+    conflict.get_by_role("button", name="Keep both").click()
+    expect(page.locator("[data-conflicts]")).to_have_count(0)
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    shared.refresh_from_db()
+    assert shared.content == "Shared list\n\n- [ ] milk\n- [ ] eggs"  # the server's, untouched
+    assert Memo.objects.filter(owner=alice, content="Shared list\n\n- [x] milk").count() == 1  # and mine beside it
+    assert Memo.objects.filter(owner=alice).count() == 5  # each offline memo exactly once

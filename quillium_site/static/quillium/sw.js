@@ -79,7 +79,7 @@ async function cacheFirst(request) {
   return response;
 }
 
-const PERSON_META = /<meta name="quillium-person" content="([0-9a-f]+)">/;
+const PERSON_META = /<meta name=.quillium-person. content=.([0-9a-f]+).>/;
 
 async function networkFirst(request, url) {
   const keptKind = keptPages.some((pattern) => pattern.test(url.pathname));
@@ -108,6 +108,8 @@ async function networkFirst(request, url) {
 
 // A kept page says it is one (offline.js shows the banner), without changing what was stored.
 async function markedOffline(response) {
-  const html = (await response.text()).replace("<html ", "<html data-served-offline ");
-  return new Response(html, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  const html = (await response.text()).replace(/<html /, (tag) => tag + "data-served-offline ");
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(html, { status: 200, headers });
 }
