@@ -130,3 +130,43 @@ def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_l
     assert shared.content == "Shared list\n\n- [ ] milk\n- [ ] eggs"  # the server's, untouched
     assert Memo.objects.filter(owner=alice, content="Shared list\n\n- [x] milk").count() == 1  # and mine beside it
     assert Memo.objects.filter(owner=alice).count() == 5  # each offline memo exactly once
+
+
+def test_a_downloaded_work_plays_and_seeks_offline_and_its_place_syncs_back(
+    live_server, page: Page, context: BrowserContext, alice, password, tmp_path, settings
+):
+    from library.models import Playback
+    from tests.e2e.test_player import AUDIO, scanned, still_playing
+
+    work = scanned(tmp_path, settings, "RJ07654321 [Sea] Waves", ("01 shore", "02 deep"))
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/library/works/{work.pk}/")
+    controlled(page)
+    page.get_by_role("button", name="Download for offline").click()
+    expect(page.locator("[data-download-status]")).to_contain_text("Downloaded for offline")
+    expect(page.get_by_role("button", name="Remove download")).to_be_visible()
+
+    context.set_offline(True)
+    page.reload()  # the page from the worker's cache, the audio from the download
+    expect(page.locator("[data-offline-banner]")).to_be_visible()
+    page.get_by_role("button", name="▶ 02 deep").click()
+    still_playing(page, 0.3)
+    page.evaluate(f"{AUDIO}.currentTime = 30")  # seek: a Range request answered from the stored file
+    at = still_playing(page, 30.2)
+    assert 30 < at < 39
+    page.evaluate(f"{AUDIO}.pause()")  # pausing saves the place: offline, it waits on the device
+    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.startsWith('quillium-places-'))")
+    assert not Playback.objects.filter(user=alice).exists()
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('quillium-places-'))) === '{}'"
+    )
+    playback = Playback.objects.get(user=alice, work=work)
+    assert playback.track.title == "02 deep" and 30 < playback.position_seconds < 39
+
+    page.get_by_role("button", name="Remove download").click()
+    expect(page.get_by_role("button", name="Download for offline")).to_be_visible()
+    stored = [text.split(" ")[:2] for text in page.evaluate(CACHED_TEXTS)]
+    assert not [url for name, url in stored if name.startswith("quillium-audio-")]

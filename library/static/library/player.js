@@ -47,12 +47,38 @@
     if (!force && now - lastSaved < SAVE_EVERY_MS) return;
     lastSaved = now;
     remember();
-    fetch(`${bar.dataset.works}${track.work}/playback/`, {
+    sendPlace(track.work, { track: track.id, position_seconds: audio.currentTime || 0 });
+  }
+
+  // A place saved while offline waits on the device (one per work, the latest) and goes when the network is back.
+  const person = document.querySelector('meta[name="quillium-person"]')?.content || "";
+  const waitingKey = "quillium-places-" + person;
+  function sendPlace(work, place) {
+    fetch(`${bar.dataset.works}${work}/playback/`, {
       method: "PUT", credentials: "same-origin", keepalive: true,
       headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" },
-      body: JSON.stringify({ track: track.id, position_seconds: audio.currentTime || 0 }),
-    }).catch(() => { /* the next save tries again */ });
+      body: JSON.stringify(place),
+    }).then((response) => {
+      if (response.ok) forgetPlace(work);
+    }).catch(() => {
+      const waiting = JSON.parse(localStorage.getItem(waitingKey) || "{}");
+      waiting[work] = place;
+      localStorage.setItem(waitingKey, JSON.stringify(waiting));
+    });
   }
+  function forgetPlace(work) {
+    const waiting = JSON.parse(localStorage.getItem(waitingKey) || "{}");
+    if (!(work in waiting)) return;
+    delete waiting[work];
+    localStorage.setItem(waitingKey, JSON.stringify(waiting));
+  }
+  function sendWaitingPlaces() {
+    if (!navigator.onLine || !person) return;
+    const waiting = JSON.parse(localStorage.getItem(waitingKey) || "{}");
+    for (const [work, place] of Object.entries(waiting)) sendPlace(work, place);
+  }
+  window.addEventListener("online", sendWaitingPlaces);
+  sendWaitingPlaces();
 
   // -- what the page shows of the player: now playing, its lyrics, the current track in a list ---------------
   function showOnPage() {

@@ -7,6 +7,8 @@ const CONFIG = self.QUILLIUM;
 const SHELL = `quillium-shell-${CONFIG.version}`;
 const STATE = "quillium-state";
 const PAGES_PREFIX = "quillium-pages-";
+const AUDIO_PREFIX = "quillium-audio-"; // works downloaded for offline (library/downloads.js)
+const PERSONAL = [PAGES_PREFIX, AUDIO_PREFIX];
 const keptPages = CONFIG.pages.map((pattern) => new RegExp(pattern));
 
 self.addEventListener("install", (event) => {
@@ -41,13 +43,15 @@ async function setPerson(key) {
   if (!key) return;
   // Another person's pages never stay on the device once someone else signs in.
   const names = await caches.keys();
-  await Promise.all(names.filter((name) => name.startsWith(PAGES_PREFIX) && name !== PAGES_PREFIX + key).map((name) => caches.delete(name)));
+  const theirs = (name) => PERSONAL.some((prefix) => name.startsWith(prefix) && name !== prefix + key);
+  await Promise.all(names.filter(theirs).map((name) => caches.delete(name)));
 }
 
 async function forgetEveryone() {
   person = "";
   const names = await caches.keys();
-  await Promise.all(names.filter((name) => name.startsWith(PAGES_PREFIX) || name === STATE).map((name) => caches.delete(name)));
+  const personal = (name) => name === STATE || PERSONAL.some((prefix) => name.startsWith(prefix));
+  await Promise.all(names.filter(personal).map((name) => caches.delete(name)));
 }
 
 self.addEventListener("message", (event) => {
@@ -61,6 +65,15 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // never another origin's responses
+  const track = trackOf(url.pathname);
+  if (track) {
+    event.respondWith(fromDownloads(request, "/library/tracks/" + track + "/stream/"));
+    return;
+  }
+  if (DOWNLOADED_EXTRAS.some((pattern) => pattern.test(url.pathname))) {
+    event.respondWith(networkOrDownloaded(request, url.pathname));
+    return;
+  }
   if (CONFIG.never.some((prefix) => url.pathname.startsWith(prefix))) return;
   if (request.headers.has("range")) return; // audio: streamed by the site
   if (CONFIG.versioned.some((prefix) => url.pathname.startsWith(prefix))) {
@@ -112,4 +125,58 @@ async function markedOffline(response) {
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(html, { status: 200, headers });
+}
+
+// ---- Works downloaded for offline: a track is stored under /library/tracks/<id>/stream/, whichever link asks
+// for it (the player's signed links carry the track's id before the first colon). Only the signed-in person's
+// downloads answer; seeking gets the asked-for bytes of the stored file.
+const DOWNLOADED_EXTRAS = [/^\/library\/works\/\d+\/cover\/$/, /^\/api\/v1\/library\/tracks\/\d+\/lyrics\/$/];
+
+function trackOf(path) {
+  let found = /^\/library\/tracks\/(\d+)\/stream\/$/.exec(path);
+  if (found) return found[1];
+  found = /^\/library\/stream\/([^/]+)\/$/.exec(path);
+  if (!found) return null;
+  const id = decodeURIComponent(found[1]).split(":")[0];
+  return /^\d+$/.test(id) ? id : null;
+}
+
+async function downloaded(key) {
+  const who = await currentPerson();
+  return who ? (await caches.open(AUDIO_PREFIX + who)).match(key) : undefined;
+}
+
+async function fromDownloads(request, key) {
+  const stored = await downloaded(key);
+  if (!stored) return fetch(request);
+  const body = await stored.blob();
+  const type = stored.headers.get("content-type") || "application/octet-stream";
+  const wanted = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("range") || "");
+  if (!wanted || (wanted[1] === "" && wanted[2] === "")) {
+    return new Response(body, { status: 200, headers: { "content-type": type, "content-length": String(body.size), "accept-ranges": "bytes" } });
+  }
+  let first = wanted[1] === "" ? Math.max(body.size - Number(wanted[2]), 0) : Number(wanted[1]);
+  let last = wanted[1] === "" || wanted[2] === "" ? body.size - 1 : Math.min(Number(wanted[2]), body.size - 1);
+  if (first >= body.size || first > last) {
+    return new Response(null, { status: 416, headers: { "content-range": "bytes" + " */" + body.size } });
+  }
+  return new Response(body.slice(first, last + 1), {
+    status: 206,
+    headers: {
+      "content-type": type,
+      "content-length": String(last - first + 1),
+      "content-range": "bytes " + first + "-" + last + "/" + body.size,
+      "accept-ranges": "bytes",
+    },
+  });
+}
+
+async function networkOrDownloaded(request, key) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const stored = await downloaded(key);
+    if (stored) return stored;
+    throw error;
+  }
 }
