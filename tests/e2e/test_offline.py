@@ -170,3 +170,59 @@ def test_a_downloaded_work_plays_and_seeks_offline_and_its_place_syncs_back(
     expect(page.get_by_role("button", name="Download for offline")).to_be_visible()
     stored = [text.split(" ")[:2] for text in page.evaluate(CACHED_TEXTS)]
     assert not [url for name, url in stored if name.startswith("quillium-audio-")]
+
+
+def test_edits_pins_archives_and_attachments_made_offline_and_memos_written_elsewhere(
+    live_server, page: Page, context: BrowserContext, alice, password, tmp_path
+):
+    from memos.models import Memo
+
+    plan = memo_services.memo_create(owner=alice, content="Plan for Sunday")
+    old = memo_services.memo_create(owner=alice, content="Old news")
+    pin = memo_services.memo_create(owner=alice, content="Pin me")
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    controlled(page)
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    elsewhere = memo_services.memo_create(owner=alice, content="Written on the laptop meanwhile")
+    page.evaluate(
+        "() => { delete document.documentElement.dataset.offlineNotes; window.dispatchEvent(new Event('online')); }"
+    )
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")  # pulled, page as kept
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator(f'[data-device-copy="{elsewhere.pk}"]')).to_contain_text("Written on the laptop meanwhile")
+
+    card = page.locator(f'[data-memo="{plan.pk}"]')
+    card.locator("summary").click()
+    card.get_by_role("link", name="Edit").click()
+    card.get_by_role("textbox", name="Memo text").fill("Plan for Sunday: the sea")
+    card.get_by_role("button", name="Save on this device").click()
+    expect(card).to_contain_text("Plan for Sunday: the sea")
+    for memo, action in ((old, "Archive"), (pin, "Pin")):
+        actions = page.locator(f'[data-memo="{memo.pk}"]')
+        actions.locator("summary").click()
+        actions.get_by_role("button", name=action, exact=True).click()
+    expect(page.locator(f'[data-memo="{old.pk}"]')).to_be_hidden()
+    note = tmp_path / "ticket.txt"
+    note.write_text("platform 4")
+    compose = page.locator("form.compose")
+    compose.locator("textarea[name=content]").fill("Tickets, attached")
+    compose.locator("input[type=file]").set_input_files(str(note))
+    compose.locator("button[type=submit]").first.click()
+    expect(page.locator("[data-pending]")).to_contain_text("Tickets, attached")
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.querySelectorAll('[data-pending], .pending-change').length === 0")
+    page.wait_for_load_state("networkidle")
+    plan.refresh_from_db(), old.refresh_from_db(), pin.refresh_from_db()
+    assert plan.content == "Plan for Sunday: the sea" and plan.revision_count == 2
+    assert old.is_archived and pin.pinned
+    tickets = Memo.objects.get(owner=alice, content="Tickets, attached")
+    assert [resource.filename for resource in tickets.resources.all()] == ["ticket.txt"]
+
+    page.goto(f"{live_server.url}/accounts/settings/")
+    page.get_by_label("Memos kept on this device").select_option("100")
+    expect(page.locator("[data-offline-window-status]")).to_have_text("Saved on this device.")

@@ -7,11 +7,14 @@
   const person = document.querySelector('meta[name="quillium-person"]')?.content;
   const main = document.querySelector("main");
   const list = main?.querySelector("[data-pending-list]");
-  if (!person || !list || !window.indexedDB || !window.crypto?.randomUUID) return;
+  const windowChoice = main?.querySelector("[data-offline-window]");
+  if (!person || !(list || windowChoice) || !window.indexedDB || !window.crypto?.randomUUID) return;
 
   const csrf = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
   const TASK = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s)/;
   const FENCE = /^(?:\s*>)*\s*(```|~~~)/;
+  const DEFAULT_WINDOW = 500;
+  const ACTION = /\/memos\/([0-9a-f-]{36})\/(pin|unpin|archive|unarchive|trash)\/$/;
 
   // ---- IndexedDB: one database per person on this device (sign-out clears the site's storage).
   function open() {
@@ -53,6 +56,20 @@
     return id;
   }
 
+  // ---- The settings page: how many memos this device keeps (pinned ones always).
+  if (windowChoice) {
+    read("meta", "window").then((kept) => {
+      windowChoice.value = String(kept ?? DEFAULT_WINDOW);
+      windowChoice.disabled = false;
+    });
+    windowChoice.addEventListener("change", async () => {
+      await run(["meta"], "readwrite", (meta) => meta.put(Number(windowChoice.value), "window"));
+      await prune();
+      main.querySelector("[data-offline-window-status]").textContent = gettext("Saved on this device.");
+    });
+  }
+  if (!list) return;
+
   // ---- Pull: the person's memos, as the server has them.
   async function pull() {
     const id = await clientId();
@@ -71,8 +88,17 @@
         meta.put(body.cursor, "cursor");
       });
       cursor = body.cursor;
-      if (!body.has_more) return;
+      if (!body.has_more) break;
     }
+    await prune();
+  }
+
+  async function prune() {
+    const keep = Number((await read("meta", "window")) ?? DEFAULT_WINDOW);
+    if (!keep) return;  // 0: every memo
+    const memos = (await readAll("memos")).filter((memo) => !memo.pinned);
+    memos.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    await run(["memos"], "readwrite", (store) => memos.slice(keep).forEach((memo) => store.delete(memo.id)));
   }
 
   // ---- Push: the queue, oldest first; conflicts are kept for the person to choose.
@@ -81,8 +107,13 @@
     if (pushing || !navigator.onLine) return false;
     pushing = true;
     try {
-      const queued = await readAll("queue");
-      if (!queued.length) return false;
+      const everything = await readAll("queue");
+      for (const entry of everything.filter((item) => item.uploadOnly)) {
+        await run(["queue"], "readwrite", (queue) => queue.delete(entry.key));
+        await upload(entry.change.id, entry.files);
+      }
+      const queued = everything.filter((item) => !item.uploadOnly);
+      if (!queued.length) return everything.length > 0;
       const response = await fetch("/api/v1/sync/", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
@@ -90,14 +121,24 @@
       });
       if (!response.ok) return false;
       const { results } = await response.json();
+      const uploads = [];
       await run(["queue", "memos", "conflicts"], "readwrite", (queue, memos, conflicts) => {
         results.forEach((result, index) => {
           const entry = queued[index];
           queue.delete(entry.key);
-          if (result.status === "applied") memos.put({ id: result.id, ...result.data });
-          else conflicts.put({ id: entry.change.id, mine: entry.change.content ?? "", theirs: result.data, message: result.message ?? "" });
+          if (result.status === "applied") {
+            memos.put({ id: result.id, ...result.data });
+            if (entry.files?.length) uploads.push([result.id, entry.files]);
+          } else if (result.status === "conflict" && result.data && entry.change.content === undefined) {
+            // Only pinned, archived or trashed: no text to choose between, so it goes again on the new revision.
+            const { key: _old, ...again } = entry;
+            queue.add({ ...again, change: { ...entry.change, base_revision: result.data.revision_count } });
+          } else {
+            conflicts.put({ id: entry.change.id, mine: entry.change.content ?? "", theirs: result.data, message: result.message ?? "" });
+          }
         });
       });
+      for (const [memo, files] of uploads) await upload(memo, files);
       return true;
     } catch (error) {
       return false;
@@ -106,14 +147,33 @@
     }
   }
 
-  async function enqueue(change) {
+  // Files attached offline: uploaded once their memo is on the server; one that fails waits for the next push.
+  async function upload(memo, files) {
+    const failed = [];
+    for (const file of files) {
+      const form = new FormData();
+      form.append("file", file.blob, file.name);
+      form.append("memo", memo);
+      const response = await fetch("/api/v1/resources/", { method: "POST", body: form, headers: { "X-CSRFToken": csrf() } }).catch(() => null);
+      if (!response || (!response.ok && response.status >= 500)) failed.push(file);
+    }
+    if (failed.length) await run(["queue"], "readwrite", (queue) => queue.add({ change: { type: "memo", id: memo, base_revision: -1 }, files: failed, uploadOnly: true }));
+  }
+
+  async function enqueue(change, files = [], edited = false) {
     await run(["queue"], "readwrite", (queue) => {
       // A memo changed twice offline goes as one change, from the revision it started from.
       const request = queue.getAll();
       request.onsuccess = () => {
         const earlier = request.result.find((entry) => entry.change.id === change.id);
-        if (earlier) queue.put({ ...earlier, change: { ...earlier.change, content: change.content } });
-        else queue.add({ change, queuedAt: Date.now() });
+        if (earlier) {
+          const merged = { ...earlier.change, ...change };
+          if ("base_revision" in earlier.change) merged.base_revision = earlier.change.base_revision;
+          else delete merged.base_revision;
+          queue.put({ ...earlier, change: merged, files: [...(earlier.files ?? []), ...files], edited: earlier.edited || edited });
+        } else {
+          queue.add({ change, files, edited, queuedAt: Date.now() });
+        }
       };
     });
   }
@@ -152,13 +212,25 @@
       card.append(text, note);
       list.append(card);
     }
-    for (const { change } of entries.filter((entry) => entry.change.base_revision !== undefined)) {
-      const boxes = [...(main.querySelector(`[data-memo="${change.id}"]`)?.querySelectorAll("button.task-box") ?? [])];
+    for (const { change, edited } of entries.filter((entry) => entry.change.base_revision !== undefined)) {
+      const card = main.querySelector(`[data-memo="${change.id}"]`);
+      if (!card) continue;
+      card.classList.add("pending-change");
+      card.hidden = Boolean(change.is_deleted || change.is_archived);  // as the timeline will show it
+      card.classList.toggle("pinned", change.pinned ?? card.classList.contains("pinned"));
+      if (edited) {  // the text as written here (ticks alone keep the rendered memo, with its boxes)
+        const text = card.querySelector(".pending-text") ?? document.createElement("p");
+        text.className = "pending-text";
+        text.textContent = change.content;
+        card.querySelector(".markdown").hidden = true;
+        card.querySelector(".markdown").after(text);
+      }
+      if (change.content === undefined) continue;
+      const boxes = [...card.querySelectorAll("button.task-box")];
       const marks = taskLines(change.content).map((number) => TASK.exec(change.content.split("\n")[number])[2] !== " ");
       boxes.forEach((box, index) => {
         box.textContent = marks[index] ? "☑" : "☐";
         box.setAttribute("aria-label", marks[index] ? gettext("Done") : gettext("To do"));
-        box.closest("[data-memo]").classList.add("pending-change");
       });
     }
   }
@@ -214,6 +286,81 @@
     await syncNow();
   }
 
+  // A change to a memo this device has a copy of, from the revision it has (or the one already queued).
+  async function changeMemo(id, fields, edited = false) {
+    const queued = (await readAll("queue")).find((entry) => entry.change.id === id);
+    const memo = await read("memos", id);
+    if (!queued && !memo) return false;  // not copied to this device yet
+    const change = { type: "memo", id, ...fields };
+    if (queued ? "base_revision" in queued.change : true) change.base_revision = queued ? queued.change.base_revision : memo.revision_count;
+    await enqueue(change, [], edited);
+    drawPending(await readAll("queue"));
+    return true;
+  }
+
+  async function editOffline(article) {
+    const id = article.dataset.memo;
+    const queued = (await readAll("queue")).find((entry) => entry.change.id === id);
+    const content = queued?.change.content ?? (await read("memos", id))?.content;
+    if (content === undefined) return;
+    const body = article.querySelector(".markdown");
+    const form = document.createElement("form");
+    form.className = "offline-edit";
+    const field = document.createElement("textarea");
+    field.name = "content";
+    field.rows = 6;
+    field.value = content;
+    field.setAttribute("aria-label", gettext("Memo text"));
+    const save = document.createElement("button");
+    save.type = "submit";
+    save.className = "button";
+    save.textContent = gettext("Save on this device");
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary";
+    cancel.textContent = gettext("Cancel");
+    form.append(field, save, cancel);
+    body.hidden = true;
+    body.after(form);
+    field.focus();
+    cancel.addEventListener("click", () => { form.remove(); body.hidden = false; });
+    form.addEventListener("submit", async (submitted) => {
+      submitted.preventDefault();
+      await changeMemo(id, { content: field.value }, true);
+      form.remove();
+      body.hidden = false;
+    });
+  }
+
+  // Offline, the memos this device holds that the kept page doesn't show (written elsewhere since), as text.
+  async function drawDeviceCopies() {
+    main.querySelector("[data-device-copies]")?.remove();
+    if (navigator.onLine && !document.documentElement.hasAttribute("data-served-offline")) return;
+    const shown = new Set([...main.querySelectorAll("[data-memo]")].map((card) => card.dataset.memo));
+    const memos = (await readAll("memos"))
+      .filter((memo) => !shown.has(memo.id) && !memo.is_deleted && !memo.is_archived)
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))
+      .slice(0, 100);
+    if (!memos.length) return;
+    const section = document.createElement("section");
+    section.dataset.deviceCopies = "";
+    const title = document.createElement("h2");
+    title.className = "meta";
+    title.textContent = gettext("More memos kept on this device");
+    section.append(title);
+    for (const memo of memos) {
+      const card = document.createElement("article");
+      card.className = "memo-card";
+      card.dataset.deviceCopy = memo.id;
+      const text = document.createElement("p");
+      text.className = "pending-text";
+      text.textContent = memo.content;
+      card.append(text);
+      section.append(card);
+    }
+    list.after(section);
+  }
+
   // ---- Wiring.
   async function syncNow() {
     const pushed = await push();
@@ -222,6 +369,7 @@
     drawPending(await readAll("queue"));
     await drawConflicts();
     if (navigator.onLine) await pull().catch(() => {});
+    await drawDeviceCopies();
     document.documentElement.dataset.offlineNotes = "ready";
   }
 
@@ -233,16 +381,39 @@
     const field = compose.querySelector("textarea[name=content]");
     const content = field?.value.trim();
     if (!content) return;
-    await enqueue({ type: "memo", id: crypto.randomUUID(), content });
+    const picked = [...compose.querySelectorAll("input[type=file]")].flatMap((input) => [...input.files]);
+    const files = picked.map((file) => ({ name: file.name, type: file.type, blob: file }));
+    await enqueue({ type: "memo", id: crypto.randomUUID(), content }, files);
     field.value = "";
+    compose.querySelectorAll("input[type=file]").forEach((input) => { input.value = ""; });
     drawPending(await readAll("queue"));
   }, true);
 
   main.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-choice]");
     if (button) { choose(button.closest("[data-conflict]").dataset.conflict, button.dataset.choice); return; }
+    if (navigator.onLine) return;  // online: the page and cards.js do it on the server
+    const action = event.target.closest("button[formaction]");
+    const matched = action && ACTION.exec(new URL(action.formAction).pathname);
+    if (matched) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const [, id, verb] = matched;
+      const flags = { pin: { pinned: true }, unpin: { pinned: false }, archive: { is_archived: true },
+        unarchive: { is_archived: false }, trash: { is_deleted: true } }[verb];
+      await changeMemo(id, flags);
+      action.closest("details")?.removeAttribute("open");
+      return;
+    }
+    const editLink = event.target.closest("[data-edit-in-place]");
+    if (editLink) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      editOffline(editLink.closest("[data-memo]"));
+      return;
+    }
     const box = event.target.closest("button.task-box");
-    if (!box || navigator.onLine) return;  // online: cards.js ticks it on the server
+    if (!box) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     const article = box.closest("[data-memo]");
