@@ -226,3 +226,32 @@ def test_edits_pins_archives_and_attachments_made_offline_and_memos_written_else
     page.goto(f"{live_server.url}/accounts/settings/")
     page.get_by_label("Memos kept on this device").select_option("100")
     expect(page.locator("[data-offline-window-status]")).to_have_text("Saved on this device.")
+
+
+def test_the_most_used_pages_open_offline_as_last_seen(live_server, page: Page, context: BrowserContext, alice,
+                                                        password, tmp_path, settings):  # fmt: skip
+    from tests.e2e.test_player import scanned
+
+    work = scanned(tmp_path, settings, "RJ01112222 [Hill] Wind", ("01 breeze", "02 gust"))
+    memo = memo_services.memo_create(owner=alice, content="A memo of its own page")
+    pages = {
+        f"/memos/{memo.pk}/": "A memo of its own page",
+        "/memos/diary/": "",
+        "/library/mine/": "",
+        f"/library/works/{work.pk}/": "02 gust",
+    }
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    controlled(page)
+    seen = {}
+    for path in pages:
+        page.goto(live_server.url + path)
+        seen[path] = page.title()
+
+    context.set_offline(True)
+    for path, text in pages.items():
+        page.goto(live_server.url + path)
+        expect(page.locator("[data-offline-banner]")).to_be_visible()
+        expect(page).to_have_title(seen[path])
+        if text:
+            expect(page.locator("main")).to_contain_text(text)
