@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from memos.notes import services as memo_services
+from tests.conftest import jwt_client
 from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,10 +58,10 @@ def test_installable_and_the_timeline_opens_offline(live_server, page: Page, con
     expect(page.locator("[data-offline-banner]")).to_be_hidden()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/")
-    texts = page.evaluate(CACHED_TEXTS)
-    assert not [text for text in texts if "Kept for the train ride" in text]
-    assert not [text for text in texts if "quillium-pages-" in text]
+    assert page.evaluate("() => caches.keys()") == []  # Cache Storage and IndexedDB: empty for the site
     assert page.evaluate("() => indexedDB.databases()") == []
+    page.goto(f"{live_server.url}/accounts/login/")  # a visitor's pages keep nothing either
+    assert page.evaluate("() => caches.keys()") == []
 
 
 def test_a_second_person_never_gets_the_first_ones_pages(live_server, page: Page, context: BrowserContext, alice,
@@ -110,7 +111,12 @@ def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_l
     expect(page.locator(f'[data-memo="{errands.pk}"] button.task-box').first).to_have_attribute("aria-label", "Done")
     assert Memo.objects.filter(owner=alice).count() == 2  # nothing reached the server yet
 
-    memo_services.memo_update(shared, user=alice, base_revision=1, content="Shared list\n\n- [ ] milk\n- [ ] eggs")
+    edited = jwt_client(alice).patch(  # meanwhile, another device edits it through the API
+        f"/api/v1/memos/{shared.pk}/",
+        {"content": "Shared list\n\n- [ ] milk\n- [ ] eggs", "revision": 1},
+        format="json",
+    )
+    assert edited.status_code == 200, edited.content
 
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
@@ -130,6 +136,8 @@ def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_l
     assert shared.content == "Shared list\n\n- [ ] milk\n- [ ] eggs"  # the server's, untouched
     assert Memo.objects.filter(owner=alice, content="Shared list\n\n- [x] milk").count() == 1  # and mine beside it
     assert Memo.objects.filter(owner=alice).count() == 5  # each offline memo exactly once
+    for text in ("Written on the train", "And another one"):
+        assert MemoRevision.objects.filter(memo__content=text).count() == 1
 
 
 def test_a_downloaded_work_plays_and_seeks_offline_and_its_place_syncs_back(

@@ -24,9 +24,12 @@
     });
   }
 
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  // Only for someone signed in: there is nothing to keep for a visitor, and after signing out the device is left
+  // with nothing of the site's (the sign-out answer cleared it; a new worker would fill its cache again).
   const person = document.querySelector('meta[name="quillium-person"]');
-  tellWorker({ type: "person", key: person ? person.content : "" });
+  if (!person) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  tellWorker({ type: "person", key: person.content });
 
   // The sign-out answer clears the site's data (Clear-Site-Data); this also asks the worker, for browsers without it.
   document.addEventListener("submit", (event) => {

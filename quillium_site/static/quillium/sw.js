@@ -56,7 +56,9 @@ async function forgetEveryone() {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "person") event.waitUntil(setPerson(String(data.key || "")));
+  // A page that loaded while this worker was still installing isn't controlled by it: hearing from the page, take
+  // it (and any such page) over, so it works offline without a reload.
+  if (data.type === "person") event.waitUntil(setPerson(String(data.key || "")).then(() => self.clients.claim()));
   if (data.type === "signed-out") event.waitUntil(forgetEveryone());
 });
 
