@@ -16,6 +16,8 @@ class MemosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav_label = gettext_lazy("Memos")
     nav_url_name = "memos:timeline"
+    # On every signed-in page: the device's copy of the notes, and changes made offline sent as soon as it can.
+    shell_template = "memos/_offline_shell.html"
 
     def settings_section(self, request: HttpRequest) -> dict[str, object]:
         """Export and import of the user's notes, and the devices that sync them, on the account settings page."""

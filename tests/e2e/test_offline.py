@@ -56,7 +56,7 @@ def test_installable_and_the_timeline_opens_offline(live_server, page: Page, con
     context.set_offline(False)
     page.goto(f"{live_server.url}/memos/")
     expect(page.locator("[data-offline-banner]")).to_be_hidden()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.evaluate("() => caches.keys()") == []  # Cache Storage and IndexedDB: empty for the site
     assert page.evaluate("() => indexedDB.databases()") == []
@@ -263,3 +263,43 @@ def test_the_most_used_pages_open_offline_as_last_seen(live_server, page: Page, 
         expect(page).to_have_title(seen[path])
         if text:
             expect(page.locator("main")).to_contain_text(text)
+
+
+def test_changes_not_yet_sent_are_sent_from_any_page_and_signing_out_asks_first(
+    live_server, page: Page, context: BrowserContext, alice, bob, password
+):
+    from memos.models import Memo
+
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(f"{live_server.url}/memos/")
+    controlled(page)
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    context.set_offline(True)
+    compose = page.locator("form.compose")
+    compose.locator("textarea[name=content]").fill("Sent from the settings page")
+    compose.locator("button[type=submit]").first.click()
+    expect(page.locator("[data-pending]")).to_have_count(1)
+
+    page.route("**/api/v1/sync/", lambda route: route.abort())  # the server can't take it yet
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/accounts/settings/")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.wait_for_timeout(500)
+    assert questions and "1 change made offline has not been sent yet" in questions[0]
+    assert page.url.endswith("/accounts/settings/")  # still signed in, the change still waiting
+
+    page.unroute("**/api/v1/sync/")
+    page.reload()  # any signed-in page sends what waits
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    assert Memo.objects.filter(owner=alice, content="Sent from the settings page").count() == 1
+    page.get_by_role("button", name="Sign out", exact=True).click()  # nothing waits: no question
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.evaluate("() => indexedDB.databases()") == []
+
+    sign_in(page, live_server.url, bob.email, password)  # the next person on this browser finds nothing of hers
+    page.goto(f"{live_server.url}/memos/")
+    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    names = [database["name"] for database in page.evaluate("() => indexedDB.databases()")]
+    assert len(names) == 1 and names[0].startswith("quillium-notes-")

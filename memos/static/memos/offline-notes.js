@@ -5,10 +5,10 @@
 // changed elsewhere) is kept with the server's version, and the page asks which to keep: nothing is lost.
 (() => {
   const person = document.querySelector('meta[name="quillium-person"]')?.content;
-  const main = document.querySelector("main");
-  const list = main?.querySelector("[data-pending-list]");
-  const windowChoice = main?.querySelector("[data-offline-window]");
-  if (!person || !(list || windowChoice) || !window.indexedDB || !window.crypto?.randomUUID) return;
+  if (!person || !window.indexedDB || !window.crypto?.randomUUID) return;
+  // The page's parts, found again whenever quillium/navigate.js swaps a page in (this file runs once per load).
+  let main = null;
+  let list = null;
 
   const csrf = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
   const TASK = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s)/;
@@ -56,19 +56,6 @@
     return id;
   }
 
-  // ---- The settings page: how many memos this device keeps (pinned ones always).
-  if (windowChoice) {
-    read("meta", "window").then((kept) => {
-      windowChoice.value = String(kept ?? DEFAULT_WINDOW);
-      windowChoice.disabled = false;
-    });
-    windowChoice.addEventListener("change", async () => {
-      await run(["meta"], "readwrite", (meta) => meta.put(Number(windowChoice.value), "window"));
-      await prune();
-      main.querySelector("[data-offline-window-status]").textContent = gettext("Saved on this device.");
-    });
-  }
-  if (!list) return;
 
   // ---- Pull: the person's memos, as the server has them.
   async function pull() {
@@ -364,6 +351,10 @@
   // ---- Wiring.
   async function syncNow() {
     const pushed = await push();
+    if (!list) {  // another page: only send what waits (the timeline shows conflicts)
+      document.documentElement.dataset.offlineNotes = "ready";
+      return;
+    }
     const conflicts = await readAll("conflicts");
     if (pushed && !conflicts.length) { location.reload(); return; }  // the server's rendering of what was sent
     drawPending(await readAll("queue"));
@@ -373,61 +364,85 @@
     document.documentElement.dataset.offlineNotes = "ready";
   }
 
-  const compose = main.querySelector("form.compose");
-  compose?.addEventListener("submit", async (event) => {
-    if (navigator.onLine) return;  // online: the form posts as always
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    const field = compose.querySelector("textarea[name=content]");
-    const content = field?.value.trim();
-    if (!content) return;
-    const picked = [...compose.querySelectorAll("input[type=file]")].flatMap((input) => [...input.files]);
-    const files = picked.map((file) => ({ name: file.name, type: file.type, blob: file }));
-    await enqueue({ type: "memo", id: crypto.randomUUID(), content }, files);
-    field.value = "";
-    compose.querySelectorAll("input[type=file]").forEach((input) => { input.value = ""; });
-    drawPending(await readAll("queue"));
-  }, true);
+  function bindPage() {
+    main = document.querySelector("main");
+    list = main?.querySelector("[data-pending-list]") ?? null;
+    if (!main) return;
 
-  main.addEventListener("click", async (event) => {
-    const button = event.target.closest("[data-choice]");
-    if (button) { choose(button.closest("[data-conflict]").dataset.conflict, button.dataset.choice); return; }
-    if (navigator.onLine) return;  // online: the page and cards.js do it on the server
-    const action = event.target.closest("button[formaction]");
-    const matched = action && ACTION.exec(new URL(action.formAction).pathname);
-    if (matched) {
+    // The settings page: how many memos this device keeps (pinned ones always).
+    const windowChoice = main.querySelector("[data-offline-window]");
+    if (windowChoice) {
+      read("meta", "window").then((kept) => {
+        windowChoice.value = String(kept ?? DEFAULT_WINDOW);
+        windowChoice.disabled = false;
+      });
+      windowChoice.addEventListener("change", async () => {
+        await run(["meta"], "readwrite", (meta) => meta.put(Number(windowChoice.value), "window"));
+        await prune();
+        main.querySelector("[data-offline-window-status]").textContent = gettext("Saved on this device.");
+      });
+    }
+    if (!list) return;
+
+    const compose = main.querySelector("form.compose");
+    compose?.addEventListener("submit", async (event) => {
+      if (navigator.onLine) return;  // online: the form posts as always
       event.preventDefault();
       event.stopImmediatePropagation();
-      const [, id, verb] = matched;
-      const flags = { pin: { pinned: true }, unpin: { pinned: false }, archive: { is_archived: true },
-        unarchive: { is_archived: false }, trash: { is_deleted: true } }[verb];
-      await changeMemo(id, flags);
-      action.closest("details")?.removeAttribute("open");
-      return;
-    }
-    const editLink = event.target.closest("[data-edit-in-place]");
-    if (editLink) {
+      const field = compose.querySelector("textarea[name=content]");
+      const content = field?.value.trim();
+      if (!content) return;
+      const picked = [...compose.querySelectorAll("input[type=file]")].flatMap((input) => [...input.files]);
+      const files = picked.map((file) => ({ name: file.name, type: file.type, blob: file }));
+      await enqueue({ type: "memo", id: crypto.randomUUID(), content }, files);
+      field.value = "";
+      compose.querySelectorAll("input[type=file]").forEach((input) => { input.value = ""; });
+      drawPending(await readAll("queue"));
+    }, true);
+
+    main.addEventListener("click", async (event) => {
+      const button = event.target.closest("[data-choice]");
+      if (button) { choose(button.closest("[data-conflict]").dataset.conflict, button.dataset.choice); return; }
+      if (navigator.onLine) return;  // online: the page and cards.js do it on the server
+      const action = event.target.closest("button[formaction]");
+      const matched = action && ACTION.exec(new URL(action.formAction).pathname);
+      if (matched) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        const [, id, verb] = matched;
+        const flags = { pin: { pinned: true }, unpin: { pinned: false }, archive: { is_archived: true },
+          unarchive: { is_archived: false }, trash: { is_deleted: true } }[verb];
+        await changeMemo(id, flags);
+        action.closest("details")?.removeAttribute("open");
+        return;
+      }
+      const editLink = event.target.closest("[data-edit-in-place]");
+      if (editLink) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        editOffline(editLink.closest("[data-memo]"));
+        return;
+      }
+      const box = event.target.closest("button.task-box");
+      if (!box) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      editOffline(editLink.closest("[data-memo]"));
-      return;
-    }
-    const box = event.target.closest("button.task-box");
-    if (!box) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    const article = box.closest("[data-memo]");
-    const id = article.dataset.memo;
-    const index = [...article.querySelectorAll("button.task-box")].indexOf(box);
-    const queued = (await readAll("queue")).find((entry) => entry.change.id === id);
-    const memo = await read("memos", id);
-    const content = queued ? queued.change.content : memo?.content;
-    if (content === undefined) return;  // not copied to this device yet
-    const base = queued ? queued.change.base_revision : memo.revision_count;
-    await enqueue({ type: "memo", id, base_revision: base, content: toggle(content, index) });
-    drawPending(await readAll("queue"));
-  }, true);
+      const article = box.closest("[data-memo]");
+      const id = article.dataset.memo;
+      const index = [...article.querySelectorAll("button.task-box")].indexOf(box);
+      const queued = (await readAll("queue")).find((entry) => entry.change.id === id);
+      const memo = await read("memos", id);
+      const content = queued ? queued.change.content : memo?.content;
+      if (content === undefined) return;  // not copied to this device yet
+      const base = queued ? queued.change.base_revision : memo.revision_count;
+      await enqueue({ type: "memo", id, base_revision: base, content: toggle(content, index) });
+      drawPending(await readAll("queue"));
+    }, true);
 
+  }
+
+  bindPage();
+  document.addEventListener("quillium:page", () => { bindPage(); syncNow(); });
   window.addEventListener("online", syncNow);
   syncNow();
 })();

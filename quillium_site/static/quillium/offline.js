@@ -30,9 +30,55 @@
   if (!person) return;
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   tellWorker({ type: "person", key: person.content });
+  forgetOthers(person.content);
 
-  // The sign-out answer clears the site's data (Clear-Site-Data); this also asks the worker, for browsers without it.
-  document.addEventListener("submit", (event) => {
-    if (event.target.matches && event.target.matches("[data-sign-out]")) tellWorker({ type: "signed-out" });
-  });
+  // What someone else who used this browser left (their notes copy, places waiting to be sent) goes: the worker
+  // drops their pages and downloads the same way.
+  function forgetOthers(key) {
+    for (const name of Object.keys(localStorage)) {
+      if (name.startsWith("quillium-places-") && name !== "quillium-places-" + key) localStorage.removeItem(name);
+    }
+    if (!indexedDB.databases) return;
+    indexedDB.databases().then((databases) => {
+      for (const { name } of databases) {
+        if (name && name.startsWith("quillium-notes-") && name !== "quillium-notes-" + key) indexedDB.deleteDatabase(name);
+      }
+    });
+  }
+
+  // How many changes made offline have not reached the server yet (0 when there is no copy on this device).
+  async function unsent(key) {
+    const name = "quillium-notes-" + key;
+    if (!indexedDB.databases || !(await indexedDB.databases()).some((database) => database.name === name)) return 0;
+    return new Promise((resolve) => {
+      const opening = indexedDB.open(name);
+      opening.onerror = () => resolve(0);
+      opening.onsuccess = () => {
+        const db = opening.result;
+        if (!db.objectStoreNames.contains("queue")) { db.close(); resolve(0); return; }
+        const counting = db.transaction("queue").objectStore("queue").count();
+        counting.onsuccess = () => { db.close(); resolve(counting.result); };
+        counting.onerror = () => { db.close(); resolve(0); };
+      };
+    });
+  }
+
+  // Signing out deletes everything the site kept on this device (the answer carries Clear-Site-Data): changes
+  // made offline and not yet sent would go with it, so ask first.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches || !form.matches("[data-sign-out]")) return;
+    if (form.dataset.confirmed) { tellWorker({ type: "signed-out" }); return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const waiting = await unsent(person.content);
+    const question = ngettext(
+      "%s change made offline has not been sent yet; signing out deletes it from this device. Sign out anyway?",
+      "%s changes made offline have not been sent yet; signing out deletes them from this device. Sign out anyway?",
+      waiting,
+    );
+    if (waiting && !window.confirm(interpolate(question, [waiting]))) return;
+    form.dataset.confirmed = "yes";
+    form.requestSubmit();
+  }, true);
 })();
