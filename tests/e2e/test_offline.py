@@ -153,6 +153,11 @@ def test_a_downloaded_work_plays_and_seeks_offline_and_its_place_syncs_back(
     page.get_by_role("button", name="Download for offline").click()
     expect(page.locator("[data-download-status]")).to_contain_text("Downloaded for offline")
     expect(page.get_by_role("button", name="Remove download")).to_be_visible()
+    page.goto(f"{live_server.url}/library/mine/")  # every download of this device, with the space it takes
+    shelf = page.locator("[data-downloads-list]")
+    expect(shelf).to_contain_text(work.title)
+    expect(shelf.locator("[data-downloads-total]")).to_contain_text("1 work,")
+    page.goto(f"{live_server.url}/library/works/{work.pk}/")
 
     context.set_offline(True)
     page.reload()  # the page from the worker's cache, the audio from the download

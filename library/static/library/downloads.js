@@ -4,18 +4,56 @@
 // the stored file. The work's entry records what was stored and how many bytes; "Remove download" deletes it all.
 (() => {
   const person = document.querySelector('meta[name="quillium-person"]')?.content;
-  const box = document.querySelector("main [data-offline-download]");
-  if (!person || !box || !("caches" in window) || !("serviceWorker" in navigator)) return;
-
+  if (!person || !("caches" in window) || !("serviceWorker" in navigator)) return;
   const cacheName = "quillium-audio-" + person;
+  const megabytes = (bytes) => (bytes / 1048576).toFixed(1);
+
+  // My library: every work downloaded on this device, the space they take, and a way to remove each.
+  const shelf = document.querySelector("main [data-downloads-list]");
+  if (shelf) {
+    const listDownloads = async () => {
+      const cache = await caches.open(cacheName);
+      const entries = (await cache.keys()).filter((request) => new URL(request.url).pathname.startsWith("/library/offline/works/"));
+      const works = await Promise.all(entries.map(async (request) => (await cache.match(request)).json()));
+      const items = shelf.querySelector("ul");
+      items.replaceChildren();
+      for (const work of works.sort((a, b) => a.title.localeCompare(b.title))) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = "/library/works/" + work.work + "/";
+        link.textContent = work.title;
+        const size = document.createElement("span");
+        size.className = "meta";
+        size.textContent = " · " + interpolate(gettext("%s MB"), [megabytes(work.bytes)]) + " ";
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary";
+        remove.textContent = gettext("Remove download");
+        remove.addEventListener("click", async () => {
+          await Promise.all([...work.urls, "/library/offline/works/" + work.work].map((url) => cache.delete(url)));
+          listDownloads();
+        });
+        item.append(link, size, remove);
+        items.append(item);
+      }
+      const total = works.reduce((sum, work) => sum + work.bytes, 0);
+      shelf.querySelector("[data-downloads-total]").textContent = interpolate(
+        ngettext("%s work, %s MB on this device.", "%s works, %s MB on this device.", works.length),
+        [works.length, megabytes(total)],
+      );
+      shelf.hidden = works.length === 0;
+    };
+    listDownloads();
+  }
+
+  const box = document.querySelector("main [data-offline-download]");
+  if (!box) return;
   const work = box.dataset.offlineDownload;
   const entryUrl = "/library/offline/works/" + work;
   const download = box.querySelector("[data-download]");
   const remove = box.querySelector("[data-remove-download]");
   const status = box.querySelector("[data-download-status]");
   box.hidden = false;
-
-  const megabytes = (bytes) => (bytes / 1048576).toFixed(1);
 
   async function entry() {
     const found = await (await caches.open(cacheName)).match(entryUrl);
