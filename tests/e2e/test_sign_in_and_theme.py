@@ -20,6 +20,7 @@ def test_sign_in_and_switch_to_the_dark_theme(live_server, page: Page, alice, pa
     page.get_by_title("Dark theme").click()
 
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.wait_for_load_state()  # the new page's <html> may be parsed before its <body> (pages stream in)
     dark_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark_background != light_background
     red, green, blue = (int(part) for part in dark_background.removeprefix("rgb(").rstrip(")").split(","))

@@ -81,7 +81,7 @@ self.addEventListener("fetch", (event) => {
   if (CONFIG.versioned.some((prefix) => url.pathname.startsWith(prefix))) {
     event.respondWith(cacheFirst(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(networkFirst(request, url));
+    event.respondWith(networkFirst(event, request, url));
   }
 });
 
@@ -96,17 +96,13 @@ async function cacheFirst(request) {
 
 const PERSON_META = /<meta name=.quillium-person. content=.([0-9a-f]+).>/;
 
-async function networkFirst(request, url) {
+async function networkFirst(event, request, url) {
   const keptKind = keptPages.some((pattern) => pattern.test(url.pathname));
   try {
     const response = await fetch(request);
     if (keptKind && response.ok && !response.redirected && response.type === "basic") {
-      // Kept under the person the page itself names, so a page is never filed under someone else.
-      const found = PERSON_META.exec(await response.clone().text());
-      if (found) {
-        if (found[1] !== (await currentPerson())) await setPerson(found[1]);
-        await (await caches.open(PAGES_PREFIX + found[1])).put(request, response.clone());
-      }
+      // The page goes to the browser as it streams in; keeping a copy happens beside it.
+      event.waitUntil(keep(request, response.clone()));
     }
     return response;
   } catch (error) {
@@ -119,6 +115,17 @@ async function networkFirst(request, url) {
     if (offline) return offline;
     throw error;
   }
+}
+
+// Kept under the person the page itself names, so a page is never filed under someone else.
+async function keep(request, response) {
+  const html = await response.text();
+  const found = PERSON_META.exec(html);
+  if (!found) return;
+  if (found[1] !== (await currentPerson())) await setPerson(found[1]);
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  await (await caches.open(PAGES_PREFIX + found[1])).put(request, new Response(html, { status: 200, headers }));
 }
 
 // A kept page says it is one (offline.js shows the banner), without changing what was stored.
