@@ -6,11 +6,12 @@ requests."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -22,6 +23,27 @@ DEFAULT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
 
 class CacheUnavailable(Exception):
     """The cache couldn't count (Redis is down or not answering)."""
+
+
+def _quiet(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The Redis cache's method, answering `fallback(*args)` (a miss, a skipped write) while Redis is away."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def quiet(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                self._unavailable(error)
+                return fallback(*args, **kwargs)
+
+        return quiet
+
+    return wrap
+
+
+def _default(key: Any, default: Any = None, *rest: Any, **kwargs: Any) -> Any:
+    return kwargs.get("default", default)
 
 
 class ResilientRedisCache(RedisCache):
@@ -36,66 +58,15 @@ class ResilientRedisCache(RedisCache):
             self._warned_at = time.monotonic()
             logger.warning("The cache (Redis) is not answering; reading from the database meanwhile: %s", error)
 
-    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return default
-
-    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return {}
-
-    def has_key(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return False
-
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as error:
-            self._unavailable(error)
-
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return False
-
-    def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return list(data)
-
-    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return False
-
-    def delete(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            self._unavailable(error)
-            return False
-
-    def delete_many(self, keys: Any, version: int | None = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except RedisError as error:
-            self._unavailable(error)
+    get = _quiet(_default)(RedisCache.get)
+    get_many = _quiet(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _quiet(lambda *args, **kwargs: False)(RedisCache.has_key)
+    set = _quiet(lambda *args, **kwargs: None)(RedisCache.set)
+    add = _quiet(lambda *args, **kwargs: False)(RedisCache.add)
+    set_many = _quiet(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)  # every key failed
+    touch = _quiet(lambda *args, **kwargs: False)(RedisCache.touch)
+    delete = _quiet(lambda *args, **kwargs: False)(RedisCache.delete)
+    delete_many = _quiet(lambda *args, **kwargs: None)(RedisCache.delete_many)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         try:

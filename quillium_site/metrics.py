@@ -164,7 +164,10 @@ def allowed(request: HttpRequest) -> bool:
     sent = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
         return True
-    address = ipaddress.ip_address(client_address(request))
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:  # no address at all (a Unix socket): only the token lets it in
+        return False
     return any(address in network for network in settings.METRICS_ALLOW)
 
 

@@ -28,6 +28,25 @@ CACHED_TEXTS = """async () => {
 }"""
 
 
+NOTES_READY = "() => document.documentElement.dataset.offlineNotes === 'ready'"
+
+
+def on_the_timeline(page: Page, base: str, email: str, password: str) -> None:
+    """Signed in, on the timeline, controlled by the worker and with the notes copied to the device."""
+    sign_in(page, base, email, password)
+    page.goto(f"{base}/memos/")
+    controlled(page)
+    page.wait_for_function(NOTES_READY)
+
+
+def write(page: Page, text: str, attachment: str | None = None) -> None:
+    compose = page.locator("form.compose")
+    compose.locator("textarea[name=content]").fill(text)
+    if attachment:
+        compose.locator("input[type=file]").set_input_files(attachment)
+    compose.locator("button[type=submit]").first.click()
+
+
 def controlled(page: Page) -> None:
     """Wait until the service worker controls the page, then load it once through the worker (which keeps it)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -100,16 +119,11 @@ def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_l
 
     errands = memo_services.memo_create(owner=alice, content="Errands\n\n- [ ] bread\n- [ ] stamps")
     shared = memo_services.memo_create(owner=alice, content="Shared list\n\n- [ ] milk")
-    sign_in(page, live_server.url, alice.email, password)
-    page.goto(f"{live_server.url}/memos/")
-    controlled(page)
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    on_the_timeline(page, live_server.url, alice.email, password)
 
     context.set_offline(True)
-    compose = page.locator("form.compose")
     for text in ("Written on the train", "And another one"):
-        compose.locator("textarea[name=content]").fill(text)
-        compose.locator("button[type=submit]").first.click()
+        write(page, text)
         expect(page.locator("[data-pending]").filter(has_text=text)).to_be_visible()
     for memo in (errands, shared):
         box = page.locator(f'[data-memo="{memo.pk}"] button.task-box').first
@@ -142,7 +156,7 @@ def test_notes_written_and_ticked_offline_reach_the_server_once_and_a_conflict_l
 
     conflict.get_by_role("button", name="Keep both").click()
     expect(page.locator("[data-conflicts]")).to_have_count(0)
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    page.wait_for_function(NOTES_READY)
     shared.refresh_from_db()
     assert shared.content == "Shared list\n\n- [ ] milk\n- [ ] eggs"  # the server's, untouched
     assert Memo.objects.filter(owner=alice, content="Shared list\n\n- [x] milk").count() == 1  # and mine beside it
@@ -204,15 +218,12 @@ def test_edits_pins_archives_and_attachments_made_offline_and_memos_written_else
     plan = memo_services.memo_create(owner=alice, content="Plan for Sunday")
     old = memo_services.memo_create(owner=alice, content="Old news")
     pin = memo_services.memo_create(owner=alice, content="Pin me")
-    sign_in(page, live_server.url, alice.email, password)
-    page.goto(f"{live_server.url}/memos/")
-    controlled(page)
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    on_the_timeline(page, live_server.url, alice.email, password)
     elsewhere = memo_services.memo_create(owner=alice, content="Written on the laptop meanwhile")
     page.evaluate(
         "() => { delete document.documentElement.dataset.offlineNotes; window.dispatchEvent(new Event('online')); }"
     )
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")  # pulled, page as kept
+    page.wait_for_function(NOTES_READY)  # pulled, page as kept
 
     context.set_offline(True)
     page.reload()
@@ -232,10 +243,7 @@ def test_edits_pins_archives_and_attachments_made_offline_and_memos_written_else
     expect(page.locator(f'[data-memo="{pin.pk}"]')).to_have_class(re.compile(r"\bpinned\b"))
     note = tmp_path / "ticket.txt"
     note.write_text("platform 4")
-    compose = page.locator("form.compose")
-    compose.locator("textarea[name=content]").fill("Tickets, attached")
-    compose.locator("input[type=file]").set_input_files(str(note))
-    compose.locator("button[type=submit]").first.click()
+    write(page, "Tickets, attached", attachment=str(note))
     expect(page.locator("[data-pending]")).to_contain_text("Tickets, attached")
 
     context.set_offline(False)
@@ -287,14 +295,9 @@ def test_changes_not_yet_sent_are_sent_from_any_page_and_signing_out_asks_first(
 ):
     from memos.models import Memo
 
-    sign_in(page, live_server.url, alice.email, password)
-    page.goto(f"{live_server.url}/memos/")
-    controlled(page)
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    on_the_timeline(page, live_server.url, alice.email, password)
     context.set_offline(True)
-    compose = page.locator("form.compose")
-    compose.locator("textarea[name=content]").fill("Sent from the settings page")
-    compose.locator("button[type=submit]").first.click()
+    write(page, "Sent from the settings page")
     expect(page.locator("[data-pending]")).to_have_count(1)
 
     page.route("**/api/v1/sync/", lambda route: route.abort())  # the server can't take it yet
@@ -309,7 +312,7 @@ def test_changes_not_yet_sent_are_sent_from_any_page_and_signing_out_asks_first(
 
     page.unroute("**/api/v1/sync/")
     page.reload()  # any signed-in page sends what waits
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    page.wait_for_function(NOTES_READY)
     assert Memo.objects.filter(owner=alice, content="Sent from the settings page").count() == 1
     page.get_by_role("button", name="Sign out", exact=True).click()  # nothing waits: no question
     page.wait_for_url(f"{live_server.url}/")
@@ -317,6 +320,6 @@ def test_changes_not_yet_sent_are_sent_from_any_page_and_signing_out_asks_first(
 
     sign_in(page, live_server.url, bob.email, password)  # the next person on this browser finds nothing of hers
     page.goto(f"{live_server.url}/memos/")
-    page.wait_for_function("() => document.documentElement.dataset.offlineNotes === 'ready'")
+    page.wait_for_function(NOTES_READY)
     names = [database["name"] for database in page.evaluate("() => indexedDB.databases()")]
     assert len(names) == 1 and names[0].startswith("quillium-notes-")

@@ -50,6 +50,7 @@ def test_only_allowed_addresses_or_the_token_may_read_metrics():
         assert Client().get("/metrics").status_code == 403
         assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
         assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-metrics-token").status_code == 200
+    assert Client(REMOTE_ADDR="").get("/metrics").status_code == 403  # served on a Unix socket: no address
     with override_settings(METRICS_ALLOW=[]):  # no token configured: an empty bearer is no key
         assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 403
 

@@ -184,19 +184,26 @@
   }
 
   // ---- What the page shows of the queue: new memos at the top, ticks on their boxes.
+  function element(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  // A memo as this device has it: its text as written (no Markdown: the server renders that when it is back).
+  function textCard(text, className = "memo-card") {
+    const card = element("article", className);
+    card.append(element("p", "pending-text", text));
+    return card;
+  }
+
   function drawPending(entries) {
     list.replaceChildren();
     for (const { change } of entries.filter((entry) => entry.change.base_revision === undefined).reverse()) {  // newest first
-      const card = document.createElement("article");
-      card.className = "memo-card pending";
+      const card = textCard(change.content, "memo-card pending");
       card.dataset.pending = change.id;
-      const text = document.createElement("p");
-      text.className = "pending-text";
-      text.textContent = change.content;
-      const note = document.createElement("p");
-      note.className = "meta";
-      note.textContent = gettext("Waiting for the network: sent when you are back online.");
-      card.append(text, note);
+      card.append(element("p", "meta", gettext("Waiting for the network: sent when you are back online.")));
       list.append(card);
     }
     for (const { change, edited } of entries.filter((entry) => entry.change.base_revision !== undefined)) {
@@ -206,8 +213,7 @@
       card.hidden = Boolean(change.is_deleted || change.is_archived);  // as the timeline will show it
       card.classList.toggle("pinned", change.pinned ?? card.classList.contains("pinned"));
       if (edited) {  // the text as written here (ticks alone keep the rendered memo, with its boxes)
-        const text = card.querySelector(".pending-text") ?? document.createElement("p");
-        text.className = "pending-text";
+        const text = card.querySelector(".pending-text") ?? element("p", "pending-text");
         text.textContent = change.content;
         card.querySelector(".markdown").hidden = true;
         card.querySelector(".markdown").after(text);
@@ -226,34 +232,24 @@
     main.querySelector("[data-conflicts]")?.remove();
     const conflicts = await readAll("conflicts");
     if (!conflicts.length) return;
-    const panel = document.createElement("section");
-    panel.className = "panel conflicts";
+    const panel = element("section", "panel conflicts");
     panel.dataset.conflicts = "";
     panel.setAttribute("role", "alert");
-    const title = document.createElement("h2");
-    title.textContent = gettext("Changed elsewhere while you were offline");
-    panel.append(title);
+    panel.append(element("h2", "", gettext("Changed elsewhere while you were offline")));
     for (const conflict of conflicts) {
-      const block = document.createElement("div");
-      block.className = "conflict";
+      const block = element("div", "conflict");
       block.dataset.conflict = conflict.id;
       const texts = [[gettext("Your version"), conflict.mine], [gettext("The version on the server"), conflict.theirs?.content ?? gettext("(deleted)")]];
       for (const [label, text] of texts) {
-        const figure = document.createElement("figure");
-        const caption = document.createElement("figcaption");
-        caption.textContent = label;
-        const body = document.createElement("pre");
-        body.textContent = text;
-        figure.append(caption, body);
+        const figure = element("figure");
+        figure.append(element("figcaption", "", label), element("pre", "", text));
         block.append(figure);
       }
       const choices = [["mine", gettext("Keep mine")], ["theirs", gettext("Keep the server's")], ["both", gettext("Keep both")]];
       for (const [choice, label] of choices) {
-        const button = document.createElement("button");
+        const button = element("button", "button", label);
         button.type = "button";
-        button.className = "button";
         button.dataset.choice = choice;
-        button.textContent = label;
         block.append(button);
       }
       panel.append(block);
@@ -291,21 +287,16 @@
     const content = queued?.change.content ?? (await read("memos", id))?.content;
     if (content === undefined) return;
     const body = article.querySelector(".markdown");
-    const form = document.createElement("form");
-    form.className = "offline-edit";
-    const field = document.createElement("textarea");
+    const form = element("form", "offline-edit");
+    const field = element("textarea");
     field.name = "content";
     field.rows = 6;
     field.value = content;
     field.setAttribute("aria-label", gettext("Memo text"));
-    const save = document.createElement("button");
+    const save = element("button", "button", gettext("Save on this device"));
     save.type = "submit";
-    save.className = "button";
-    save.textContent = gettext("Save on this device");
-    const cancel = document.createElement("button");
+    const cancel = element("button", "secondary", gettext("Cancel"));
     cancel.type = "button";
-    cancel.className = "secondary";
-    cancel.textContent = gettext("Cancel");
     form.append(field, save, cancel);
     body.hidden = true;
     body.after(form);
@@ -329,20 +320,12 @@
       .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))
       .slice(0, 100);
     if (!memos.length) return;
-    const section = document.createElement("section");
+    const section = element("section");
     section.dataset.deviceCopies = "";
-    const title = document.createElement("h2");
-    title.className = "meta";
-    title.textContent = gettext("More memos kept on this device");
-    section.append(title);
+    section.append(element("h2", "meta", gettext("More memos kept on this device")));
     for (const memo of memos) {
-      const card = document.createElement("article");
-      card.className = "memo-card";
+      const card = textCard(memo.content);
       card.dataset.deviceCopy = memo.id;
-      const text = document.createElement("p");
-      text.className = "pending-text";
-      text.textContent = memo.content;
-      card.append(text);
       section.append(card);
     }
     list.after(section);
