@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -40,3 +41,38 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _browser_quiet_before_flush(request: pytest.FixtureRequest):
+    """Close every browser context a test opened and let its last requests finish before the database is emptied.
+
+    Signed-in pages sync their offline notes on load; a context left open keeps firing at the live server, and a
+    request still writing when the flush's TRUNCATE runs can deadlock it (seen in CI). Requesting transactional_db
+    here makes this teardown run before the flush.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    browser = request.getfixturevalue("browser")
+    yield
+    for context in browser.contexts:
+        context.close()
+    _wait_for_other_sessions_to_settle()
+
+
+def _wait_for_other_sessions_to_settle(timeout: float = 10.0) -> None:
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
