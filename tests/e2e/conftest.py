@@ -45,13 +45,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(autouse=True)
 def _browser_quiet_before_flush(request: pytest.FixtureRequest):
-    """Close every browser context a test opened and let its last requests finish before the database is emptied.
+    """Close every browser context a test opened and let the servers' last queries finish before the database is
+    emptied.
 
-    Signed-in pages sync their offline notes on load; a context left open keeps firing at the live server, and a
-    request still writing when the flush's TRUNCATE runs can deadlock it (seen in CI). Requesting transactional_db
-    here makes this teardown run before the flush.
+    Signed-in pages sync their offline notes on load and a stopped chat reply is still being written; a request
+    writing when the flush's TRUNCATE runs deadlocks it (seen in CI, for the live server and the ASGI one alike).
+    Requesting transactional_db here makes this teardown run before the flush.
     """
-    if "live_server" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    if not (
+        {"live_server", "transactional_db"} & set(request.fixturenames) or marker and marker.kwargs.get("transaction")
+    ):
         yield
         return
     request.getfixturevalue("transactional_db")
@@ -66,13 +70,13 @@ def _wait_for_other_sessions_to_settle(timeout: float = 10.0) -> None:
     from django.db import connection
 
     deadline = time.monotonic() + timeout
+    quiet = 0
     with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
+        while quiet < 3 and time.monotonic() < deadline:  # three quiet looks in a row: a request just read may query
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
                 " AND state IN ('active', 'idle in transaction')"
             )
-            if not cursor.fetchone()[0]:
-                return
+            quiet = 0 if cursor.fetchone()[0] else quiet + 1
             time.sleep(0.05)
