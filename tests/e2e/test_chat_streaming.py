@@ -46,9 +46,16 @@ def test_stop_works_before_the_first_word(asgi_server, page: Page, alice, passwo
     sign_in(page, asgi_server, alice.email, password)
 
     page.goto(f"{asgi_server}{chat.get_absolute_url()}")
+    held = []  # the message's request, kept from the server until the stop has reached it: a Stop pressed before
+    page.route("**/messages/", lambda route: held.append(route))  # the server has the reply must still stop it
     page.get_by_placeholder("Ask anything").fill("Are you there?")
     page.get_by_role("button", name="Send").click()
-    page.get_by_role("button", name="Stop").click()
+    page.wait_for_function("() => true")  # lets the route handler run
+    assert len(held) == 1
+    with page.expect_response("**/stop/") as stopped:
+        page.get_by_role("button", name="Stop").click()
+    assert stopped.value.ok
+    held[0].continue_()
 
     # Well inside the provider's 60 s timeout (the runner notices a stop within half a second; the rest is the page
     # on a machine the parallel suite keeps busy).

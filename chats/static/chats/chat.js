@@ -41,8 +41,14 @@
     stopButton.hidden = !on;
   };
 
+  // A Stop pressed while the message is still on its way finds no reply to stop on the server: said again once
+  // the server has answered (it creates the reply before it answers).
+  let stopWanted = false;
+  const stopReply = () => fetch(root.dataset.stop, { method: "POST", headers });
+
   async function stream(url, body, questionText) {
     showNotice("");
+    stopWanted = false;
     busy(true);
     const question = questionText === null ? null : bubble("user", questionText);
     const reply = bubble("assistant", "");
@@ -62,6 +68,7 @@
       question?.remove(); reply.remove(); busy(false);
       return false;
     }
+    if (stopWanted) stopReply();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "", ids = {}, final = null;
     for (;;) {
@@ -211,7 +218,7 @@
     }
   });
 
-  stopButton.addEventListener("click", () => fetch(root.dataset.stop, { method: "POST", headers }));
+  stopButton.addEventListener("click", () => { stopWanted = true; stopReply(); });
 
   list.addEventListener("submit", async (event) => {
     if (event.target.matches(".regenerate")) {
