@@ -3,6 +3,7 @@
 
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -19,14 +20,34 @@ def main() -> None:
 def _share_metrics() -> None:
     """`serve` runs the web server(s), the worker and the scheduler as processes of one host: /metrics adds up
     their figures from one directory (prometheus-client's multiprocess mode), which must be set before anything
-    imports the client, and emptied at each start."""
+    imports the client. Each `serve` gets a directory of its own (two on one DATA_DIR mustn't count or clear each
+    other's figures), and clears those of earlier ones on this host that have ended."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return
     data = Path(os.environ.get("DATA_DIR") or "var")
-    directory = (data if data.is_absolute() else Path(__file__).resolve().parent / data) / "metrics"
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
+    root = (data if data.is_absolute() else Path(__file__).resolve().parent / data) / "metrics"
+    root.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    for old in [*root.glob(f"{host}-*"), *root.glob("*.db")]:  # (*.db: figures kept straight in root before)
+        pid = old.name.removeprefix(f"{host}-")
+        if old.is_file():
+            old.unlink(missing_ok=True)
+        elif not pid.isdigit() or not _running(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    directory = root / f"{host}-{os.getpid()}"
+    shutil.rmtree(directory, ignore_errors=True)  # a pid used again
+    directory.mkdir()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
 
 
 if __name__ == "__main__":

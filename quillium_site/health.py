@@ -95,8 +95,8 @@ ALIVE_WITHIN = 30  # seconds: web servers and workers beat every 10, the active 
 
 
 def processes() -> dict[str, Any]:
-    """Which processes are alive, by their heartbeats: web servers, task workers and the active scheduler (standby
-    schedulers don't beat). Not ok while no worker is, as tasks then wait; `manage.py health --all` and staff's
+    """Which processes are alive, by their heartbeats: web servers, task workers, the active scheduler and the
+    standby ones. Not ok while no worker is, as tasks then wait; `manage.py health --all` and staff's
     `/healthz?full=1` show it."""
     from quillium_site import heartbeats
 
@@ -104,8 +104,8 @@ def processes() -> dict[str, Any]:
         rows = heartbeats.alive(ALIVE_WITHIN)
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "critical": False, "error": f"{type(exc).__name__}: {exc}"}
-    alive: dict[str, list[dict[str, Any]]] = {"web": [], "worker": [], "scheduler": []}
-    for row in rows:
+    alive: dict[str, list[dict[str, Any]]] = {role: [] for role in PROCESS_ROLES}
+    for row in _as_last_said(rows):
         alive.setdefault(row["role"], []).append(
             {"name": row["name"], "since": row["started_at"].isoformat(), "beat_age": round(row["age"], 1)}
         )
@@ -113,6 +113,21 @@ def processes() -> dict[str, Any]:
     if not alive["worker"]:
         result["error"] = f"no task worker has beaten in {ALIVE_WITHIN} s: tasks wait; start `manage.py worker`"
     return result
+
+
+PROCESS_ROLES = ("web", "worker", "scheduler", "standby")
+
+
+def _as_last_said(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A scheduler that was standing by and took over (or the reverse) has beaten in both roles within the window:
+    it is listed once, in the role of its latest beat."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["role"] in ("scheduler", "standby"):
+            kept = latest.get(row["name"])
+            if kept is None or row["age"] < kept["age"]:
+                latest[row["name"]] = row
+    return [row for row in rows if row["role"] not in ("scheduler", "standby") or latest[row["name"]] is row]
 
 
 def run_checks(*, full: bool = False) -> dict[str, Any]:

@@ -121,7 +121,7 @@ class DatabaseCollector(Collector):
             beats = cursor.fetchall()
         yield from (queued, running, oldest)
         heartbeat = GaugeMetricFamily(
-            "quillium_heartbeat_age_seconds", "Seconds since each process (web, worker, scheduler) last beat",
+            "quillium_heartbeat_age_seconds", "Seconds since each process (web, worker, scheduler, standby) last beat",
             labels=["role", "name"],
         )  # fmt: skip
         for role, name, age in beats:

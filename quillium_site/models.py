@@ -15,6 +15,7 @@ class Heartbeat(models.Model):
         SCHEDULER = "scheduler", gettext_lazy("Scheduler")
         WORKER = "worker", gettext_lazy("Task worker")
         WEB = "web", gettext_lazy("Web server")
+        STANDBY = "standby", gettext_lazy("Standby scheduler")
 
     role = models.CharField(max_length=16, choices=Role.choices)
     name = models.CharField(max_length=255, help_text=gettext_lazy("host:pid of the process"))

@@ -80,6 +80,7 @@ class SchedulerRunner:
         self._stopping = threading.Event()
         self._active = False
         self._last_beat = time.monotonic()
+        self._standby_beat: heartbeats.Beating | None = None
         # What the apps registered (crontask adds their @cron tasks before the first start); APScheduler's memory
         # job store forgets every job when it stops, so each start adds them again.
         self.jobs = [(_returning_connections(job.func), job.trigger, job.name) for job in scheduler.get_jobs()]
@@ -92,18 +93,34 @@ class SchedulerRunner:
         scheduler stops being the active one)."""
         threading.Thread(target=self._watch, name="scheduler-watchdog", daemon=True).start()
         announced = False
-        while not self._stopping.is_set():
-            if self.lock.acquire():
-                self.say("This scheduler is active.")
-                announced = False
-                lost = self._schedule()
-                if once or not lost:
-                    return
-                self.say("The scheduler lost the database and its lock; standing by.")
-            elif not announced:
-                self.say(f"Another scheduler is active; standing by (checking every {self.standby_seconds:g} s).")
-                announced = True
-            self._stopping.wait(self.standby_seconds)
+        try:
+            while not self._stopping.is_set():
+                if self.lock.acquire():
+                    self._stand_by(False)
+                    self.say("This scheduler is active.")
+                    announced = False
+                    lost = self._schedule()
+                    if once or not lost:
+                        return
+                    self.say("The scheduler lost the database and its lock; standing by.")
+                elif not announced:
+                    self.say(f"Another scheduler is active; standing by (checking every {self.standby_seconds:g} s).")
+                    announced = True
+                self._stand_by(True)
+                self._stopping.wait(self.standby_seconds)
+        finally:
+            self._stand_by(False)
+
+    def _stand_by(self, standing_by: bool) -> None:
+        """While standing by, beat as a standby (so an operator sees a spare is there) from a thread of its own; the
+        active scheduler beats from its jobs instead."""
+        if standing_by and self._standby_beat is None:
+            self._standby_beat = heartbeats.Beating(Heartbeat.Role.STANDBY, self.name, every=self.standby_seconds)
+            self._standby_beat.started_at = self.started_at
+            self._standby_beat.start()
+        elif not standing_by and self._standby_beat is not None:
+            self._standby_beat.stop()
+            self._standby_beat = None
 
     def stop(self) -> None:
         """Stop scheduling and return from run() (from any thread)."""

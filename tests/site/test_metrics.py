@@ -3,6 +3,11 @@ heartbeats, AI provider calls and the embedding backlog; several web processes o
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -148,3 +153,30 @@ def test_a_database_it_cannot_read_still_gives_the_process_figures():
     assert value(found, "quillium_database_readable") == 0
     assert any(name == "quillium_http_requests_total" for name, _ in found)
     assert value(scrape(), "quillium_database_readable") == 0  # and the connection is still usable
+
+
+def test_each_serve_gets_its_own_figures_directory_and_clears_those_of_ended_ones(tmp_path: Path, monkeypatch):
+    """Two `serve` on one DATA_DIR must not clear or count each other's figures; an ended one's are cleared."""
+    spec = importlib.util.spec_from_file_location("manage", Path(__file__).resolve().parents[2] / "manage.py")
+    manage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(manage)
+    host = socket.gethostname()
+    root = tmp_path / "metrics"
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    running = root / f"{host}-{os.getppid()}"  # another serve, still running
+    gone = root / f"{host}-{ended.pid}"
+    other_host = root / f"elsewhere-{ended.pid}"  # its pid means nothing here
+    for directory in (running, gone, other_host):
+        directory.mkdir(parents=True)
+        (directory / "counter_1.db").write_bytes(b"figures")
+    (root / "counter_2.db").write_bytes(b"figures kept in the root before")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # unset for the call, and unset again after the test
+
+    manage._share_metrics()
+
+    own = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert own == root / f"{host}-{os.getpid()}" and own.is_dir() and not any(own.iterdir())
+    assert (running / "counter_1.db").exists() and (other_host / "counter_1.db").exists()
+    assert not gone.exists() and not (root / "counter_2.db").exists()

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from memos import signals, tasks
 from memos.models import MemoEmbedding
 from memos.notes import services
-from quillium_site.health import check_scheduler
+from quillium_site.health import check_scheduler, processes
 from quillium_site.management.commands.scheduler import Command
 from quillium_site.models import Heartbeat
 from quillium_site.scheduler_lock import AdvisoryLock, connect_outside_pool
@@ -141,6 +141,33 @@ def test_a_scheduler_runs_its_jobs_again_after_losing_the_database_twice(running
     beat = Heartbeat.objects.get(role=Heartbeat.Role.SCHEDULER)
     assert beat.details["jobs"]["embed_sweep"]["last_ok"]
     assert check_scheduler()["ok"] is True
+
+
+def test_a_standby_scheduler_beats_and_is_listed_as_one_until_it_takes_over(running_scheduler):
+    active = running_scheduler
+    wait_for(lambda: check_scheduler()["ok"], what="a healthy scheduler")
+    jobs = LazyBlockingScheduler()
+    jobs.add_job(tasks.embed_sweep.enqueue, IntervalTrigger(seconds=0.5), name="embed_sweep")
+    stuck = threading.Event()
+    spare = SchedulerRunner(jobs, beat_seconds=0.2, standby_seconds=0.2, on_stuck=stuck.set)
+    spare.name = "other-host:1"  # one process runs both here; on two hosts their host:pid differ
+    thread = threading.Thread(target=spare.run, daemon=True)
+    thread.start()
+
+    def listed(role: str) -> list[str]:
+        return [process["name"] for process in processes()[role]]
+
+    try:
+        wait_for(lambda: listed("standby") == ["other-host:1"], what="the standby's beat")
+        assert listed("scheduler") == [active.name]
+
+        active.stop()
+        wait_for(lambda: "other-host:1" in listed("scheduler"), what="the standby taking over")
+        assert listed("standby") == []  # listed once, as what it last said it was
+    finally:
+        spare.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive() and not stuck.is_set()
 
 
 def test_health_says_when_no_scheduler_has_run_its_jobs(running_scheduler):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quillium_site.health import run_checks
+from quillium_site.health import PROCESS_ROLES, run_checks
 
 
 class Command(BaseCommand):
@@ -22,7 +22,10 @@ class Command(BaseCommand):
             "--all",
             action="store_true",
             dest="full",
-            help="Also list the live processes (web servers, task workers, the active scheduler) by their heartbeats.",
+            help=(
+                "Also list the live processes (web servers, task workers, the active and standby schedulers) by "
+                "their heartbeats."
+            ),
         )
 
     def handle(self, *args: Any, json: bool = False, full: bool = False, **options: Any) -> None:
@@ -42,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError("Some checks failed.")
 
     def _list_processes(self, result: dict[str, Any]) -> None:
-        for role in ("web", "worker", "scheduler"):
+        for role in PROCESS_ROLES:
             alive = result.get(role, [])
             self.stdout.write(f"  {role}: {len(alive)} alive")
             for process in alive:
