@@ -7,6 +7,9 @@ from typing import Any
 
 from django.db import connection
 
+from quillium_site import heartbeats
+from quillium_site.models import Heartbeat
+
 Check = Callable[[], dict[str, Any]]
 
 
@@ -41,9 +44,6 @@ JOB_LATE_AFTER = 120  # seconds past a job's time without the scheduler having r
 def check_scheduler() -> dict[str, Any]:
     """Has a scheduler run its jobs lately: its heartbeat is fresh, no job is overdue, none failed last time.
     Not critical (pages and the API work without it), but `manage.py health` fails on it."""
-    from quillium_site import heartbeats
-    from quillium_site.models import Heartbeat
-
     try:
         beat = heartbeats.latest(Heartbeat.Role.SCHEDULER)
     except Exception as exc:  # noqa: BLE001
@@ -98,8 +98,6 @@ def processes() -> dict[str, Any]:
     """Which processes are alive, by their heartbeats: web servers, task workers, the active scheduler and the
     standby ones. Not ok while no worker is, as tasks then wait; `manage.py health --all` and staff's
     `/healthz?full=1` show it."""
-    from quillium_site import heartbeats
-
     try:
         rows = heartbeats.alive(ALIVE_WITHIN)
     except Exception as exc:  # noqa: BLE001
@@ -115,7 +113,8 @@ def processes() -> dict[str, Any]:
     return result
 
 
-PROCESS_ROLES = ("web", "worker", "scheduler", "standby")
+PROCESS_ROLES = (Heartbeat.Role.WEB, Heartbeat.Role.WORKER, Heartbeat.Role.SCHEDULER, Heartbeat.Role.STANDBY)
+SCHEDULER_ROLES = (Heartbeat.Role.SCHEDULER, Heartbeat.Role.STANDBY)
 
 
 def _as_last_said(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -123,11 +122,11 @@ def _as_last_said(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     it is listed once, in the role of its latest beat."""
     latest: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if row["role"] in ("scheduler", "standby"):
+        if row["role"] in SCHEDULER_ROLES:
             kept = latest.get(row["name"])
             if kept is None or row["age"] < kept["age"]:
                 latest[row["name"]] = row
-    return [row for row in rows if row["role"] not in ("scheduler", "standby") or latest[row["name"]] is row]
+    return [row for row in rows if row["role"] not in SCHEDULER_ROLES or latest[row["name"]] is row]
 
 
 def run_checks(*, full: bool = False) -> dict[str, Any]:

@@ -62,10 +62,10 @@ class Beating(threading.Thread):
     """Beats for a process from a thread of its own, on a connection of its own: a busy process still beats, and a
     database outage only delays the next beat (the connection is dropped and the next round reconnects)."""
 
-    def __init__(self, role: str, name: str, *, every: float) -> None:
+    def __init__(self, role: str, name: str, *, every: float, started_at: datetime | None = None) -> None:
         super().__init__(name=f"heartbeat-{role}", daemon=True)
         self.role, self.beat_name, self.every = role, name, every
-        self.started_at: datetime = timezone.now()
+        self.started_at: datetime = started_at or timezone.now()
         self.stopping = threading.Event()
         self.connection: psycopg.Connection | None = None
 
@@ -85,15 +85,20 @@ class Beating(threading.Thread):
                  details=self.details())  # fmt: skip
             self.after_beat(self.connection)
         except psycopg.Error as error:
-            logger.warning("The %s heartbeat failed (%s); it tries again.", self.role, error)
+            if not self.stopping.is_set():  # stop() closing the connection mid-beat is no failure
+                logger.warning("The %s heartbeat failed (%s); it tries again.", self.role, error)
             if self.connection is not None:
                 self.connection.close()
             self.connection = None
 
     def run(self) -> None:
-        self.beat_once()
-        while not self.stopping.wait(self.every):
+        try:
             self.beat_once()
+            while not self.stopping.wait(self.every):
+                self.beat_once()
+        finally:  # a beat that reconnected while stop() ran leaves no connection behind
+            if self.connection is not None:
+                self.connection.close()
 
     def stop(self) -> None:
         self.stopping.set()

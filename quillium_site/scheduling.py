@@ -115,8 +115,9 @@ class SchedulerRunner:
         """While standing by, beat as a standby (so an operator sees a spare is there) from a thread of its own; the
         active scheduler beats from its jobs instead."""
         if standing_by and self._standby_beat is None:
-            self._standby_beat = heartbeats.Beating(Heartbeat.Role.STANDBY, self.name, every=self.standby_seconds)
-            self._standby_beat.started_at = self.started_at
+            self._standby_beat = heartbeats.Beating(
+                Heartbeat.Role.STANDBY, self.name, every=self.standby_seconds, started_at=self.started_at
+            )
             self._standby_beat.start()
         elif not standing_by and self._standby_beat is not None:
             self._standby_beat.stop()
